@@ -1,0 +1,42 @@
+"""Writing audit entries; services call these explicitly inside their transaction."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.forms.models import model_to_dict
+
+from forsa.audit.models import AuditEntry
+
+
+def snapshot(instance, fields=None):
+    """A JSON-safe dict of an instance's editable fields, for diffing."""
+    data = model_to_dict(instance, fields=fields)
+    return {key: _jsonable(value) for key, value in data.items()}
+
+
+def _jsonable(value):
+    if isinstance(value, list | tuple | set):
+        return sorted(_jsonable(v) for v in value)
+    if hasattr(value, "pk"):
+        return value.pk
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def diff(before, after):
+    """{field: [old, new]} for the fields whose value changed."""
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def audit_record(*, actor, action, target, changes=None):
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        target_id=str(target.pk),
+        target_repr=str(target)[:200],
+        changes=changes or {},
+    )

@@ -1,0 +1,41 @@
+"""Every read of centres, already scoped."""
+
+from django.db.models import Count, Sum
+
+from forsa.centers.models import Center, StaffAssignment, Trade
+from forsa.core import scoping
+
+
+def center_list(*, user):
+    qs = Center.objects.for_user(user).select_related("commune", "province", "region", "association")
+    return qs.order_by("code")
+
+
+def center_get(*, user, pk) -> Center:
+    """The centre, or Center.DoesNotExist when it is out of the user's scope."""
+    return (
+        Center.objects.for_user(user)
+        .select_related("commune", "province", "region", "association")
+        .prefetch_related("trades")
+        .get(pk=pk)
+    )
+
+
+def center_staff(*, user, center):
+    if not scoping.can(user, "staff.view", center):
+        return StaffAssignment.objects.none()
+    return StaffAssignment.objects.for_user(user).filter(center=center).select_related("user")
+
+
+def trade_list(*, user):
+    return Trade.objects.for_user(user).filter(is_active=True)
+
+
+def center_totals(*, user, group_by="region"):
+    """Centres and capacity per region (or province), within the user's scope."""
+    return (
+        Center.objects.for_user(user)
+        .values(f"{group_by}_id", f"{group_by}__code", f"{group_by}__name_fr", f"{group_by}__name_ar")
+        .annotate(centers=Count("id"), capacity=Sum("capacity"))
+        .order_by(f"{group_by}__code")
+    )

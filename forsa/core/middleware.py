@@ -1,0 +1,16 @@
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+
+class NoStoreMiddleware:
+    """Pages seen by a signed-in user may hold personal data: never cache them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True, no_store=True)
+        return response

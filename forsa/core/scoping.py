@@ -1,0 +1,223 @@
+"""The one module that decides what a user may see and do.
+
+A user's scope is the set of their memberships (role + scope object). Each
+scoped model declares here, once, how it reaches the scope objects:
+
+* ``paths``: ORM lookups from the model to a region, province, association or
+  centre, used to filter querysets (``visible``);
+* ``anchor``: the same for one instance, used to decide what a user may do
+  with it (``can``).
+
+Every selector passes its queryset through ``visible`` (via the managers'
+``for_user``); nothing else filters by hand. A row outside the scope simply
+does not exist for the user, so views answer 404, never 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+
+from forsa.core.roles import ROLE_SCOPE_FIELD, SCOPE_FIELDS, Role
+
+NATIONAL_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.NATIONAL_ANALYST})
+STAFF_ROLES = frozenset(
+    {Role.CENTER_DIRECTOR, Role.EDUCATOR, Role.TRAINER, Role.COUNSELLOR}
+)
+ALL_ROLES = frozenset(Role)
+SCOPE_KEYS = ("region", "province", "association", "center")
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    field: str | None  # None for national roles
+    object_id: int | None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user holds; built once per request from their memberships."""
+
+    grants: tuple[Grant, ...] = ()
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(g.role for g in self.grants)
+
+    @property
+    def is_national(self) -> bool:
+        return bool(self.roles & NATIONAL_ROLES)
+
+    @property
+    def sees_persons(self) -> bool:
+        """Partner viewers see aggregates only: no person, no contact detail."""
+        return bool(self.roles - {Role.PARTNER_VIEWER})
+
+    def ids(self, key: str, roles=ALL_ROLES) -> set[int]:
+        return {g.object_id for g in self.grants if g.field == key and g.role in roles}
+
+
+def scope_of(user) -> Scope:
+    """The user's scope, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_forsa_scope", None)
+    if cached is None:
+        grants = []
+        rows = user.memberships.values_list(
+            "role", "region_id", "province_id", "association_id", "center_id", "partner_id"
+        )
+        for role, *ids in rows:
+            key = ROLE_SCOPE_FIELD[role]
+            by_key = dict(zip(SCOPE_FIELDS, ids, strict=True))
+            grants.append(Grant(role, key, by_key[key] if key else None))
+        cached = Scope(tuple(grants))
+        user._forsa_scope = cached
+    return cached
+
+
+def forget_scope(user) -> None:
+    """Call after changing a user's memberships within a request."""
+    user.__dict__.pop("_forsa_scope", None)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How a model reaches the scope objects."""
+
+    paths: dict[str, str] = field(default_factory=dict)
+    anchor: Callable[[models.Model], dict[str, int | None]] | None = None
+    holds_persons: bool = False  # never shown to partner viewers
+    public: bool = False  # reference data every signed-in user may read
+    partners_see: bool = False  # institutional data partners may read (aggregated views)
+    distinct: bool = False  # paths cross a to-many relation
+    owner: str | None = None  # rows belong to one user (their API tokens): only they see them
+
+
+RULES: dict[str, Rule] = {
+    "territory.Region": Rule(public=True),
+    "territory.Province": Rule(public=True),
+    "territory.Commune": Rule(public=True),
+    "centers.Trade": Rule(public=True),
+    "organizations.Organization": Rule(public=True),
+    "organizations.Partner": Rule(public=True),
+    "centers.Center": Rule(
+        paths={"region": "region", "province": "province", "association": "association", "center": "pk"},
+        anchor=lambda c: {
+            "region": c.region_id, "province": c.province_id,
+            "association": c.association_id, "center": c.pk,
+        },
+        partners_see=True,
+    ),
+    "organizations.Association": Rule(
+        paths={
+            "region": "centers__region", "province": "centers__province",
+            "association": "pk", "center": "centers",
+        },
+        anchor=lambda a: {"association": a.pk},
+        partners_see=True,
+        distinct=True,
+    ),
+    "accounts.ApiToken": Rule(owner="user"),
+    "audit.AuditEntry": Rule(),  # national only; others read one target's history via can()
+    "centers.StaffAssignment": Rule(
+        paths={
+            "region": "center__region", "province": "center__province",
+            "association": "center__association", "center": "center",
+        },
+        anchor=lambda s: {
+            "region": s.center.region_id, "province": s.center.province_id,
+            "association": s.center.association_id, "center": s.center_id,
+        },
+        holds_persons=True,
+    ),
+}
+
+
+def register(label: str, rule: Rule) -> None:
+    """Apps added later declare their rule here, at import of their models."""
+    RULES[label] = rule
+
+
+def rule_for(model) -> Rule:
+    try:
+        return RULES[model._meta.label]
+    except KeyError:  # a model nobody declared is invisible, not world-readable
+        raise LookupError(f"{model._meta.label} has no scoping rule") from None
+
+
+def visible(queryset: models.QuerySet, user) -> models.QuerySet:
+    """The rows of ``queryset`` that ``user`` may see."""
+    rule = rule_for(queryset.model)
+    if rule.owner:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return queryset.none()
+        return queryset.filter(**{rule.owner: user})
+    scope = scope_of(user)
+    if not scope.grants:
+        return queryset.none()
+    if rule.public or scope.is_national:
+        return queryset
+    if not scope.sees_persons:  # partner viewers only
+        return queryset if rule.partners_see else queryset.none()
+    condition = Q()
+    for key, path in rule.paths.items():
+        ids = scope.ids(key)
+        if ids:
+            condition |= Q(**{f"{path}__in": ids})
+    if not condition:
+        return queryset.none()
+    if rule.distinct:  # keep one row per object without DISTINCT on the outer query
+        inner = queryset.model._base_manager.filter(condition).values("pk")
+        return queryset.filter(pk__in=inner)
+    return queryset.filter(condition)
+
+
+def roles_over(user, obj=None, **anchor) -> frozenset[str]:
+    """The roles ``user`` holds over ``obj`` (or over the given anchor ids)."""
+    scope = scope_of(user)
+    if obj is not None:
+        anchor = rule_for(type(obj)).anchor(obj)
+    roles = {g.role for g in scope.grants if g.role in NATIONAL_ROLES}
+    for grant in scope.grants:
+        if grant.field in SCOPE_KEYS and anchor.get(grant.field) == grant.object_id:
+            roles.add(grant.role)
+    return frozenset(roles)
+
+
+# What each action needs. Partners hold no write permission anywhere.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "center.create": frozenset(
+        {Role.NATIONAL_ADMIN, Role.REGIONAL_MANAGER, Role.PROVINCIAL_MANAGER, Role.ASSOCIATION_MANAGER}
+    ),
+    "center.change": frozenset(
+        {Role.NATIONAL_ADMIN, Role.REGIONAL_MANAGER, Role.PROVINCIAL_MANAGER,
+         Role.ASSOCIATION_MANAGER, Role.CENTER_DIRECTOR}
+    ),
+    "association.change": frozenset({Role.NATIONAL_ADMIN, Role.ASSOCIATION_MANAGER}),
+    "staff.view": frozenset(
+        {Role.NATIONAL_ADMIN, Role.NATIONAL_ANALYST, Role.REGIONAL_MANAGER,
+         Role.PROVINCIAL_MANAGER, Role.ASSOCIATION_MANAGER, Role.CENTER_DIRECTOR}
+    ),
+    "audit.view": frozenset({Role.NATIONAL_ADMIN, Role.REGIONAL_MANAGER, Role.CENTER_DIRECTOR}),
+    "user.manage": frozenset({Role.NATIONAL_ADMIN}),
+}
+
+
+def can(user, permission: str, obj=None, **anchor) -> bool:
+    """Whether ``user`` may do ``permission`` on ``obj`` (or within ``anchor``)."""
+    return bool(roles_over(user, obj, **anchor) & PERMISSIONS[permission])
+
+
+def can_anywhere(user, permission: str) -> bool:
+    """Whether some membership of ``user`` could allow ``permission`` (to show a button)."""
+    return bool(scope_of(user).roles & PERMISSIONS[permission])
+
+
+class ScopedQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return visible(self, user)

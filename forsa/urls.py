@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from forsa.api import api
+
+urlpatterns = [
+    path("", include("forsa.core.urls")),
+    path("accounts/", include("forsa.accounts.urls")),
+    path("territory/", include("forsa.territory.urls")),
+    path("associations/", include("forsa.organizations.urls")),
+    path("centres/", include("forsa.centers.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+]

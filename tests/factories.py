@@ -1,0 +1,96 @@
+"""Test data built through the services, as the application would."""
+
+import itertools
+from dataclasses import dataclass, field
+
+import factory
+
+from forsa.accounts.models import Membership, User
+from forsa.centers.models import Center, Trade
+from forsa.centers.services import center_create
+from forsa.core.roles import ROLE_SCOPE_FIELD
+from forsa.organizations.models import Association
+from forsa.organizations.services import association_create
+from forsa.territory.models import Commune
+
+PASSWORD = "correct horse battery staple"
+_serial = itertools.count(1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"user{n}@forsa.test")
+    full_name = factory.Faker("name", locale="fr_FR")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+
+def make_user(role, scope_object=None, **fields):
+    user = UserFactory(**fields)
+    key = ROLE_SCOPE_FIELD[role]
+    Membership.objects.create(user=user, role=role, **({key: scope_object} if key else {}))
+    return user
+
+
+def commune_in(region_code, index=0):
+    return Commune.objects.filter(province__region__code=region_code).order_by("code")[index]
+
+
+def make_association(region_code="01", **fields):
+    n = next(_serial)
+    values = {
+        "name": f"Association Test {n}", "name_ar": f"جمعية الاختبار {n}",
+        "registration_number": f"REG-{n:05d}", "president": "Fatima Zahra Alaoui",
+        "phone": "0612345678", "email": f"asso{n}@forsa.test", "commune": commune_in(region_code),
+    }
+    return association_create(actor=None, **(values | fields))
+
+
+def make_center(association=None, region_code="01", **fields):
+    n = next(_serial)
+    association = association or make_association(region_code)
+    values = {
+        "code": f"C-{region_code}-{n:04d}", "name_fr": f"Centre E2C {n}", "name_ar": f"مركز الفرصة الثانية {n}",
+        "commune": commune_in(region_code, n % 5), "association": association, "capacity": 120,
+    }
+    return center_create(actor=None, **(values | fields))
+
+
+def make_trade(code="couture"):
+    return Trade.objects.get_or_create(code=code, defaults={"name_fr": code.title(), "name_ar": code})[0]
+
+
+@dataclass
+class Side:
+    """One region's world: its association, centre and a user for every role."""
+
+    region_code: str
+    association: Association = None
+    center: Center = None
+    users: dict = field(default_factory=dict)
+
+
+def build_world():
+    world = {}
+    for label, code in (("own", "01"), ("foreign", "06")):
+        side = Side(region_code=code)
+        side.association = make_association(code)
+        side.center = make_center(side.association, code)
+        center = side.center
+        side.users = {
+            "regional_manager": make_user("regional_manager", center.region),
+            "provincial_manager": make_user("provincial_manager", center.province),
+            "association_manager": make_user("association_manager", side.association),
+            "center_director": make_user("center_director", center),
+            "educator": make_user("educator", center),
+            "counsellor": make_user("counsellor", center),
+        }
+        world[label] = side
+    world["national_admin"] = make_user("national_admin")
+    world["national_analyst"] = make_user("national_analyst")
+    from forsa.organizations.models import Partner
+
+    partner = Partner.objects.create(name="UNICEF Maroc", acronym="UNICEF", kind="funder")
+    world["partner_viewer"] = make_user("partner_viewer", partner)
+    return world
