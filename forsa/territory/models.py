@@ -26,7 +26,7 @@ class Province(BilingualName):
             "prefecture of arrondissements"
         )
 
-    code = models.CharField(_("HCP code"), max_length=10, unique=True)
+    code = models.CharField(_("HCP code"), max_length=16, unique=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="provinces")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     population = models.PositiveIntegerField(_("population 2024"), default=0)

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name_fr', models.CharField(max_length=200, verbose_name='name (French)')),
                 ('name_ar', models.CharField(blank=True, max_length=200, verbose_name='name (Arabic)')),
-                ('code', models.CharField(max_length=10, unique=True, verbose_name='HCP code')),
+                ('code', models.CharField(max_length=16, unique=True, verbose_name='HCP code')),
                 ('kind', models.CharField(choices=[('province', 'province'), ('prefecture', 'prefecture'), ('prefecture_of_arrondissements', 'prefecture of arrondissements')], max_length=30, verbose_name='kind')),
                 ('population', models.PositiveIntegerField(default=0, verbose_name='population 2024')),
                 ('population_10_14_male', models.PositiveIntegerField(default=0)),
