@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "forsa.core.middleware.LoginRequiredMiddleware",
     "forsa.accounts.middleware.SessionTimeoutMiddleware",
     "forsa.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -189,6 +190,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even before collectstatic
 MEDIA_ROOT = VAR_DIR / "media"  # outside the web root, served only through views
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

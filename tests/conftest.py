@@ -12,6 +12,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_territory", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # argon2 is deliberately slow; tests create dozens of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     """Two regions, each with an association running a centre, and a user per role in each."""

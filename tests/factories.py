@@ -20,10 +20,16 @@ _serial = itertools.count(1)
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@forsa.test")
     full_name = factory.Faker("name", locale="fr_FR")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
 
 
 def make_user(role, scope_object=None, **fields):

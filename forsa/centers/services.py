@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from forsa.centers.models import Center, StaffAssignment
+from forsa.centers.models import Center, StaffAssignment, Trade
 from forsa.core.services import instance_save, require
 
 
@@ -27,10 +27,11 @@ def center_create(*, actor, trades=(), **fields) -> Center:
 @transaction.atomic
 def center_update(*, actor, center: Center, trades=None, **fields) -> Center:
     require(actor, "center.change", center)
+    placed_at = (center.commune_id, center.association_id)
     for name, value in fields.items():
         setattr(center, name, value)
     _place(center)
-    if {"commune", "association"} & set(fields):  # moving it must stay within the actor's reach
+    if (center.commune_id, center.association_id) != placed_at:  # a move must stay within reach
         require(
             actor, "center.create",
             region=center.region_id, province=center.province_id, association=center.association_id,
@@ -44,3 +45,45 @@ def center_update(*, actor, center: Center, trades=None, **fields) -> Center:
 def staff_assign(*, actor, center: Center, **fields) -> StaffAssignment:
     require(actor, "center.change", center)
     return instance_save(actor=actor, instance=StaffAssignment(center=center, **fields))
+
+
+# The managed list of trades taught in workshops: (code, French, Arabic, English).
+DEFAULT_TRADES = (
+    ("couture", "Couture", "الخياطة", "Sewing"),
+    ("broderie", "Broderie", "الطرز", "Embroidery"),
+    ("coiffure", "Coiffure", "الحلاقة وتصفيف الشعر", "Hairdressing"),
+    ("esthetique", "Esthétique", "التجميل", "Beauty care"),
+    ("cuisine-patisserie", "Cuisine et pâtisserie", "الطبخ والحلويات", "Cooking and pastry"),
+    ("service-restauration", "Service en restauration", "الخدمة في المطاعم", "Restaurant service"),
+    ("informatique", "Informatique", "المعلوميات", "Computing"),
+    ("reparation-telephones", "Réparation de téléphones mobiles", "إصلاح الهواتف المحمولة",
+     "Mobile phone repair"),
+    ("electricite", "Électricité du bâtiment", "كهرباء البناء", "Building electrics"),
+    ("plomberie", "Plomberie", "الترصيص الصحي", "Plumbing"),
+    ("menuiserie", "Menuiserie", "النجارة", "Carpentry"),
+    ("peinture-batiment", "Peinture en bâtiment", "صباغة البناء", "Building painting"),
+    ("soudure", "Soudure", "التلحيم", "Welding"),
+    ("mecanique-auto", "Mécanique automobile", "ميكانيك السيارات", "Car mechanics"),
+    ("froid-climatisation", "Froid et climatisation", "التبريد والتكييف",
+     "Refrigeration and air conditioning"),
+    ("agriculture", "Agriculture", "الفلاحة", "Agriculture"),
+    ("tapisserie-artisanat", "Tapisserie et artisanat", "الزرابي والصناعة التقليدية",
+     "Carpet weaving and crafts"),
+)
+
+
+@transaction.atomic
+def trades_ensure_defaults(*, actor=None) -> int:
+    """Create the trades of the managed list that are missing. Idempotent.
+
+    Existing trades are left as they are: an administrator may have renamed or
+    deactivated them. Returns the number of trades created.
+    """
+    existing = set(Trade.objects.values_list("code", flat=True))
+    created = 0
+    for code, name_fr, name_ar, name_en in DEFAULT_TRADES:
+        if code not in existing:
+            trade = Trade(code=code, name_fr=name_fr, name_ar=name_ar, name_en=name_en)
+            instance_save(actor=actor, instance=trade)
+            created += 1
+    return created

@@ -1,3 +1,4 @@
+from django.contrib.auth.middleware import LoginRequiredMiddleware as _LoginRequiredMiddleware
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
@@ -14,3 +15,15 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class LoginRequiredMiddleware(_LoginRequiredMiddleware):
+    """Every page needs a signed-in user unless marked @login_not_required.
+
+    The API answers 401 itself (session or token auth) instead of redirecting.
+    """
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -37,6 +37,10 @@ class Grant:
     field: str | None  # None for national roles
     object_id: int | None
 
+    @property
+    def role_label(self):
+        return Role(self.role).label
+
 
 @dataclass(frozen=True)
 class Scope:

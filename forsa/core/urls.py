@@ -3,4 +3,4 @@ from django.urls import path
 from forsa.core import views
 
 app_name = "core"
-urlpatterns = []
+urlpatterns = [path("", views.home, name="home")]

@@ -3,4 +3,7 @@ from django.urls import path
 from forsa.organizations import views
 
 app_name = "organizations"
-urlpatterns = []
+urlpatterns = [
+    path("", views.association_list, name="list"),
+    path("<int:pk>/", views.association_detail, name="detail"),
+]

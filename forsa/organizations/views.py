@@ -1,1 +1,26 @@
+"""Associations: list and detail."""
 
+from django.shortcuts import render
+
+from forsa.centers.selectors import center_list
+from forsa.core import scoping
+from forsa.core.views import list_template, paginate, scoped_or_404
+from forsa.organizations import selectors
+from forsa.organizations.filters import AssociationFilter
+
+
+def association_list(request):
+    filterset = AssociationFilter(request.GET, queryset=selectors.association_list(user=request.user),
+                                  user=request.user)
+    return render(request, list_template(request, "organizations/list.html"), {
+        "filter": filterset, "page_obj": paginate(request, filterset.qs),
+    })
+
+
+def association_detail(request, pk):
+    association = scoped_or_404(selectors.association_get, user=request.user, pk=pk)
+    return render(request, "organizations/detail.html", {
+        "association": association,
+        "centers": center_list(user=request.user).filter(association=association),
+        "sees_persons": scoping.scope_of(request.user).sees_persons,
+    })

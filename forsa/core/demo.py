@@ -1,0 +1,704 @@
+"""The demo: a plausible national network of second-chance centres and one login per role.
+
+``seed_demo`` runs one step per kind of data, in one transaction:
+
+1. ``seed_reference``: the territory, the public bodies and the managed trades
+   (idempotent loaders, also used outside the demo);
+2. ``seed_network``: partners, associations, centres and their staff, written
+   through the services so that validation and audit apply;
+3. ``seed_users``: one demo user per role, with the membership giving its scope.
+
+Everything is drawn from ``random.Random`` seeded per step, from the territory
+read in code order and from fixed reference dates, so one seed always gives the
+same data. Each step has its own generator: adding a step later (learners)
+leaves the data of the earlier ones unchanged.
+
+Extension point for national-scale data (``--learners N``, hundreds of
+thousands of rows): add ``seed_learners(*, rng, network, count, progress)``
+after ``seed_users``. It should spread learners over ``network.centers`` by
+capacity, build model instances in memory and ``bulk_create`` them in batches
+of a few thousand inside a ``_progress`` bar, with one summary audit entry per
+batch instead of one service call per learner.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.text import slugify
+from tqdm import tqdm
+
+from forsa.accounts.models import Membership, User
+from forsa.accounts.services import membership_grant, user_create
+from forsa.centers.models import LATITUDE_RANGE, LONGITUDE_RANGE, Center, StaffAssignment, Trade
+from forsa.centers.services import center_create, staff_assign, trades_ensure_defaults
+from forsa.core.roles import ROLE_SCOPE_FIELD, Role
+from forsa.organizations.models import Association, Organization, Partner
+from forsa.organizations.services import association_create, partner_create, public_bodies_ensure
+from forsa.territory.models import Commune, Province, Region
+from forsa.territory.services import territory_load
+
+# Fixed dates: the data must not depend on the day the command runs.
+SCHOOL_YEAR = "2025-2026"
+REFERENCE_DATE = date(2026, 11, 27)  # "today" in the demo
+FIRST_OPENING_YEAR, LAST_OPENING_YEAR = 2017, 2025
+
+DEMO_DOMAIN = "demo.forsa.ma"
+DEMO_PASSWORD = "Forsa-demo-2026"
+DEMO_URL = "http://127.0.0.1:8000/"
+
+CENTER_COUNT = 90
+ASSOCIATION_COUNT = 60
+MAX_CENTERS_PER_ASSOCIATION = 3
+DEMO_REGION = "06"  # Casablanca-Settat: home of the demo association and centre
+URBAN_SHARE = 0.6
+
+# Per region, a reference point (latitude, longitude) a little inland from its main
+# city, so that the jitter below keeps centres on land and inside the validators' box.
+REGION_POINTS = {
+    "01": (35.15, -5.55),  # Tétouan - Chefchaouen
+    "02": (34.35, -2.60),  # Oujda - Taourirt
+    "03": (34.00, -4.95),  # Fès
+    "04": (33.95, -6.35),  # Rabat - Kénitra, inland
+    "05": (32.35, -6.30),  # Béni Mellal
+    "06": (33.25, -7.40),  # Casablanca - Berrechid
+    "07": (31.70, -8.10),  # Marrakech
+    "08": (31.30, -5.50),  # Ouarzazate - Errachidia
+    "09": (30.30, -9.15),  # Agadir, inland
+    "10": (28.95, -9.80),  # Guelmim
+    "11": (27.10, -13.00),  # Laâyoune, inland
+    "12": (23.95, -15.40),  # Dakhla, across the bay on the mainland
+}
+COMMUNE_SPREAD = 0.25  # degrees around the region's point
+CENTER_SPREAD = 0.02  # degrees around the commune's point
+
+# Centre status, mostly open.
+STATUS_WEIGHTS = (
+    (Center.Status.OPEN, 86), (Center.Status.PLANNED, 5),
+    (Center.Status.SUSPENDED, 5), (Center.Status.CLOSED, 4),
+)
+
+# Trades more often found in rural or urban centres.
+RURAL_TRADES = ("agriculture", "tapisserie-artisanat", "couture", "soudure", "cuisine-patisserie")
+URBAN_TRADES = ("informatique", "coiffure", "esthetique", "cuisine-patisserie", "couture",
+                "electricite", "reparation-telephones", "mecanique-auto")
+
+# ---------------------------------------------------------------------------
+# Name data. Transliterations follow common Moroccan usage.
+
+# Roots of association names: (French transliteration, Arabic).
+ASSOCIATION_ROOTS = (
+    ("Al Amal", "الأمل"), ("Annour", "النور"), ("Al Fath", "الفتح"), ("Ennahda", "النهضة"),
+    ("Al Wafae", "الوفاء"), ("Al Ihsane", "الإحسان"), ("Attaouassoul", "التواصل"),
+    ("Al Mostakbal", "المستقبل"), ("Al Bassma", "البسمة"), ("Al Karama", "الكرامة"),
+    ("Assafaa", "الصفاء"), ("Al Hikma", "الحكمة"), ("Al Kheir", "الخير"),
+    ("Attadamoun", "التضامن"), ("Al Wahda", "الوحدة"), ("Al Manar", "المنار"),
+    ("Achourouk", "الشروق"), ("Al Inbiaat", "الانبعاث"), ("Assalam", "السلام"),
+    ("Al Ikhlass", "الإخلاص"), ("Annamae", "النماء"), ("Al Ittihad", "الاتحاد"),
+    ("Arrahma", "الرحمة"), ("Al Falah", "الفلاح"), ("Al Boustane", "البستان"),
+    ("Azzahra", "الزهراء"), ("Al Hidaya", "الهداية"), ("Al Yasmine", "الياسمين"),
+    ("Attouiza", "التويزة"), ("Afak", "آفاق"), ("Ajial", "أجيال"), ("Al Ghad", "الغد"),
+    ("Tafoukt", "تافوكت"), ("Tilelli", "تيليلي"), ("Annakhil", "النخيل"),
+    ("Al Wouroud", "الورود"), ("Al Andalous", "الأندلس"), ("Al Massira", "المسيرة"),
+    ("Al Irfane", "العرفان"), ("Ibn Khaldoun", "ابن خلدون"), ("Ibn Battouta", "ابن بطوطة"),
+    ("Al Khawarizmi", "الخوارزمي"), ("Ibn Rochd", "ابن رشد"), ("Ibn Sina", "ابن سينا"),
+    ("Assanabil", "السنابل"), ("Al Jisr", "الجسر"), ("Al Moubadara", "المبادرة"),
+    ("Al Injaz", "الإنجاز"), ("Attahaddi", "التحدي"), ("Al Anouar", "الأنوار"),
+    ("Al Mouwatana", "المواطنة"), ("Al Mouassat", "المواساة"), ("Al Ousra", "الأسرة"),
+    ("Nour Al Maarifa", "نور المعرفة"), ("Al Oumnia", "الأمنية"), ("Arrissala", "الرسالة"),
+    ("Al Fajr", "الفجر"), ("Assaada", "السعادة"), ("Al Houda", "الهدى"),
+    ("Al Mawahib", "المواهب"), ("Al Bouchra", "البشرى"), ("Al Aman", "الأمان"),
+    ("Al Majd", "المجد"), ("Al Forsa", "الفرصة"),
+)
+# What the association is for: (French, Arabic), appended to the root.
+ASSOCIATION_PURPOSES = (
+    ("pour le développement", "للتنمية"),
+    ("pour le développement social", "للتنمية الاجتماعية"),
+    ("pour l'éducation et la formation", "للتربية والتكوين"),
+    ("pour l'éducation non formelle", "للتربية غير النظامية"),
+    ("pour l'enfance et la jeunesse", "للطفولة والشباب"),
+    ("de solidarité et de développement", "للتضامن والتنمية"),
+    ("de lutte contre l'abandon scolaire", "لمحاربة الهدر المدرسي"),
+    ("pour la promotion de la femme et de l'enfant", "للنهوض بأوضاع المرأة والطفل"),
+    ("pour le développement et la coopération", "للتنمية والتعاون"),
+)
+# Centres carry a name of their own before their commune's.
+CENTER_ROOTS = (
+    ("Ibn Rochd", "ابن رشد"), ("Al Khawarizmi", "الخوارزمي"), ("Ibn Sina", "ابن سينا"),
+    ("Fatima Al Fihria", "فاطمة الفهرية"), ("Al Idrissi", "الإدريسي"),
+    ("Ibn Battouta", "ابن بطوطة"), ("Ibn Khaldoun", "ابن خلدون"),
+    ("Al Moukhtar Soussi", "المختار السوسي"), ("Ibn Zohr", "ابن زهر"),
+    ("Annakhil", "النخيل"), ("Al Yasmine", "الياسمين"), ("Al Wouroud", "الورود"),
+    ("Al Andalous", "الأندلس"), ("Al Massira", "المسيرة"), ("Al Irfane", "العرفان"),
+    ("Al Amal", "الأمل"), ("Annour", "النور"), ("Al Fath", "الفتح"), ("Assalam", "السلام"),
+    ("Al Fajr", "الفجر"), ("Achourouk", "الشروق"), ("Al Manar", "المنار"),
+    ("Al Mostakbal", "المستقبل"), ("Al Ghad", "الغد"), ("Ajial", "أجيال"), ("Afak", "آفاق"),
+    ("Tafoukt", "تافوكت"), ("Tilelli", "تيليلي"), ("Al Injaz", "الإنجاز"),
+    ("Assanabil", "السنابل"), ("Al Anouar", "الأنوار"), ("Al Oumnia", "الأمنية"),
+)
+QUARTERS = (
+    "Hay Al Massira", "Hay Essalam", "Hay Al Qods", "Hay Mohammadi", "Hay Ennahda",
+    "Hay Al Wahda", "Hay Al Amal", "Hay Riad", "Hay Al Fath", "Hay Najah", "Hay Al Matar",
+    "Hay Al Farah", "Hay Al Inbiaat", "Hay Al Hassani", "Hay Lalla Meryem", "Hay Al Andalous",
+)
+STREETS = (
+    "rue Ibn Sina", "avenue Hassan II", "boulevard Mohammed V", "rue Al Massira",
+    "rue Abou Bakr Seddik", "avenue des FAR", "rue Ibn Khaldoun", "rue Oued Sebou",
+    "avenue Moulay Youssef", "rue Al Quds", "rue Ibn Toumert", "avenue Allal Ben Abdellah",
+)
+DOUARS = (
+    "Ouled Ali", "Aït Brahim", "Tighza", "Ouled Moussa", "Aït Ouahi", "Lamhamid",
+    "Ouled Youssef", "Tamazirt", "Aït Hammou", "Ouled Saïd", "Aït Lahcen", "Lakhyayta",
+    "Ouled Ghanem", "Tighanimine", "Aït Bouzid", "Ouled Bouali",
+)
+
+# Given names and family names: (Latin script, Arabic script).
+FEMALE_NAMES = (
+    ("Fatima Zahra", "فاطمة الزهراء"), ("Khadija", "خديجة"), ("Meryem", "مريم"),
+    ("Salma", "سلمى"), ("Imane", "إيمان"), ("Hanane", "حنان"), ("Nadia", "نادية"),
+    ("Latifa", "لطيفة"), ("Samira", "سميرة"), ("Naima", "نعيمة"), ("Soukaina", "سكينة"),
+    ("Houda", "هدى"), ("Asmae", "أسماء"), ("Zineb", "زينب"), ("Loubna", "لبنى"),
+    ("Siham", "سهام"), ("Rachida", "رشيدة"), ("Hind", "هند"), ("Ghizlane", "غزلان"),
+    ("Kawtar", "كوثر"), ("Ikram", "إكرام"), ("Sanaa", "سناء"), ("Bouchra", "بشرى"),
+    ("Nawal", "نوال"), ("Malika", "مليكة"), ("Amal", "أمل"), ("Hajar", "هاجر"),
+    ("Ilham", "إلهام"),
+)
+MALE_NAMES = (
+    ("Mohamed", "محمد"), ("Ahmed", "أحمد"), ("Youssef", "يوسف"), ("Hamza", "حمزة"),
+    ("Omar", "عمر"), ("Karim", "كريم"), ("Rachid", "رشيد"), ("Abdelkader", "عبد القادر"),
+    ("Mustapha", "مصطفى"), ("Said", "سعيد"), ("Hassan", "حسن"), ("Brahim", "إبراهيم"),
+    ("Khalid", "خالد"), ("Mehdi", "المهدي"), ("Anas", "أنس"), ("Ayoub", "أيوب"),
+    ("Younes", "يونس"), ("Abdellah", "عبد الله"), ("Driss", "إدريس"), ("Jamal", "جمال"),
+    ("Noureddine", "نور الدين"), ("Hicham", "هشام"), ("Adil", "عادل"), ("Tarik", "طارق"),
+    ("Redouane", "رضوان"), ("Lahcen", "لحسن"), ("Aziz", "عزيز"), ("Soufiane", "سفيان"),
+    ("Badr", "بدر"), ("Ismail", "إسماعيل"),
+)
+FAMILY_NAMES = (
+    ("Alaoui", "العلوي"), ("Bennani", "بناني"), ("El Idrissi", "الإدريسي"), ("Tazi", "التازي"),
+    ("Berrada", "برادة"), ("Chraibi", "الشرايبي"), ("Benjelloun", "بنجلون"),
+    ("Lahlou", "لحلو"), ("El Amrani", "العمراني"), ("Ouazzani", "الوزاني"),
+    ("Kettani", "الكتاني"), ("Sqalli", "الصقلي"), ("Bouzid", "بوزيد"), ("Ziani", "الزياني"),
+    ("Belhaj", "بلحاج"), ("Hajji", "الحجي"), ("Naciri", "الناصري"), ("Saidi", "السعيدي"),
+    ("Tahiri", "الطاهري"), ("Mansouri", "المنصوري"), ("Bakkali", "البقالي"),
+    ("Haddad", "الحداد"), ("Cherkaoui", "الشرقاوي"), ("Filali", "الفيلالي"),
+    ("Moussaoui", "الموساوي"), ("Slimani", "السليماني"), ("Azzouzi", "العزوزي"),
+    ("El Fassi", "الفاسي"), ("Zerouali", "الزروالي"), ("Benali", "بنعلي"),
+    ("Aït Lahcen", "آيت لحسن"), ("Aït Brahim", "آيت إبراهيم"), ("Ouhammou", "أوحمو"),
+    ("Boutaleb", "بوطالب"), ("Chafik", "شفيق"), ("Daoudi", "الداودي"),
+    ("Hamdaoui", "الحمداوي"), ("Jabri", "الجابري"), ("Kabbaj", "القباج"),
+    ("Lazrak", "الأزرق"), ("Marzouki", "المرزوقي"), ("Naji", "ناجي"), ("Rifi", "الريفي"),
+    ("Sebti", "السبتي"), ("Yacoubi", "اليعقوبي"), ("Benmoussa", "بنموسى"),
+    ("Benomar", "بنعمر"), ("El Ouafi", "الوافي"),
+)
+
+PARTNERS = (
+    # (name, acronym, kind)
+    ("UNICEF Maroc", "UNICEF", Partner.Kind.FUNDER),
+    ("Initiative nationale pour le développement humain", "INDH", Partner.Kind.FUNDER),
+    ("Union européenne", "UE", Partner.Kind.FUNDER),
+    ("Office de la formation professionnelle et de la promotion du travail", "OFPPT",
+     Partner.Kind.TRAINING),
+    ("Fondation Zakoura", "", Partner.Kind.TECHNICAL),
+)
+DEMO_PARTNER = "UNICEF Maroc"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """A demo login: who it is and where its scope comes from."""
+
+    key: str  # which scope object of the demo it is bound to (see seed_users)
+    role: str
+    email: str
+    full_name: str
+    language: str = "fr"
+
+
+DEMO_USERS = (
+    DemoUser("national", Role.NATIONAL_ADMIN, f"national.admin@{DEMO_DOMAIN}", "Nadia Bennani"),
+    DemoUser("national", Role.NATIONAL_ANALYST, f"national.analyst@{DEMO_DOMAIN}",
+             "Youssef El Amrani"),
+    DemoUser("region:06", Role.REGIONAL_MANAGER, f"region.casablanca@{DEMO_DOMAIN}",
+             "Karim Tazi"),
+    DemoUser("region:09", Role.REGIONAL_MANAGER, f"region.souss@{DEMO_DOMAIN}",
+             "إبراهيم أوحمو", "ar"),
+    DemoUser("province", Role.PROVINCIAL_MANAGER, f"province.manager@{DEMO_DOMAIN}",
+             "Samira Lahlou"),
+    DemoUser("association", Role.ASSOCIATION_MANAGER, f"association.manager@{DEMO_DOMAIN}",
+             "Abdelkader Berrada"),
+    DemoUser("center", Role.CENTER_DIRECTOR, f"center.director@{DEMO_DOMAIN}",
+             "Latifa Ouazzani"),
+    DemoUser("center", Role.EDUCATOR, f"educator@{DEMO_DOMAIN}", "خديجة العلوي", "ar"),
+    DemoUser("center", Role.COUNSELLOR, f"counsellor@{DEMO_DOMAIN}", "Meryem Benjelloun"),
+    DemoUser("partner", Role.PARTNER_VIEWER, f"partner.unicef@{DEMO_DOMAIN}", "Amina Kettani"),
+)
+# The centre staff the demo users are; the Arabic-speaking educator keeps her
+# name in Latin script on the staff list, like every other staff member.
+DEMO_STAFF = {
+    Role.CENTER_DIRECTOR: (StaffAssignment.Function.COORDINATOR, "Latifa Ouazzani"),
+    Role.EDUCATOR: (StaffAssignment.Function.EDUCATOR, "Khadija Alaoui"),
+    Role.COUNSELLOR: (StaffAssignment.Function.COUNSELLOR, "Meryem Benjelloun"),
+}
+SENTINEL_EMAIL = DEMO_USERS[0].email  # its presence means the demo is already seeded
+
+
+# ---------------------------------------------------------------------------
+# Results
+
+
+@dataclass
+class Network:
+    """What seed_network created, in creation order (the input of later steps)."""
+
+    partners: dict[str, Partner] = field(default_factory=dict)
+    partners_created: int = 0
+    associations: list[Association] = field(default_factory=list)
+    centers: list[Center] = field(default_factory=list)
+    staff: int = 0
+    demo_association: Association | None = None
+    demo_center: Center | None = None
+
+
+@dataclass(frozen=True)
+class Login:
+    role: str
+    email: str
+    full_name: str
+    scope: str
+
+
+@dataclass
+class SeedReport:
+    seed: int
+    already_seeded: bool
+    created: Counter = field(default_factory=Counter)
+    totals: dict[str, int] = field(default_factory=dict)
+    logins: list[Login] = field(default_factory=list)
+    password: str = DEMO_PASSWORD
+    url: str = DEMO_URL
+
+
+# ---------------------------------------------------------------------------
+# Steps
+
+
+def step_rng(seed: int, step: str) -> random.Random:
+    """One generator per step, so that steps do not shift each other's draws."""
+    return random.Random(f"forsa-demo:{seed}:{step}")
+
+
+@transaction.atomic
+def seed_demo(*, seed: int = 1, progress: bool = False) -> SeedReport:
+    """Seed the demo unless it is there already; return what was done and the logins."""
+    report = SeedReport(seed=seed, already_seeded=False)
+    report.created.update(seed_reference())
+    if User.objects.filter(email=SENTINEL_EMAIL).exists():
+        report.already_seeded = True
+    else:
+        network = seed_network(rng=step_rng(seed, "network"), progress=progress)
+        users = seed_users(rng=step_rng(seed, "users"), network=network)
+        report.created.update(
+            partners=network.partners_created, associations=len(network.associations),
+            centers=len(network.centers), staff=network.staff,
+            users=len(users), memberships=len(users),
+        )
+    report.totals = current_totals()
+    report.logins = demo_logins()
+    return report
+
+
+def seed_reference() -> Counter:
+    """Territory, public bodies and trades: idempotent loaders shared with production."""
+    created = Counter(territory_load())
+    created["public_bodies"] = public_bodies_ensure(actor=None)
+    created["trades"] = trades_ensure_defaults(actor=None)
+    return created
+
+
+def seed_network(*, rng: random.Random, progress: bool = False) -> Network:
+    """Partners, then associations and their centres, region by region."""
+    network = Network()
+    for name, acronym, kind in PARTNERS:
+        partner = Partner.objects.filter(name=name).first()  # may predate the demo
+        if partner is None:
+            partner = partner_create(actor=None, name=name, acronym=acronym, kind=kind)
+            network.partners_created += 1
+        network.partners[name] = partner
+    plan = _plan_network(rng)
+    roots = rng.sample(ASSOCIATION_ROOTS, len(plan))
+    trades = {t.code: t for t in Trade.objects.filter(is_active=True)}
+    per_province = Counter()
+    with _progress(total=CENTER_COUNT, desc="centres", enabled=progress) as bar:
+        for index, planned in enumerate(plan):
+            association = _create_association(rng, planned, roots[index], serial=index + 1)
+            network.associations.append(association)
+            for place in planned.places:
+                per_province[place.province.code] += 1
+                center = _create_center(
+                    rng, place, association, trades,
+                    code=_center_code(place.province, per_province[place.province.code]),
+                    force_open=planned.is_demo,
+                )
+                network.centers.append(center)
+                reserved = planned.is_demo and network.demo_center is None
+                network.staff += _create_staff(rng, center, reserve_demo_roles=reserved)
+                if reserved:
+                    network.demo_association, network.demo_center = association, center
+                bar.update()
+    return network
+
+
+def seed_users(*, rng: random.Random, network: Network) -> list[User]:
+    """One user per demo role, its membership and, for centre roles, its staff assignment."""
+    scope_objects = {
+        "national": {},
+        "region:06": {"region": Region.objects.get(code="06")},
+        "region:09": {"region": Region.objects.get(code="09")},
+        "province": {"province": network.demo_center.province},
+        "association": {"association": network.demo_association},
+        "center": {"center": network.demo_center},
+        "partner": {"partner": network.partners[DEMO_PARTNER]},
+    }
+    users = []
+    for demo in DEMO_USERS:
+        user = user_create(
+            actor=None, email=demo.email, full_name=demo.full_name,
+            password=DEMO_PASSWORD, language=demo.language,
+        )
+        membership_grant(actor=None, user=user, role=demo.role, **scope_objects[demo.key])
+        if demo.role in DEMO_STAFF:
+            function, staff_name = DEMO_STAFF[demo.role]
+            staff_assign(
+                actor=None, center=network.demo_center, full_name=staff_name, user=user,
+                function=function,
+                start_date=_staff_start(rng, network.demo_center, first=function == "coordinator"),
+            )
+            network.staff += 1
+        users.append(user)
+    return users
+
+
+def current_totals() -> dict[str, int]:
+    """What the database holds now, whoever created it."""
+    public = Counter(Organization.objects.values_list("kind", flat=True))
+    return {
+        "regions": Region.objects.count(),
+        "provinces": Province.objects.count(),
+        "communes": Commune.objects.count(),
+        "ministry": public[Organization.Kind.MINISTRY],
+        "arefs": public[Organization.Kind.AREF],
+        "provincial_directorates": public[Organization.Kind.PROVINCIAL],
+        "trades": Trade.objects.count(),
+        "partners": Partner.objects.count(),
+        "associations": Association.objects.count(),
+        "centers": Center.objects.count(),
+        "center_regions": Center.objects.values("region").distinct().count(),
+        "staff": StaffAssignment.objects.count(),
+        "users": User.objects.count(),
+    }
+
+
+def demo_logins() -> list[Login]:
+    """The demo logins as the database has them, with a readable scope."""
+    memberships = {
+        m.user.email: m
+        for m in Membership.objects.filter(user__email__in=[d.email for d in DEMO_USERS])
+        .select_related("user", "region", "province", "association", "center", "partner")
+    }
+    logins = []
+    for demo in DEMO_USERS:
+        membership = memberships.get(demo.email)
+        if membership is None:  # deleted since seeding: nothing to log in with
+            continue
+        with translation.override("en"):
+            role = str(Role(membership.role).label)
+        logins.append(Login(
+            role=role, email=demo.email,
+            full_name=membership.user.full_name, scope=_scope_label(membership),
+        ))
+    return logins
+
+
+# ---------------------------------------------------------------------------
+# Planning: where centres go and which association runs them (no database writes)
+
+
+@dataclass(frozen=True)
+class Place:
+    province: Province
+    commune: Commune
+
+
+@dataclass
+class PlannedAssociation:
+    region: Region
+    places: list[Place]
+    is_demo: bool = False
+
+
+def _plan_network(rng: random.Random) -> list[PlannedAssociation]:
+    # Sorted in Python: the order must not depend on the database's collation.
+    regions = sorted(Region.objects.all(), key=lambda r: r.code)
+    provinces = {}  # region code -> provinces that have communes, in code order
+    communes = {}  # province code -> communes
+    every_commune = Commune.objects.select_related("province__region")
+    for commune in sorted(every_commune, key=lambda c: c.code):
+        province = commune.province
+        communes.setdefault(province.code, []).append(commune)
+        region_provinces = provinces.setdefault(province.region.code, [])
+        if province not in region_provinces:
+            region_provinces.append(province)
+
+    centers = _apportion(
+        {r.code: r.population for r in regions}, CENTER_COUNT, minimum={r.code: 1 for r in regions}
+    )
+    associations = _apportion(
+        centers, ASSOCIATION_COUNT,
+        minimum={c: math.ceil(n / MAX_CENTERS_PER_ASSOCIATION) for c, n in centers.items()},
+        maximum=centers,
+    )
+    plan = []
+    for region in regions:
+        sizes = _split(rng, centers[region.code], associations[region.code],
+                       demo=region.code == DEMO_REGION)
+        for rank, size in enumerate(sizes):
+            home = _weighted_choice(rng, provinces[region.code], lambda p: p.population)
+            places = []
+            for i in range(size):
+                # An association works mostly in its home province, sometimes next door.
+                province = home if i == 0 or rng.random() < 0.7 else rng.choice(
+                    provinces[region.code]
+                )
+                places.append(Place(province, _pick_commune(rng, communes[province.code])))
+            plan.append(PlannedAssociation(
+                region=region, places=places, is_demo=region.code == DEMO_REGION and rank == 0,
+            ))
+    return plan
+
+
+def _apportion(weights, total, *, minimum, maximum=None):
+    """Split ``total`` in proportion to ``weights`` (largest remainders), within bounds."""
+    maximum = maximum or {key: total for key in weights}
+    whole = sum(weights.values())
+    quota = {key: total * weight / whole for key, weight in weights.items()}
+    shares = {
+        key: min(maximum[key], max(minimum[key], math.floor(q))) for key, q in quota.items()
+    }
+    while (gap := total - sum(shares.values())) != 0:
+        step = 1 if gap > 0 else -1
+        candidates = [
+            key for key in sorted(weights)
+            if minimum[key] <= shares[key] + step <= maximum[key]
+        ]
+        # Ties are broken by key order: the result must not depend on anything else.
+        key = max(candidates, key=lambda k: step * (quota[k] - shares[k]))
+        shares[key] += step
+    return shares
+
+
+def _split(rng, centers, associations, *, demo):
+    """Sizes of the associations of a region: ``associations`` parts of 1 to 3 centres."""
+    sizes = [1] * associations
+    if demo:  # the demo association director juggles three centres
+        sizes[0] = MAX_CENTERS_PER_ASSOCIATION
+    extra = centers - sum(sizes)
+    while extra > 0:
+        index = rng.choice([i for i, s in enumerate(sizes) if s < MAX_CENTERS_PER_ASSOCIATION])
+        sizes[index] += 1
+        extra -= 1
+    return sizes
+
+
+def _pick_commune(rng, communes):
+    kinds = {c.kind for c in communes}
+    urban = rng.random() < URBAN_SHARE
+    kind = Commune.Kind.URBAN if urban else Commune.Kind.RURAL
+    pool = [c for c in communes if c.kind == kind] if kind in kinds else communes
+    # Square root: big cities get more centres, without taking them all.
+    return _weighted_choice(rng, pool, lambda c: math.sqrt(c.population or 1))
+
+
+def _weighted_choice(rng, items, weight):
+    return rng.choices(items, weights=[weight(i) for i in items], k=1)[0]
+
+
+# ---------------------------------------------------------------------------
+# Writing, through the services
+
+
+def _create_association(rng, planned, root, *, serial):
+    root, root_ar = root
+    purpose, purpose_ar = rng.choice(ASSOCIATION_PURPOSES)
+    home = planned.places[0]
+    founded = rng.randint(1995, FIRST_OPENING_YEAR - 1)
+    return association_create(
+        actor=None,
+        name=f"Association {root} {purpose}",
+        name_ar=f"جمعية {root_ar} {purpose_ar}",
+        registration_number=(
+            f"RD-{home.province.code.replace('.', '')}-{founded}-{serial:03d}"
+        ),
+        president=_person(rng)[0],
+        phone=_phone(rng),
+        email=f"contact.{slugify(root)}@{DEMO_DOMAIN}",
+        address=_address(rng, home.commune),
+        commune=home.commune,
+    )
+
+
+def _create_center(rng, place, association, trades, *, code, force_open):
+    commune = place.commune
+    status = Center.Status.OPEN if force_open else _weighted_choice(
+        rng, STATUS_WEIGHTS, lambda s: s[1]
+    )[0]
+    root, root_ar = _center_root(rng, commune)
+    latitude, longitude = _point(rng, commune, place.province.region.code)
+    return center_create(
+        actor=None,
+        code=code,
+        name_fr=f"Centre E2C {root} – {commune.name_fr}",
+        name_ar=f"مركز الفرصة الثانية {root_ar} – {commune.name_ar}",
+        commune=commune,
+        address=_address(rng, commune),
+        latitude=latitude,
+        longitude=longitude,
+        association=association,
+        opening_date=_opening_date(rng, status),
+        status=status,
+        capacity=rng.randrange(60, 301, 10),
+        trades=_trades(rng, commune, trades),
+    )
+
+
+def _create_staff(rng, center, *, reserve_demo_roles):
+    """4 to 8 people; at the demo centre the demo users take three of the posts."""
+    functions = [StaffAssignment.Function.TRAINER]
+    if not reserve_demo_roles:
+        functions = [
+            StaffAssignment.Function.COORDINATOR, StaffAssignment.Function.EDUCATOR,
+            *functions, StaffAssignment.Function.COUNSELLOR,
+        ]
+    optional = [
+        StaffAssignment.Function.EDUCATOR, StaffAssignment.Function.TRAINER,
+        StaffAssignment.Function.SPORTS_COACH, StaffAssignment.Function.ARTS_TEACHER,
+        StaffAssignment.Function.ADMINISTRATIVE,
+    ]
+    functions += rng.sample(optional, rng.randint(0, 4))
+    for function in functions:
+        start = _staff_start(rng, center, first=function == StaffAssignment.Function.COORDINATOR)
+        end = None
+        if center.status == Center.Status.CLOSED:  # it closed at the end of a school year
+            end = date(max(start.year, 2023) + 1, 7, 31)
+        staff_assign(
+            actor=None, center=center, full_name=_person(rng)[0], function=function,
+            start_date=start, end_date=end,
+        )
+    return len(functions)
+
+
+# ---------------------------------------------------------------------------
+# Values
+
+
+def _center_code(province, rank):
+    return f"E2C-{province.code.replace('.', '')}-{rank:02d}"
+
+
+def _center_root(rng, commune):
+    """A centre name not yet used in that commune (big cities have several centres)."""
+    taken = {c.name_fr for c in Center.objects.filter(commune=commune).only("name_fr")}
+    free = [r for r in CENTER_ROOTS if f"Centre E2C {r[0]} – {commune.name_fr}" not in taken]
+    return rng.choice(free)
+
+
+def _point(rng, commune, region_code):
+    """A commune keeps one place (from its code) and its centres sit around it."""
+    latitude, longitude = REGION_POINTS[region_code]
+    place = random.Random(commune.code)
+    latitude += place.uniform(-COMMUNE_SPREAD, COMMUNE_SPREAD)
+    longitude += place.uniform(-COMMUNE_SPREAD, COMMUNE_SPREAD)
+    latitude += rng.uniform(-CENTER_SPREAD, CENTER_SPREAD)
+    longitude += rng.uniform(-CENTER_SPREAD, CENTER_SPREAD)
+    return _within(latitude, LATITUDE_RANGE), _within(longitude, LONGITUDE_RANGE)
+
+
+def _within(value, bounds):
+    low, high = bounds
+    return min(max(Decimal(str(round(value, 5))), low), high)
+
+
+def _opening_date(rng, status):
+    if status == Center.Status.PLANNED:
+        return None
+    # Closed centres are among the older ones.
+    last = 2021 if status == Center.Status.CLOSED else LAST_OPENING_YEAR
+    year = rng.randint(FIRST_OPENING_YEAR, last)
+    return date(year, rng.choice((9, 9, 10, 10, 11, 12)), rng.randint(1, 28))
+
+
+def _staff_start(rng, center, *, first):
+    """Coordinators start at the opening; others join within the following years."""
+    if center.opening_date is None:  # a planned centre recruits ahead of its opening
+        return date(REFERENCE_DATE.year, 9, 1) + timedelta(days=rng.randint(0, 60))
+    if first:
+        return center.opening_date - timedelta(days=rng.randint(15, 60))
+    latest = min(REFERENCE_DATE, center.opening_date + timedelta(days=4 * 365))
+    return center.opening_date + timedelta(days=rng.randint(0, (latest - center.opening_date).days))
+
+
+def _trades(rng, commune, trades):
+    """2 to 5 trades, mostly those usual in that kind of commune."""
+    usual = RURAL_TRADES if commune.kind == Commune.Kind.RURAL else URBAN_TRADES
+    favoured = [c for c in usual if c in trades]  # an administrator may have deactivated some
+    others = [c for c in sorted(trades) if c not in favoured]
+    count = rng.randint(2, 5)
+    from_favoured = min(len(favoured), rng.randint(1, count))
+    chosen = rng.sample(favoured, from_favoured)
+    chosen += rng.sample(others, min(len(others), count - from_favoured))
+    return [trades[c] for c in chosen]
+
+
+def _person(rng):
+    """A (Latin, Arabic) full name."""
+    given = rng.choice(FEMALE_NAMES if rng.random() < 0.55 else MALE_NAMES)
+    family = rng.choice(FAMILY_NAMES)
+    return f"{given[0]} {family[0]}", f"{given[1]} {family[1]}"
+
+
+def _phone(rng):
+    """A number the Moroccan phone validator accepts: mobile mostly, landline sometimes."""
+    if rng.random() < 0.75:
+        number = f"0{rng.choice('667')}{rng.randint(0, 99_999_999):08d}"
+    else:  # fixed lines start 052x-053x
+        number = f"05{rng.choice('23')}{rng.randint(0, 9_999_999):07d}"
+    return "+212" + number[1:] if rng.random() < 0.2 else number
+
+
+def _address(rng, commune):
+    if commune.kind == Commune.Kind.RURAL:
+        return f"Douar {rng.choice(DOUARS)}"
+    return f"{rng.randint(1, 180)}, {rng.choice(STREETS)}, {rng.choice(QUARTERS)}"
+
+
+def _scope_label(membership):
+    scope = membership.scope_object
+    if scope is None:
+        return "national"
+    field_name = ROLE_SCOPE_FIELD[membership.role]
+    if field_name == "center":
+        return f"{scope.name_fr} ({scope.code})"
+    if field_name in ("region", "province"):
+        return scope.name_fr
+    return scope.name
+
+
+def _progress(*, total, desc, enabled):
+    """A progress bar on the terminal for long runs; silent in tests and pipes."""
+    return tqdm(total=total, desc=desc, unit=" " + desc, disable=not enabled, leave=False)

@@ -1,0 +1,42 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_association, make_center
+from tests.queries import assert_constant_queries
+from tests.scope import SCOPED_ROLES, assert_own_visible_foreign_404
+
+
+@pytest.mark.parametrize("role", SCOPED_ROLES)
+def test_association_detail_own_visible_foreign_404(client, world, role):
+    assert_own_visible_foreign_404(client, world, role, "organizations:detail",
+                                   lambda s: {"pk": s.association.pk})
+
+
+@pytest.mark.parametrize("role", SCOPED_ROLES)
+def test_association_list_only_own_scope(client, world, role):
+    client.force_login(world["own"].users[role])
+    html = client.get(reverse("organizations:list")).content.decode()
+    assert world["own"].association.name in html
+    assert world["foreign"].association.name not in html
+
+
+def test_partner_sees_no_contact_details(client, world):
+    association = world["own"].association
+    client.force_login(world["partner_viewer"])
+    html = client.get(reverse("organizations:detail", args=[association.pk])).content.decode()
+    assert association.registration_number in html
+    for personal in (association.president, association.phone, association.email):
+        assert personal not in html
+    client.force_login(world["national_admin"])
+    html = client.get(reverse("organizations:detail", args=[association.pk])).content.decode()
+    assert association.president in html and association.phone in html
+
+
+def test_association_list_query_count_does_not_grow(client, world):
+    client.force_login(world["national_admin"])
+
+    def grow():
+        for _ in range(15):
+            make_center(make_association("01"), "01")
+
+    assert_constant_queries(client, reverse("organizations:list"), grow, at_most=10)
