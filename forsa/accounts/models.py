@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from forsa.centers.models import Center
 from forsa.core.models import TimeStampedModel
-from forsa.core.scoping import ScopedQuerySet
 from forsa.core.roles import ROLE_SCOPE_FIELD, SCOPE_FIELDS, Role
+from forsa.core.scoping import ScopedQuerySet
 from forsa.organizations.models import Association, Partner
 from forsa.territory.models import Province, Region
 
@@ -63,11 +63,14 @@ class Membership(TimeStampedModel):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("region"))
-    province = models.ForeignKey(Province, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("province"))
-    association = models.ForeignKey(Association, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("association"))
-    center = models.ForeignKey(Center, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("centre"))
-    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("partner"))
+    # Exactly the one field the role is bound to is set (see ROLE_SCOPE_FIELD and clean()).
+    region = models.ForeignKey(Region, models.CASCADE, null=True, blank=True, verbose_name=_("region"))
+    province = models.ForeignKey(Province, models.CASCADE, null=True, blank=True, verbose_name=_("province"))
+    association = models.ForeignKey(
+        Association, models.CASCADE, null=True, blank=True, verbose_name=_("association")
+    )
+    center = models.ForeignKey(Center, models.CASCADE, null=True, blank=True, verbose_name=_("centre"))
+    partner = models.ForeignKey(Partner, models.CASCADE, null=True, blank=True, verbose_name=_("partner"))
 
     class Meta:
         ordering = ["user", "role"]

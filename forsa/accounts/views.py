@@ -14,14 +14,14 @@ from forsa.accounts import selectors, services
 from forsa.accounts.forms import ApiTokenForm, LanguageForm, LoginForm
 from forsa.core.views import scoped_or_404
 
-login = login_not_required(
-    auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm,
-                                 redirect_authenticated_user=True)
-)
+login = login_not_required(auth_views.LoginView.as_view(
+    template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True,
+))
 logout = auth_views.LogoutView.as_view()
 password_reset = login_not_required(auth_views.PasswordResetView.as_view(
     template_name="accounts/password_reset.html", success_url=reverse_lazy("accounts:password_reset_done"),
-    email_template_name="accounts/password_reset_email.txt", subject_template_name="accounts/password_reset_subject.txt",
+    email_template_name="accounts/password_reset_email.txt",
+    subject_template_name="accounts/password_reset_subject.txt",
 ))
 password_reset_done = login_not_required(auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"))

@@ -35,6 +35,9 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
 
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
     def save(self, *args, **kwargs):
         # History is never rewritten: an existing entry cannot be saved again.
         if self.pk is not None:

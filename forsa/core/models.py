@@ -33,11 +33,11 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.name
+
     @property
     def name(self):
         if get_language() == "ar" and self.name_ar:
             return self.name_ar
         return self.name_fr
-
-    def __str__(self):
-        return self.name

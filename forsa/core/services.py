@@ -6,7 +6,6 @@ from forsa.audit.models import AuditEntry
 from forsa.audit.services import audit_record, diff, snapshot
 from forsa.core import scoping
 
-
 SYSTEM = None  # the actor of management commands (load, seed, purge): no person
 
 
@@ -24,7 +23,7 @@ def instance_save(*, actor, instance, m2m=None, exclude_from_history=()):
     ``m2m`` maps a many-to-many field name to its new values.
     """
     creating = instance._state.adding
-    before = {} if creating else snapshot(type(instance).objects.get(pk=instance.pk))
+    before = {} if creating else snapshot(instance._meta.model._base_manager.get(pk=instance.pk))
     if creating and hasattr(instance, "created_by_id") and getattr(actor, "is_authenticated", False):
         instance.created_by = actor
     instance.full_clean()
