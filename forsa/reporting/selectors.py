@@ -33,4 +33,8 @@ def dashboard(*, user):
         row["name_fr"] = row.pop(f"{level}__name_fr")
         row["name_ar"] = row.pop(f"{level}__name_ar")
         row["share"] = round(100 * (row["capacity"] or 0) / largest)
-    return {"totals": totals, "breakdown": breakdown, "breakdown_level": level}
+    # Association and centre staff work on a handful of centres: show them by name.
+    own_centers = None
+    if level == "province" and totals["centers"] <= 10:
+        own_centers = centers.select_related("commune", "province").order_by("code")
+    return {"totals": totals, "breakdown": breakdown, "breakdown_level": level, "own_centers": own_centers}

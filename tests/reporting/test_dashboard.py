@@ -26,3 +26,13 @@ def test_partner_dashboard_shows_aggregates(client, world):
     response = client.get(reverse("core:home"))
     assert response.status_code == 200
     assert response.context["totals"]["centers"] == 2
+
+
+def test_association_dashboard_lists_its_centres_by_name(client, world):
+    from tests.factories import make_center
+
+    second = make_center(world["own"].association, "01")
+    client.force_login(world["own"].users["association_manager"])
+    html = client.get(reverse("core:home")).content.decode()
+    assert world["own"].center.code in html and second.code in html
+    assert world["foreign"].center.code not in html
