@@ -1,0 +1,118 @@
+"""Shared pieces of the API: token authentication, fetching through selectors, pagination.
+
+Every endpoint reads through a selector (already scoped by ``forsa.core.scoping``) and
+writes through a service; the helpers here only translate their outcome into HTTP.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404
+from django.utils import timezone, translation
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+from ninja.security import HttpBearer
+
+from forsa.accounts.models import ApiToken
+
+MAX_PAGE_SIZE = 100
+
+
+class ApiTokenAuth(HttpBearer):
+    """Personal API tokens: ``Authorization: Bearer fa_…``.
+
+    Only the SHA-256 digest of a token is stored, so the raw value is looked up by its
+    digest. Revoked tokens and tokens of inactive users are refused (401). The request
+    then runs as the token's owner, in the owner's language, exactly as a session would.
+    """
+
+    TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often
+
+    def authenticate(self, request, token):
+        if not token:
+            return None
+        # Authentication comes before any scope: the token table is read by digest only.
+        api_token = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True)
+            .first()
+        )
+        if api_token is None or not api_token.user.is_active:
+            return None
+        now = timezone.now()
+        if api_token.last_used_at is None or now - api_token.last_used_at >= self.TOUCH_EVERY:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        user = api_token.user
+        request.user = user
+        if user.language:  # as UserLanguageMiddleware does for a session
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return user
+
+
+def fetch(selector, **kwargs):
+    """What ``selector(**kwargs)`` returns, or 404 when it does not exist for this user.
+
+    Out of scope and non-existent look the same: never 403, so existence does not leak.
+    """
+    try:
+        return selector(**kwargs)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+def filtered(filterset_class, request, queryset, params: Schema):
+    """``queryset`` narrowed by a FilterSet (shared with the pages); bad values are a 422."""
+    data = params.model_dump(exclude_none=True)
+    filterset = filterset_class(data, queryset=queryset, user=request.auth)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors.as_data())
+    return filterset.qs
+
+
+class Pagination(PageNumberPagination):
+    """``?page=&page_size=`` (at most 100; a larger size is lowered to 100)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, description="Page number, from 1.")
+        page_size: int | None = Field(
+            None, ge=1,
+            description=f"Rows per page: {settings.FORSA_PAGE_SIZE} by default, "
+            f"at most {MAX_PAGE_SIZE}.",
+        )
+
+    class Output(Schema):
+        count: int
+        page: int
+        page_size: int
+        items: list[Any]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("page_size", settings.FORSA_PAGE_SIZE)
+        kwargs.setdefault("max_page_size", MAX_PAGE_SIZE)
+        super().__init__(**kwargs)
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page_size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * page_size
+        return {
+            "count": self._items_count(queryset),
+            "page": pagination.page,
+            "page_size": page_size,
+            "items": queryset[offset : offset + page_size],
+        }
+
+
+class ErrorOut(Schema):
+    """401, 403 and 404 answers."""
+
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    """422 answers: the messages per field (``__all__`` for the whole object)."""
+
+    detail: str
+    errors: dict[str, list[str]]
