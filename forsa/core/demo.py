@@ -289,7 +289,7 @@ class SeedReport:
 # Steps
 
 
-def step_rng(seed: int, step: str) -> random.Random:
+def step_rng(*, seed: int, step: str) -> random.Random:
     """One generator per step, so that steps do not shift each other's draws."""
     return random.Random(f"forsa-demo:{seed}:{step}")
 
@@ -302,8 +302,8 @@ def seed_demo(*, seed: int = 1, progress: bool = False) -> SeedReport:
     if User.objects.filter(email=SENTINEL_EMAIL).exists():
         report.already_seeded = True
     else:
-        network = seed_network(rng=step_rng(seed, "network"), progress=progress)
-        users = seed_users(rng=step_rng(seed, "users"), network=network)
+        network = seed_network(rng=step_rng(seed=seed, step="network"), progress=progress)
+        users = seed_users(rng=step_rng(seed=seed, step="users"), network=network)
         report.created.update(
             partners=network.partners_created, associations=len(network.associations),
             centers=len(network.centers), staff=network.staff,
@@ -331,7 +331,7 @@ def seed_network(*, rng: random.Random, progress: bool = False) -> Network:
             partner = partner_create(actor=None, name=name, acronym=acronym, kind=kind)
             network.partners_created += 1
         network.partners[name] = partner
-    plan = _plan_network(rng)
+    plan = plan_network(rng=rng)
     roots = rng.sample(ASSOCIATION_ROOTS, len(plan))
     trades = {t.code: t for t in Trade.objects.filter(is_active=True)}
     per_province = Counter()
@@ -377,8 +377,10 @@ def seed_users(*, rng: random.Random, network: Network) -> list[User]:
             function, staff_name = DEMO_STAFF[demo.role]
             staff_assign(
                 actor=None, center=network.demo_center, full_name=staff_name, user=user,
-                function=function,
-                start_date=_staff_start(rng, network.demo_center, first=function == "coordinator"),
+                function=function, start_date=_staff_start(
+                    rng, network.demo_center,
+                    first=function == StaffAssignment.Function.COORDINATOR,
+                ),
             )
             network.staff += 1
         users.append(user)
@@ -443,7 +445,8 @@ class PlannedAssociation:
     is_demo: bool = False
 
 
-def _plan_network(rng: random.Random) -> list[PlannedAssociation]:
+def plan_network(*, rng: random.Random) -> list[PlannedAssociation]:
+    """Where centres go and which association runs which; reads the territory only."""
     # Sorted in Python: the order must not depend on the database's collation.
     regions = sorted(Region.objects.all(), key=lambda r: r.code)
     provinces = {}  # region code -> provinces that have communes, in code order
