@@ -68,3 +68,11 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=token,
                      changes={"revoked_at": [None, token.revoked_at.isoformat()]})
     return token
+
+
+def api_token_touch(*, token: ApiToken, every) -> None:
+    """Note when a token was last used, at most once per ``every`` (not audited: it is not a change)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= every:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forsa.centers.models import Center, Trade
 from forsa.core.filters import ScopedFilterSet
+from forsa.organizations.models import Association
 from forsa.organizations.selectors import association_list
 from forsa.territory.models import Province, Region
 
@@ -16,9 +17,7 @@ class CenterFilter(ScopedFilterSet):
     province = django_filters.ModelChoiceFilter(
         queryset=Province.objects.none(), to_field_name="code", label=_("Province")
     )
-    association = django_filters.ModelChoiceFilter(
-        queryset=Center.objects.none(), label=_("Association")
-    )
+    association = django_filters.ModelChoiceFilter(queryset=Association.objects.none(), label=_("Association"))
     status = django_filters.ChoiceFilter(choices=Center.Status.choices, label=_("Status"))
     trade = django_filters.ModelChoiceFilter(
         field_name="trades", queryset=Trade.objects.none(), to_field_name="code", label=_("Trade")

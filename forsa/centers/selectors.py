@@ -7,8 +7,12 @@ from forsa.core import scoping
 
 
 def center_list(*, user):
-    qs = Center.objects.for_user(user).select_related("commune", "province", "region", "association")
-    return qs.order_by("code")
+    return (
+        Center.objects.for_user(user)
+        .select_related("commune", "province", "region", "association")
+        .prefetch_related("trades")
+        .order_by("code")
+    )
 
 
 def center_get(*, user, pk) -> Center:

@@ -17,6 +17,8 @@ def _place(center):
 def center_create(*, actor, trades=(), **fields) -> Center:
     center = Center(**fields)
     _place(center)
+    # Bad input is reported as such before the scope check (which needs a valid commune).
+    center.full_clean(exclude=["region", "province"])
     require(
         actor, "center.create",
         region=center.region_id, province=center.province_id, association=center.association_id,

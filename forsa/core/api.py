@@ -10,12 +10,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import translation
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer
 
 from forsa.accounts.models import ApiToken
+from forsa.accounts.services import api_token_touch
 
 MAX_PAGE_SIZE = 100
 
@@ -41,9 +42,7 @@ class ApiTokenAuth(HttpBearer):
         )
         if api_token is None or not api_token.user.is_active:
             return None
-        now = timezone.now()
-        if api_token.last_used_at is None or now - api_token.last_used_at >= self.TOUCH_EVERY:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        api_token_touch(token=api_token, every=self.TOUCH_EVERY)
         user = api_token.user
         request.user = user
         if user.language:  # as UserLanguageMiddleware does for a session

@@ -93,7 +93,7 @@ def forget_scope(user) -> None:
 class Rule:
     """How a model reaches the scope objects."""
 
-    paths: dict[str, str] = field(default_factory=dict)
+    paths: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     anchor: Callable[[models.Model], dict[str, int | None]] | None = None
     holds_persons: bool = False  # never shown to partner viewers
     public: bool = False  # reference data every signed-in user may read
@@ -118,8 +118,10 @@ RULES: dict[str, Rule] = {
         partners_see=True,
     ),
     "organizations.Association": Rule(
+        # Seen where it runs centres, and in the territory of its seat (before its first centre).
         paths={
-            "region": "centers__region", "province": "centers__province",
+            "region": ("centers__region", "commune__province__region"),
+            "province": ("centers__province", "commune__province"),
             "association": "pk", "center": "centers",
         },
         anchor=lambda a: {"association": a.pk},
@@ -169,9 +171,11 @@ def visible(queryset: models.QuerySet, user) -> models.QuerySet:
     if not scope.sees_persons:  # partner viewers only
         return queryset if rule.partners_see else queryset.none()
     condition = Q()
-    for key, path in rule.paths.items():
+    for key, paths in rule.paths.items():
         ids = scope.ids(key)
-        if ids:
+        if not ids:
+            continue
+        for path in (paths,) if isinstance(paths, str) else paths:
             condition |= Q(**{f"{path}__in": ids})
     if not condition:
         return queryset.none()

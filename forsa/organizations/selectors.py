@@ -2,12 +2,14 @@
 
 from django.db.models import Count, Q
 
+from forsa.centers.models import Center
 from forsa.organizations.models import Association, Organization, Partner
 
 
 def association_list(*, user):
+    visible_centers = Center.objects.for_user(user).values("pk")
     qs = Association.objects.for_user(user).select_related("commune__province__region").annotate(
-        center_count=Count("centers", distinct=True)
+        center_count=Count("centers", filter=Q(centers__in=visible_centers), distinct=True)
     )
     return qs.order_by("name")
 

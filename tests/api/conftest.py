@@ -46,9 +46,3 @@ def queries_for(client, url, assert_max_num_queries, bound):
 def codes(response):
     """The ``code`` of every row of a paginated answer."""
     return {row["code"] for row in response.json()["items"]}
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The world signs in through force_login or tokens: no need for argon2's cost here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from forsa.centers.models import Center
 from forsa.audit.models import AuditEntry
+from forsa.centers.models import Center
 from tests.factories import commune_in, make_center, make_trade
 from tests.queries import assert_constant_queries
 from tests.scope import SCOPED_ROLES, assert_own_visible_foreign_404

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 import forsa.settings as forsa_settings
 from forsa.accounts.middleware import SessionTimeoutMiddleware
+from tests.factories import PASSWORD
 
 PAGES = ["core:home", "territory:regions", "organizations:list", "centers:list", "centers:create", "accounts:profile"]
 FOREIGN_HOST = re.compile(r"""(?:src|href|action)=["'](?:https?:)?//(?!127\.0\.0\.1|localhost)""")
@@ -76,14 +77,12 @@ def test_login_is_throttled_after_repeated_failures(client, world):
     user = world["national_admin"]
     for _ in range(forsa_settings.AXES_FAILURE_LIMIT):
         client.post(reverse("accounts:login"), {"username": user.email, "password": "wrong password!"})
-    response = client.post(reverse("accounts:login"), {"username": user.email, "password": "correct horse battery staple"})
+    response = client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
 
 
 def test_cookies_are_httponly_and_samesite(client, world):
-    from tests.factories import PASSWORD
-
     response = client.post(reverse("accounts:login"), {"username": world["national_admin"].email, "password": PASSWORD})
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"

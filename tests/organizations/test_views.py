@@ -40,3 +40,19 @@ def test_association_list_query_count_does_not_grow(client, world):
             make_center(make_association("01"), "01")
 
     assert_constant_queries(client, reverse("organizations:list"), grow, at_most=10)
+
+
+def test_centre_count_counts_only_visible_centres(client, world):
+    own = world["own"]
+    make_center(own.association, "06")  # the same association also runs a centre in region 06
+    client.force_login(own.users["regional_manager"])
+    page = client.get(reverse("organizations:list")).context["page_obj"]
+    assert [a.center_count for a in page if a.pk == own.association.pk] == [1]
+
+
+def test_regional_manager_sees_an_association_seated_in_its_region_before_its_first_centre(client, world):
+    newcomer = make_association("01")
+    client.force_login(world["own"].users["regional_manager"])
+    assert client.get(reverse("organizations:detail", args=[newcomer.pk])).status_code == 200
+    client.force_login(world["foreign"].users["regional_manager"])
+    assert client.get(reverse("organizations:detail", args=[newcomer.pk])).status_code == 404
