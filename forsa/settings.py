@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "forsa.organizations",
     "forsa.accounts",
     "forsa.centers",
+    "forsa.learners",
     "forsa.audit",
     "forsa.reporting",
 ]

@@ -100,3 +100,36 @@ def build_world():
     partner = Partner.objects.create(name="UNICEF Maroc", acronym="UNICEF", kind="funder")
     world["partner_viewer"] = make_user("partner_viewer", partner)
     return world
+
+
+def make_group(center, name="Rattrapage A", kind="catch_up", school_year="2026-2027", educators=()):
+    from forsa.centers.services import group_create
+
+    return group_create(actor=None, center=center, name=name, kind=kind, school_year=school_year,
+                        educators=educators)
+
+
+LEARNER_DEFAULTS = {
+    "first_name": "Salma", "last_name": "Berrada", "first_name_ar": "سلمى", "last_name_ar": "برادة",
+    "sex": "F", "birth_date": "2011-03-14", "last_level": "P5", "year_left": 2023,
+    "reasons_left": ["economic"], "referral": "outreach",
+}
+
+
+def make_learner(center, *, actor=None, start_date="2026-09-15", school_year="2026-2027", groups=(),
+                 consent=True, **fields):
+    """A learner enrolled in ``center`` through the intake service, with a guardian who consented."""
+    import datetime
+
+    from forsa.learners.services import learner_intake
+
+    values = LEARNER_DEFAULTS | {"commune": center.commune} | fields
+    for key in ("birth_date",):
+        if isinstance(values[key], str):
+            values[key] = datetime.date.fromisoformat(values[key])
+    return learner_intake(
+        actor=actor, center=center, school_year=school_year, start_date=datetime.date.fromisoformat(start_date),
+        guardians=[{"full_name": "Khadija Berrada", "relation": "mother", "phone": "0611223344"}],
+        consent={"guardian": 0, "given_on": datetime.date.fromisoformat(start_date)} if consent else None,
+        groups=groups, confirmed_new_person=True, **values,
+    )

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -66,12 +67,57 @@ class Center(BilingualName, TimeStampedModel):
         help_text=_("Number of learners the centre can take in one school year."),
     )
     trades = models.ManyToManyField(Trade, blank=True, related_name="centers", verbose_name=_("trades taught"))
+    # The programme takes 13–18 year olds; some centres are allowed up to 20.
+    max_age = models.PositiveSmallIntegerField(
+        _("maximum age at enrolment"), default=18,
+        validators=[MinValueValidator(18), MaxValueValidator(20)],
+    )
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("centre")
         verbose_name_plural = _("centres")
         indexes = [models.Index(fields=["region", "status"]), models.Index(fields=["province"])]
+
+
+SCHOOL_YEAR = RegexValidator(r"^(20\d\d)-(20\d\d)$", _("Write the school year as 2025-2026."))
+
+
+def validate_school_year(value):
+    start, end = (int(part) for part in value.split("-"))
+    if end != start + 1:
+        raise ValidationError(_("A school year spans two consecutive years, e.g. 2025-2026."))
+
+
+class Group(TimeStampedModel):
+    """A class or workshop cohort of a centre for one school year."""
+
+    class Kind(models.TextChoices):
+        CATCH_UP = "catch_up", _("catch-up class")
+        WORKSHOP = "workshop", _("trade workshop")
+        ACTIVITY = "activity", _("personal development activity")
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="groups", verbose_name=_("centre"))
+    school_year = models.CharField(_("school year"), max_length=9, validators=[SCHOOL_YEAR, validate_school_year])
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    trade = models.ForeignKey(
+        Trade, null=True, blank=True, on_delete=models.PROTECT, related_name="groups", verbose_name=_("trade")
+    )
+    educators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="taught_groups", verbose_name=_("educators")
+    )
+
+    class Meta:
+        ordering = ["center", "school_year", "name"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        constraints = [
+            models.UniqueConstraint(fields=["center", "school_year", "name"], name="group_unique_name_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.school_year})"
 
 
 class StaffAssignment(TimeStampedModel):

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from forsa.centers.models import Center, StaffAssignment, Trade
+from forsa.centers.models import Center, Group, StaffAssignment, Trade
 from forsa.core.services import instance_save, require
 
 
@@ -89,3 +89,9 @@ def trades_ensure_defaults(*, actor=None) -> int:
             instance_save(actor=actor, instance=trade)
             created += 1
     return created
+
+
+@transaction.atomic
+def group_create(*, actor, center: Center, educators=(), **fields) -> Group:
+    require(actor, "group.manage", center)
+    return instance_save(actor=actor, instance=Group(center=center, **fields), m2m={"educators": educators})

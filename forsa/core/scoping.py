@@ -27,6 +27,8 @@ NATIONAL_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.NATIONAL_ANALYST})
 STAFF_ROLES = frozenset(
     {Role.CENTER_DIRECTOR, Role.EDUCATOR, Role.TRAINER, Role.COUNSELLOR}
 )
+# Within their centre, these see only the learners of the groups they teach.
+GROUP_STAFF_ROLES = frozenset({Role.EDUCATOR, Role.TRAINER})
 ALL_ROLES = frozenset(Role)
 SCOPE_KEYS = ("region", "province", "association", "center")
 
@@ -100,6 +102,7 @@ class Rule:
     partners_see: bool = False  # institutional data partners may read (aggregated views)
     distinct: bool = False  # paths cross a to-many relation
     owner: str | None = None  # rows belong to one user (their API tokens): only they see them
+    group_staff: str | None = None  # path to the educators of the row's groups (GROUP_STAFF_ROLES)
 
 
 RULES: dict[str, Rule] = {
@@ -130,6 +133,16 @@ RULES: dict[str, Rule] = {
     ),
     "accounts.ApiToken": Rule(owner="user"),
     "audit.AuditEntry": Rule(),  # national only; others read one target's history via can()
+    "centers.Group": Rule(
+        paths={
+            "region": "center__region", "province": "center__province",
+            "association": "center__association", "center": "center",
+        },
+        anchor=lambda g: {
+            "region": g.center.region_id, "province": g.center.province_id,
+            "association": g.center.association_id, "center": g.center_id,
+        },
+    ),
     "centers.StaffAssignment": Rule(
         paths={
             "region": "center__region", "province": "center__province",
@@ -142,6 +155,32 @@ RULES: dict[str, Rule] = {
         holds_persons=True,
     ),
 }
+
+
+def _through(prefix):
+    """The rule of a model that belongs to a learner: it follows the learner's placement."""
+    return Rule(
+        paths={key: f"{prefix}{key}" for key in SCOPE_KEYS},
+        anchor=lambda obj: _learner_anchor(getattr(obj, prefix.rstrip("_"))),
+        holds_persons=True,
+        group_staff=f"{prefix}enrollments__placements__group__educators",
+    )
+
+
+def _learner_anchor(learner):
+    return {"region": learner.region_id, "province": learner.province_id,
+            "association": learner.association_id, "center": learner.center_id}
+
+
+RULES["learners.Learner"] = Rule(
+    paths={key: key for key in SCOPE_KEYS},
+    anchor=_learner_anchor,
+    holds_persons=True,
+    group_staff="enrollments__placements__group__educators",
+)
+RULES["learners.Enrollment"] = _through("learner__")
+RULES["learners.FollowUp"] = _through("learner__")
+RULES["learners.Guardian"] = _through("learner__")
 
 
 def register(label: str, rule: Rule) -> None:
@@ -172,14 +211,20 @@ def visible(queryset: models.QuerySet, user) -> models.QuerySet:
         return queryset if rule.partners_see else queryset.none()
     condition = Q()
     for key, paths in rule.paths.items():
-        ids = scope.ids(key)
+        ids = scope.ids(key, roles=ALL_ROLES - GROUP_STAFF_ROLES if rule.group_staff else ALL_ROLES)
         if not ids:
             continue
         for path in (paths,) if isinstance(paths, str) else paths:
             condition |= Q(**{f"{path}__in": ids})
+    crosses_many = rule.distinct
+    if rule.group_staff:
+        ids = scope.ids("center", roles=GROUP_STAFF_ROLES)
+        if ids:
+            condition |= Q(**{f"{rule.paths['center']}__in": ids, rule.group_staff: user})
+            crosses_many = True
     if not condition:
         return queryset.none()
-    if rule.distinct:  # keep one row per object without DISTINCT on the outer query
+    if crosses_many:  # keep one row per object without DISTINCT on the outer query
         inner = queryset.model._base_manager.filter(condition).values("pk")
         return queryset.filter(pk__in=inner)
     return queryset.filter(condition)
@@ -213,6 +258,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     "audit.view": frozenset({Role.NATIONAL_ADMIN, Role.REGIONAL_MANAGER, Role.CENTER_DIRECTOR}),
     "user.manage": frozenset({Role.NATIONAL_ADMIN}),
+    "group.manage": frozenset({Role.NATIONAL_ADMIN, Role.ASSOCIATION_MANAGER, Role.CENTER_DIRECTOR}),
+    "learner.create": frozenset(
+        {Role.NATIONAL_ADMIN, Role.ASSOCIATION_MANAGER, Role.CENTER_DIRECTOR, Role.EDUCATOR, Role.COUNSELLOR}
+    ),
+    "learner.change": frozenset(
+        {Role.NATIONAL_ADMIN, Role.ASSOCIATION_MANAGER, Role.CENTER_DIRECTOR, Role.EDUCATOR, Role.COUNSELLOR}
+    ),
+    # Household situation and confidential notes: only those who need them.
+    "learner.sensitive": frozenset({Role.NATIONAL_ADMIN, Role.CENTER_DIRECTOR, Role.COUNSELLOR}),
+    "learner.transfer": frozenset({Role.NATIONAL_ADMIN, Role.ASSOCIATION_MANAGER, Role.CENTER_DIRECTOR}),
+    "learner.exit": frozenset({Role.NATIONAL_ADMIN, Role.CENTER_DIRECTOR, Role.COUNSELLOR, Role.EDUCATOR}),
+    "learner.access_log": frozenset({Role.NATIONAL_ADMIN, Role.CENTER_DIRECTOR}),
 }
 
 

@@ -17,10 +17,14 @@ def require(actor, permission, obj=None, **anchor):
         raise PermissionDenied(permission)
 
 
-def instance_save(*, actor, instance, m2m=None, exclude_from_history=()):
+REDACTED = "•••"
+
+
+def instance_save(*, actor, instance, m2m=None, exclude_from_history=(), redact=()):
     """full_clean, save, set many-to-many fields and audit the change, in the caller's transaction.
 
-    ``m2m`` maps a many-to-many field name to its new values.
+    ``m2m`` maps a many-to-many field name to its new values. Fields in ``redact`` are recorded
+    as changed without their values (sensitive data must not leak into the history).
     """
     creating = instance._state.adding
     before = {} if creating else snapshot(instance._meta.model._base_manager.get(pk=instance.pk))
@@ -35,6 +39,8 @@ def instance_save(*, actor, instance, m2m=None, exclude_from_history=()):
         before.pop(field, None)
         after.pop(field, None)
     changes = diff(before, after)
+    for field in set(redact) & set(changes):
+        changes[field] = [REDACTED, REDACTED]
     if creating or changes:
         audit_record(
             actor=actor,

@@ -1,0 +1,98 @@
+"""Names compared across spellings and scripts, to find a learner already registered.
+
+Latin transcriptions of Moroccan names vary (Mohamed / Mohammed / Mhamed, El Idrissi /
+Idrissi) and Arabic spellings too (فاطمة / فاطمه, إدريسي / ادريسي). Names are reduced to a
+normal form in each script, and to a consonant skeleton shared by both scripts, then
+compared with rapidfuzz.
+"""
+
+import re
+import unicodedata
+
+from rapidfuzz import fuzz
+
+ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # harakat, tatweel
+ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"})
+# Arabic letters to the Latin consonants a French-style transcription would use.
+ARABIC_TO_LATIN = {
+    "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "d", "ر": "r",
+    "ز": "z", "س": "s", "ش": "ch", "ص": "s", "ض": "d", "ط": "t", "ظ": "d", "ع": "", "غ": "gh",
+    "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "و": "", "ي": "",
+    "ا": "", "ء": "", "ڭ": "g", "گ": "g", "پ": "b", "ڤ": "v",
+}
+# Latin spellings folded onto the same consonants ("ch" and "sh" both for ش, "q" and "k" for ق…).
+LATIN_FOLDS = (("sh", "ch"), ("q", "k"), ("ck", "k"), ("c(?!h)", "k"), ("x", "ks"), ("w", ""), ("y", ""),
+               ("p", "b"), ("v", "f"))
+LATIN_ARTICLES = {"el", "al"}  # the Arabic article, written apart in Latin (El Idrissi)
+
+
+def normalize_latin(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z ]+", " ", text.lower()).strip()
+
+
+def normalize_arabic(text: str) -> str:
+    text = ARABIC_DIACRITICS.sub("", text or "").translate(ARABIC_FOLD)
+    return re.sub(r"[^\u0621-\u064a ]+", " ", text).strip()
+
+
+def search_key(*names: str) -> str:
+    """One lower-case string holding every name in both scripts, for substring search."""
+    parts = []
+    for name in names:
+        if name:
+            parts.append(normalize_arabic(name) if _is_arabic(name) else normalize_latin(name))
+    return " ".join(" ".join(parts).split())
+
+
+def skeleton(name: str) -> str:
+    """A script-independent consonant skeleton of a full name (articles and vowels dropped)."""
+    words = []
+    if _is_arabic(name):
+        # A final ta marbuta is not pronounced (فاطمة → Fatima), unlike a final ha.
+        text = re.sub("ة(?= |$)", "", ARABIC_DIACRITICS.sub("", name))
+        for word in normalize_arabic(text).split():
+            word = word.removeprefix("ال") if len(word) > 3 else word
+            words.append("".join(ARABIC_TO_LATIN.get(c, "") for c in word))
+    else:
+        for word in normalize_latin(name).split():
+            if word in LATIN_ARTICLES:
+                continue
+            for source, target in LATIN_FOLDS:
+                word = re.sub(source, target, word)
+            words.append(re.sub(r"[aeiou]", "", word))
+    # Doubled consonants are spelled either way (Mohammed / Mohamed).
+    return " ".join(re.sub(r"(.)\1+", r"\1", w) for w in words if w)
+
+
+def person_similarity(a: dict, b: dict) -> float:
+    """0–100: how alike two people's names are; first and last names must both be alike.
+
+    ``a`` and ``b`` hold first_name, last_name, first_name_ar, last_name_ar.
+    """
+    return min(
+        name_similarity(a.get("first_name"), a.get("first_name_ar"), b.get("first_name"), b.get("first_name_ar")),
+        name_similarity(a.get("last_name"), a.get("last_name_ar"), b.get("last_name"), b.get("last_name_ar")),
+    )
+
+
+def name_similarity(a_latin: str, a_arabic: str, b_latin: str, b_arabic: str) -> float:
+    """0–100: how alike two names are: spelling within a script, consonants across scripts."""
+    scores = []
+    if a_latin and b_latin:
+        scores.append(fuzz.token_sort_ratio(_without_articles(a_latin), _without_articles(b_latin)))
+    if a_arabic and b_arabic:
+        scores.append(fuzz.token_sort_ratio(normalize_arabic(a_arabic), normalize_arabic(b_arabic)))
+    for latin, arabic in ((a_latin, b_arabic), (b_latin, a_arabic)):
+        if latin and arabic:
+            scores.append(fuzz.token_sort_ratio(skeleton(latin), skeleton(arabic)))
+    return max(scores, default=0.0)
+
+
+def _without_articles(latin: str) -> str:
+    return " ".join(w for w in normalize_latin(latin).split() if w not in LATIN_ARTICLES)
+
+
+def _is_arabic(text: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" for c in text or "")
