@@ -1,0 +1,54 @@
+import django_filters
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from forsa.centers.models import Center, Group
+from forsa.core.filters import ScopedFilterSet
+from forsa.learners.models import Learner, Sex, Track, TrackParticipation
+from forsa.learners.selectors import learner_search
+
+AGE_BANDS = {"13-14": (13, 14), "15-16": (15, 16), "17-18": (17, 18), "19-20": (19, 20)}
+
+
+class LearnerFilter(ScopedFilterSet):
+    """One filter set for the learner list page and the API."""
+
+    q = django_filters.CharFilter(label=_("Name, MASSAR code or CIN"), method="search")
+    center = django_filters.ModelChoiceFilter(queryset=Center.objects.none(), label=_("Centre"))
+    group = django_filters.ModelChoiceFilter(queryset=Group.objects.none(), label=_("Group"), method="in_group")
+    sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("Sex"))
+    age_band = django_filters.ChoiceFilter(
+        choices=[(key, _("%(low)s–%(high)s years") % {"low": low, "high": high}) for key, (low, high) in
+                 AGE_BANDS.items()],
+        label=_("Age"), method="in_age_band",
+    )
+    status = django_filters.ChoiceFilter(choices=Learner.Status.choices, label=_("Status"))
+    track = django_filters.ChoiceFilter(choices=Track.choices, label=_("Track"), method="on_track")
+
+    scoped_choices = {
+        "center": lambda user: Center.objects.for_user(user).order_by("code"),
+        "group": lambda user: Group.objects.for_user(user).select_related("center").order_by("-school_year", "name"),
+    }
+
+    class Meta:
+        model = Learner
+        fields = ["q", "center", "group", "sex", "age_band", "status", "track"]
+
+    def search(self, queryset, name, value):
+        return learner_search(queryset, value)
+
+    def in_group(self, queryset, name, group):
+        return queryset.filter(pk__in=group.placements.filter(end_date__isnull=True)
+                               .values("enrollment__learner"))
+
+    def in_age_band(self, queryset, name, value):
+        low, high = AGE_BANDS[value]
+        today = timezone.localdate()
+        # Aged low..high today: born after (today - high - 1 years) and on or before (today - low years).
+        return queryset.filter(birth_date__gt=today - relativedelta(years=high + 1),
+                               birth_date__lte=today - relativedelta(years=low))
+
+    def on_track(self, queryset, name, value):
+        return queryset.filter(pk__in=TrackParticipation.objects.filter(track=value, end_date__isnull=True)
+                               .values("enrollment__learner"))
