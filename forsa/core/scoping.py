@@ -105,6 +105,21 @@ class Rule:
     group_staff: str | None = None  # path to the educators of the row's groups (GROUP_STAFF_ROLES)
 
 
+def _center_anchor(center):
+    return {"region": center.region_id, "province": center.province_id,
+            "association": center.association_id, "center": center.pk}
+
+
+def _through_center(**options):
+    """The rule of a model that belongs to a centre (its groups, its staff)."""
+    return Rule(
+        paths={"region": "center__region", "province": "center__province",
+               "association": "center__association", "center": "center"},
+        anchor=lambda obj: _center_anchor(obj.center),
+        **options,
+    )
+
+
 RULES: dict[str, Rule] = {
     "territory.Region": Rule(public=True),
     "territory.Province": Rule(public=True),
@@ -114,10 +129,7 @@ RULES: dict[str, Rule] = {
     "organizations.Partner": Rule(public=True),
     "centers.Center": Rule(
         paths={"region": "region", "province": "province", "association": "association", "center": "pk"},
-        anchor=lambda c: {
-            "region": c.region_id, "province": c.province_id,
-            "association": c.association_id, "center": c.pk,
-        },
+        anchor=_center_anchor,
         partners_see=True,
     ),
     "organizations.Association": Rule(
@@ -133,31 +145,12 @@ RULES: dict[str, Rule] = {
     ),
     "accounts.ApiToken": Rule(owner="user"),
     "audit.AuditEntry": Rule(),  # national only; others read one target's history via can()
-    "centers.Group": Rule(
-        paths={
-            "region": "center__region", "province": "center__province",
-            "association": "center__association", "center": "center",
-        },
-        anchor=lambda g: {
-            "region": g.center.region_id, "province": g.center.province_id,
-            "association": g.center.association_id, "center": g.center_id,
-        },
-    ),
-    "centers.StaffAssignment": Rule(
-        paths={
-            "region": "center__region", "province": "center__province",
-            "association": "center__association", "center": "center",
-        },
-        anchor=lambda s: {
-            "region": s.center.region_id, "province": s.center.province_id,
-            "association": s.center.association_id, "center": s.center_id,
-        },
-        holds_persons=True,
-    ),
+    "centers.Group": _through_center(),
+    "centers.StaffAssignment": _through_center(holds_persons=True),
 }
 
 
-def _through(prefix):
+def _through_learner(prefix):
     """The rule of a model that belongs to a learner: it follows the learner's placement."""
     return Rule(
         paths={key: f"{prefix}{key}" for key in SCOPE_KEYS},
@@ -178,9 +171,9 @@ RULES["learners.Learner"] = Rule(
     holds_persons=True,
     group_staff="enrollments__placements__group__educators",
 )
-RULES["learners.Enrollment"] = _through("learner__")
-RULES["learners.FollowUp"] = _through("learner__")
-RULES["learners.Guardian"] = _through("learner__")
+RULES["learners.Enrollment"] = _through_learner("learner__")
+RULES["learners.FollowUp"] = _through_learner("learner__")
+RULES["learners.Guardian"] = _through_learner("learner__")
 
 
 def register(label: str, rule: Rule) -> None:
