@@ -69,3 +69,22 @@ def test_undeclared_model_is_refused(db):
 
     with pytest.raises(LookupError):
         scoping.visible(Membership.objects.all(), make_user("national_admin"))
+
+
+def test_learners_follow_their_current_centre_and_educators_their_groups(world):
+    from forsa.learners.models import Enrollment, Learner
+    from tests.factories import make_group, make_learner
+
+    own = world["own"]
+    educator = own.users["educator"]
+    taught = make_group(own.center, "Atelier couture", "workshop", educators=[educator])
+    other = make_group(own.center, "Rattrapage B")
+    in_group = make_learner(own.center, groups=[taught], first_name="Amina")
+    elsewhere = make_learner(own.center, groups=[other], first_name="Imane")
+    foreign = make_learner(world["foreign"].center, first_name="Nora")
+    assert set(Learner.objects.for_user(educator)) == {in_group}
+    assert set(Enrollment.objects.for_user(educator)) == set(in_group.enrollments.all())
+    for role in ("center_director", "counsellor", "association_manager", "regional_manager", "provincial_manager"):
+        assert set(Learner.objects.for_user(own.users[role])) == {in_group, elsewhere}, role
+    assert set(Learner.objects.for_user(world["national_analyst"])) == {in_group, elsewhere, foreign}
+    assert not Learner.objects.for_user(world["partner_viewer"]).exists()
