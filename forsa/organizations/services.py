@@ -30,34 +30,19 @@ def partner_create(*, actor, **fields) -> Partner:
 @transaction.atomic
 def public_bodies_ensure(*, actor=None) -> int:
     """The central directorate, one AREF per region, one directorate per province. Idempotent."""
-    created = 0
-    _, was = Organization.objects.get_or_create(
-        kind=Organization.Kind.MINISTRY,
-        defaults={
-            "name_fr": "Direction de l'éducation non formelle (DENF)",
-            "name_ar": "مديرية التربية غير النظامية",
-            "acronym": "DENF",
-        },
-    )
-    created += was
-    for region in Region.objects.all():
-        _, was = Organization.objects.get_or_create(
-            kind=Organization.Kind.AREF, region=region,
-            defaults={
-                "name_fr": f"AREF {region.name_fr}",
-                "name_ar": f"الأكاديمية الجهوية للتربية والتكوين {region.name_ar}",
-                "acronym": "AREF",
-            },
-        )
-        created += was
-    for province in Province.objects.select_related("region"):
-        _, was = Organization.objects.get_or_create(
-            kind=Organization.Kind.PROVINCIAL, province=province,
-            defaults={
-                "region": province.region,
-                "name_fr": f"Direction provinciale {province.name_fr}",
-                "name_ar": f"المديرية الإقليمية {province.name_ar}",
-            },
-        )
-        created += was
-    return created
+    wanted = [Organization(kind=Organization.Kind.MINISTRY, acronym="DENF",
+                           name_fr="Direction de l'éducation non formelle (DENF)",
+                           name_ar="مديرية التربية غير النظامية")]
+    wanted += [Organization(kind=Organization.Kind.AREF, region=region, acronym="AREF",
+                            name_fr=f"AREF {region.name_fr}",
+                            name_ar=f"الأكاديمية الجهوية للتربية والتكوين {region.name_ar}")
+               for region in Region.objects.all()]
+    wanted += [Organization(kind=Organization.Kind.PROVINCIAL, region_id=province.region_id, province=province,
+                            name_fr=f"Direction provinciale {province.name_fr}",
+                            name_ar=f"المديرية الإقليمية {province.name_ar}")
+               for province in Province.objects.all()]
+    existing = set(Organization.objects.values_list("kind", "region_id", "province_id"))
+    missing = [body for body in wanted if (body.kind, body.region_id, body.province_id) not in existing]
+    for body in missing:
+        instance_save(actor=actor, instance=body)  # validated and in the history, like any change
+    return len(missing)
