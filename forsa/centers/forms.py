@@ -1,7 +1,9 @@
 from django import forms
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from forsa.centers.models import Center, Trade
+from forsa.core import scoping
 from forsa.organizations.selectors import association_list
 from forsa.territory.models import Commune, Province
 
@@ -33,7 +35,14 @@ class CenterForm(forms.ModelForm):
         self.order_fields(["code", "name_fr", "name_ar", "association", "province", "commune"])
         self.fields["association"].queryset = association_list(user=user)
         self.fields["trades"].queryset = Trade.objects.for_user(user).filter(is_active=True)
-        self.fields["province"].queryset = Province.objects.for_user(user).order_by("name_fr")
+        # Only provinces with communes (not the districts of a prefecture) the user may place a centre in.
+        with_communes = Exists(Commune.objects.filter(province=OuterRef("pk")))
+        reach = scoping.province_reach(user, "center.create")
+        if self.instance.pk:
+            reach |= Q(pk=self.instance.province_id)
+        self.fields["province"].queryset = (
+            Province.objects.for_user(user).filter(with_communes).filter(reach).order_by("name_fr")
+        )
         province = self._chosen_province()
         self.fields["commune"].queryset = (
             Commune.objects.for_user(user).filter(province=province) if province else Commune.objects.none()

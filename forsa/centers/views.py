@@ -35,7 +35,8 @@ def center_create(request):
         raise PermissionDenied
     form = CenterForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        center = run_service(form, services.center_create, actor=request.user, **form.service_fields())
+        center = run_service(form, services.center_create, actor=request.user, **form.service_fields(),
+                             denied=("commune", _("You may not create a centre in this commune.")))
         if center:
             messages.success(request, _("Centre created."))
             return redirect("centers:detail", pk=center.pk)

@@ -1,24 +1,24 @@
 """The demo: a plausible national network of second-chance centres and one login per role.
 
-``seed_demo`` runs one step per kind of data, in one transaction:
+``seed_demo`` runs one step per kind of data:
 
 1. ``seed_reference``: the territory, the public bodies and the managed trades
    (idempotent loaders, also used outside the demo);
 2. ``seed_network``: partners, associations, centres and their staff, written
    through the services so that validation and audit apply;
-3. ``seed_users``: one demo user per role, with the membership giving its scope.
+3. ``seed_users``: one demo user per role, with the membership giving its scope;
+4. ``seed_learners`` (``demo_learners.py``): learners with their families, groups,
+   enrolments over two school years, pathways, exits and follow-ups. Up to national
+   scale, so written with ``bulk_create`` (the same rows the services would write,
+   without audit entries: generated data is not the action of a person).
+
+Steps 1–3 run in one transaction; learners follow, one transaction per batch.
+Learners come only with the network, on the first run: a second run creates nothing.
 
 Everything is drawn from ``random.Random`` seeded per step, from the territory
 read in code order and from fixed reference dates, so one seed always gives the
-same data. Each step has its own generator: adding a step later (learners)
-leaves the data of the earlier ones unchanged.
-
-Extension point for national-scale data (``--learners N``, hundreds of
-thousands of rows): add ``seed_learners(*, rng, network, count, progress)``
-after ``seed_users``. It should spread learners over ``network.centers`` by
-capacity, build model instances in memory and ``bulk_create`` them in batches
-of a few thousand inside a ``_progress`` bar, with one summary audit entry per
-batch instead of one service call per learner.
+same data. Each step has its own generator: adding a step later leaves the data
+of the earlier ones unchanged.
 """
 
 from __future__ import annotations
@@ -39,14 +39,15 @@ from forsa.accounts.models import Membership, User
 from forsa.accounts.services import membership_grant, user_create
 from forsa.centers.models import LATITUDE_RANGE, LONGITUDE_RANGE, Center, StaffAssignment, Trade
 from forsa.centers.services import center_create, staff_assign, trades_ensure_defaults
+from forsa.core.demo_learners import DEFAULT_LEARNERS, LearnerReport, seed_learners
 from forsa.core.roles import ROLE_SCOPE_FIELD, Role
+from forsa.learners.models import Enrollment, Exit, FollowUp, Learner
 from forsa.organizations.models import Association, Organization, Partner
 from forsa.organizations.services import association_create, partner_create, public_bodies_ensure
 from forsa.territory.models import Commune, Province, Region
 from forsa.territory.services import territory_load
 
 # Fixed dates: the data must not depend on the day the command runs.
-SCHOOL_YEAR = "2025-2026"
 REFERENCE_DATE = date(2026, 11, 27)  # "today" in the demo
 FIRST_OPENING_YEAR, LAST_OPENING_YEAR = 2017, 2025
 
@@ -281,6 +282,8 @@ class SeedReport:
     created: Counter = field(default_factory=Counter)
     totals: dict[str, int] = field(default_factory=dict)
     logins: list[Login] = field(default_factory=list)
+    learners: LearnerReport = field(default_factory=LearnerReport)
+    learners_asked: int = 0
     password: str = DEMO_PASSWORD
     url: str = DEMO_URL
 
@@ -294,20 +297,33 @@ def step_rng(*, seed: int, step: str) -> random.Random:
     return random.Random(f"forsa-demo:{seed}:{step}")
 
 
-@transaction.atomic
-def seed_demo(*, seed: int = 1, progress: bool = False) -> SeedReport:
-    """Seed the demo unless it is there already; return what was done and the logins."""
-    report = SeedReport(seed=seed, already_seeded=False)
-    report.created.update(seed_reference())
-    if User.objects.filter(email=SENTINEL_EMAIL).exists():
-        report.already_seeded = True
-    else:
-        network = seed_network(rng=step_rng(seed=seed, step="network"), progress=progress)
-        users = seed_users(rng=step_rng(seed=seed, step="users"), network=network)
-        report.created.update(
-            partners=network.partners_created, associations=len(network.associations),
-            centers=len(network.centers), staff=network.staff,
-            users=len(users), memberships=len(users),
+def seed_demo(*, seed: int = 1, learners: int = DEFAULT_LEARNERS, progress: bool = False) -> SeedReport:
+    """Seed the demo unless it is there already; return what was done and the logins.
+
+    The network (steps 1–3) is written in one transaction; then ``learners`` learners, a
+    transaction per batch. They come only with the network: once the demo is seeded, nothing
+    is added, whatever ``learners`` says.
+    """
+    report = SeedReport(seed=seed, already_seeded=False, learners_asked=learners)
+    with transaction.atomic():
+        report.created.update(seed_reference())
+        if User.objects.filter(email=SENTINEL_EMAIL).exists():
+            report.already_seeded = True
+        else:
+            network = seed_network(rng=step_rng(seed=seed, step="network"), progress=progress)
+            users = seed_users(rng=step_rng(seed=seed, step="users"), network=network)
+            report.created.update(
+                partners=network.partners_created, associations=len(network.associations),
+                centers=len(network.centers), staff=network.staff,
+                users=len(users), memberships=len(users),
+            )
+    if not report.already_seeded and learners > 0:
+        by_role = {demo.role: user for demo, user in zip(DEMO_USERS, users, strict=True)}
+        report.learners = seed_learners(
+            rng=step_rng(seed=seed, step="learners"), centers=network.centers,
+            demo_center=network.demo_center, today=REFERENCE_DATE, count=learners, progress=progress,
+            staff_users={"director": by_role[Role.CENTER_DIRECTOR], "educator": by_role[Role.EDUCATOR],
+                         "counsellor": by_role[Role.COUNSELLOR]},
         )
     report.totals = current_totals()
     report.logins = demo_logins()
@@ -404,6 +420,10 @@ def current_totals() -> dict[str, int]:
         "center_regions": Center.objects.values("region").distinct().count(),
         "staff": StaffAssignment.objects.count(),
         "users": User.objects.count(),
+        "learners": Learner.objects.count(),
+        "enrollments": Enrollment.objects.count(),
+        "exits": Exit.objects.count(),
+        "follow_ups": FollowUp.objects.count(),
     }
 
 

@@ -271,6 +271,24 @@ def can(user, permission: str, obj=None, **anchor) -> bool:
     return bool(roles_over(user, obj, **anchor) & PERMISSIONS[permission])
 
 
+def province_reach(user, permission: str) -> Q:
+    """The provinces where ``permission`` may hold for ``user``, as a filter on Province.
+
+    Forms offer only these, so that a regional manager is not invited to create a centre
+    in another region. Organisation- and centre-bound roles are not limited by territory.
+    """
+    grants = [g for g in scope_of(user).grants if g.role in PERMISSIONS[permission]]
+    if any(g.role in NATIONAL_ROLES or g.field in ("association", "center") for g in grants):
+        return Q()
+    condition = Q(pk__in=[])
+    for grant in grants:
+        if grant.field == "region":
+            condition |= Q(region_id=grant.object_id)
+        elif grant.field == "province":
+            condition |= Q(pk=grant.object_id)
+    return condition
+
+
 def can_anywhere(user, permission: str) -> bool:
     """Whether some membership of ``user`` could allow ``permission`` (to show a button)."""
     return bool(scope_of(user).roles & PERMISSIONS[permission])

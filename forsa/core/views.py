@@ -1,7 +1,7 @@
 """Shared view plumbing, and the home dashboard."""
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -21,10 +21,19 @@ def paginate(request, queryset, per_page=None):
     return Paginator(queryset, per_page or settings.FORSA_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def run_service(form, service, **kwargs):
-    """Call a write service with a valid form's data; its validation errors land on the form."""
+def run_service(form, service, denied=None, **kwargs):
+    """Call a write service with a valid form's data; its validation errors land on the form.
+
+    ``denied`` = (field, message) turns a refusal by role or scope into that field's error,
+    where the user chose the target in the form (e.g. the commune of a new centre).
+    """
     try:
         return service(**kwargs)
+    except PermissionDenied:
+        if denied is None:
+            raise
+        form.add_error(*denied)
+        return None
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for field, errors in error.error_dict.items():

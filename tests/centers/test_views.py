@@ -110,10 +110,21 @@ def test_validation_message_in_french(client, world):
 def test_regional_manager_cannot_create_in_another_region(client, world):
     client.force_login(world["own"].users["regional_manager"])
     commune = commune_in("06", 1)
-    data = _form_data(world, province=commune.province_id, commune=commune.pk, code="OUT-01")
-    response = client.post(reverse("centers:create"), data)
-    assert response.status_code in (200, 403)
+    # The province is not even offered; without it, the service's refusal lands on the commune.
+    for province, refused_field in ((commune.province_id, "province"), (None, "commune")):
+        data = _form_data(world, province=province, commune=commune.pk, code="OUT-01")
+        response = client.post(reverse("centers:create"), data)
+        assert response.status_code == 200 and refused_field in response.context["form"].errors
     assert not Center.objects.filter(code="OUT-01").exists()
+
+
+def test_centre_form_offers_only_the_provinces_within_reach(client, world):
+    client.force_login(world["own"].users["regional_manager"])
+    provinces = client.get(reverse("centers:create")).context["form"].fields["province"].queryset
+    assert provinces.exists() and {p.region.code for p in provinces} == {"01"}
+    client.force_login(world["national_admin"])
+    provinces = client.get(reverse("centers:create")).context["form"].fields["province"].queryset
+    assert provinces.count() == 75  # 83 less the 8 prefectures of arrondissements, which hold no commune
 
 
 def test_edit_records_what_changed(client, world):

@@ -5,26 +5,35 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from forsa.core.demo import seed_demo
+from forsa.core.demo_learners import DEFAULT_LEARNERS
 
 
 class Command(BaseCommand):
     help = (
         "Seed the demo: Morocco's territory, public bodies and trades, a national network of "
-        "associations and centres, and one login per role. Deterministic for a given --seed; "
-        "running it again creates nothing."
+        "associations and centres, one login per role and --learners learners with their families, "
+        "enrolments over two school years, pathways, exits and follow-ups. Deterministic for a given "
+        "--seed; running it again creates nothing (learners come only with the network, on the first run)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--seed", type=int, default=1, help="seed of the generated data (default: 1)"
         )
+        parser.add_argument(
+            "--learners", type=int, default=DEFAULT_LEARNERS, metavar="N",
+            help=f"learners to generate with the network (default: {DEFAULT_LEARNERS}; 0 for none). "
+                 "Written in bulk, so national scale (500000) takes minutes, not hours.",
+        )
 
-    def handle(self, *args, seed, verbosity, **options):
+    def handle(self, *args, seed, learners, verbosity, **options):
         # The demo users share a published password: never on a production database.
         if not settings.DEBUG:
             raise CommandError("seed_demo runs only with FORSA_DEBUG=1 (demo and development).")
         started = time.monotonic()
-        report = seed_demo(seed=seed, progress=verbosity > 0 and sys.stderr.isatty())
+        if learners < 0:
+            raise CommandError("--learners takes a number of learners, 0 or more.")
+        report = seed_demo(seed=seed, learners=learners, progress=verbosity > 0 and sys.stderr.isatty())
         elapsed = time.monotonic() - started
         if verbosity == 0:
             return
@@ -40,9 +49,12 @@ class Command(BaseCommand):
             f"({created['trades']} created)."
         )
         if report.already_seeded:
+            ignored = [f"--seed {seed}"] if seed != 1 else []
+            ignored += [f"--learners {learners}"] if learners != DEFAULT_LEARNERS else []
             self.stdout.write(self.style.WARNING(
-                "The demo network is already seeded: nothing else was created"
-                + (f" (--seed {seed} ignored)." if seed != 1 else ".")
+                "The demo network is already seeded: nothing else was created (learners are seeded only "
+                "with the network, on the first run; start from an empty database for another number)"
+                + (f"; {' and '.join(ignored)} ignored." if ignored else ".")
             ))
         else:
             self.stdout.write(
@@ -51,13 +63,27 @@ class Command(BaseCommand):
                 f"{created['staff']} staff assignments, {created['users']} users with "
                 f"{created['memberships']} memberships."
             )
+            self._print_learners(report.learners, elapsed)
         self.stdout.write(
             f"In the database: {totals['associations']} associations, {totals['centers']} "
             f"centres in {totals['center_regions']} regions, {totals['staff']} staff "
-            f"assignments, {totals['partners']} partners, {totals['users']} users "
-            f"({elapsed:.1f} s)."
+            f"assignments, {totals['partners']} partners, {totals['users']} users, "
+            f"{totals['learners']} learners ({totals['enrollments']} enrolments, {totals['exits']} exits, "
+            f"{totals['follow_ups']} follow-ups) ({elapsed:.1f} s)."
         )
         self._print_logins(report)
+
+    def _print_learners(self, learners, elapsed):
+        if not learners.learners:
+            self.stdout.write("No learners (--learners 0).")
+            return
+        rows = sum(learners.rows.values())
+        self.stdout.write(
+            f"Learners: {learners.learners} in {learners.groups} groups, {learners.enrollments} enrolments "
+            f"({learners.transfers} transfers), {learners.exits} exits, {learners.follow_ups} follow-ups; "
+            f"{rows} rows in bulk, without audit entries (generated data) — "
+            f"{learners.learners / max(learners.seconds, 0.001):.0f} learners/s."
+        )
 
     def _print_logins(self, report):
         rows = [("role", "e-mail", "scope")]

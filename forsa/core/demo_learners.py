@@ -1,0 +1,956 @@
+"""The demo's learners: plausible adolescents, their families, enrolments, pathways and exits.
+
+``seed_learners`` is the demo step after ``seed_users``. It must scale to national data
+(hundreds of thousands of learners), where the services (one validated, audited call per
+row) are far too slow, so it builds model instances in memory and writes them with
+``bulk_create``, a batch of learners (with everything that hangs from them) per transaction.
+
+The rows are those the services would write for the same story — intake, consent, groups,
+pathway, transfers, end of year, exit and follow-ups:
+
+* the learner's placement (centre, province, region, association) and status are copied
+  from its current enrolment, the active one or else the last one (``services._place_learner``);
+* ``search_key`` is ``matching.search_key(first_name, last_name, first_name_ar, last_name_ar)``;
+* at most one active enrolment; a transfer closes the old enrolment (``transferred``) and opens
+  one linked to it by ``transferred_from``; closing ends the open placements and tracks;
+* every enrolment starts with an intake stage; an exit adds the exit stage and the follow-ups
+  at +3, +6 and +12 months;
+* sensitive household fields only under the guardian's consent to data processing;
+* an enrolment outside the age range carries the reason for the exception.
+
+No audit entries are written here: this is generated demo data, not the action of a person,
+and the audit log records what people did (tests check the invariants above instead).
+
+Two school years: 2025-2026 (finished; most exits happened then and their follow-ups are
+done or due) and 2026-2027 (the current one; "today" is ``demo.REFERENCE_DATE``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from tqdm import tqdm
+
+from forsa.accounts.models import User
+from forsa.centers.models import Center, Group, Trade
+from forsa.centers.services import DEFAULT_TRADES
+from forsa.learners import matching
+from forsa.learners.models import (
+    Consent,
+    Enrollment,
+    Exit,
+    FollowUp,
+    Guardian,
+    IndividualPlan,
+    Learner,
+    LeftReason,
+    Orphanhood,
+    Outcome,
+    PathwayStep,
+    Placement,
+    PlanReview,
+    Referral,
+    SchoolLevel,
+    Sex,
+    Stage,
+    Track,
+    TrackParticipation,
+    age_on,
+)
+from forsa.learners.services import MIN_AGE
+from forsa.territory.models import Commune, Region
+
+DEFAULT_LEARNERS = 2000
+BATCH_SIZE = 5000
+# The demo centre (where the demo director, educator and counsellor work) gets at least this
+# many learners, about 40 of them enrolled in the current school year.
+DEMO_CENTER_LEARNERS = 55
+GROUP_SIZE = 25  # learners per catch-up class
+
+PAST_YEAR, CURRENT_YEAR = "2025-2026", "2026-2027"
+YEAR_STARTS = {PAST_YEAR: date(2025, 9, 15), CURRENT_YEAR: date(2026, 9, 14)}
+PAST_YEAR_CLOSE = date(2026, 6, 30)  # enrolments still open at the end of 2025-2026 are closed then
+LAST_MID_YEAR_DAY = date(2026, 5, 31)
+
+GIRL_SHARE = 0.37
+# Age at enrolment (most are 14-16); a few exceptions below and above the range, with a reason.
+AGE_WEIGHTS = {13: 11, 14: 18, 15: 22, 16: 21, 17: 16, 18: 12}
+AGE_EXCEPTION_SHARE = 0.012
+YOUNGER_REASONS = (
+    "Sœur aînée inscrite au centre ; décision de la commission d'admission",
+    "Exclu de l'école primaire, aucune autre offre dans la commune",
+    "Orienté par le service social de la province ; situation de grande précarité",
+)
+OLDER_REASONS = (
+    "Termine l'atelier commencé l'année précédente",
+    "Jeune mère, aucune autre offre de formation à proximité",
+    "Retour de migration, orienté par l'autorité locale",
+    "Prépare l'examen d'entrée à la formation professionnelle",
+)
+
+# Last level attained: most left at the end of primary or early in lower secondary.
+LEVEL_WEIGHTS = {
+    SchoolLevel.NEVER: 7, SchoolLevel.P1: 2, SchoolLevel.P2: 3, SchoolLevel.P3: 5, SchoolLevel.P4: 11,
+    SchoolLevel.P5: 15, SchoolLevel.P6: 19, SchoolLevel.S1: 17, SchoolLevel.S2: 13, SchoolLevel.S3: 6,
+    SchoolLevel.UPPER: 1,
+}
+# Usual age at the end of each level (a pupil enters P1 at 6); repeating adds a year or two.
+LEVEL_AGE = {"P1": 7, "P2": 8, "P3": 9, "P4": 10, "P5": 11, "P6": 12, "S1": 13, "S2": 14, "S3": 15, "upper": 16}
+LEVEL_ORDER = [level for level in SchoolLevel.values if level != SchoolLevel.NEVER]
+
+# Why they left school: (reason, weight for girls, weight for boys). One or two reasons each.
+REASON_WEIGHTS = (
+    (LeftReason.ECONOMIC, 30, 30), (LeftReason.FAILURE, 24, 28), (LeftReason.DISTANCE, 12, 7),
+    (LeftReason.FAMILY, 14, 9), (LeftReason.HEALTH, 4, 3), (LeftReason.EARLY_MARRIAGE, 8, 0.3),
+    (LeftReason.CHILD_LABOUR, 2, 12), (LeftReason.BEHAVIOUR, 2, 7), (LeftReason.OTHER, 3, 3),
+)
+OTHER_REASONS = (
+    "Pas de collège dans la commune", "Déménagement de la famille", "Absence d'internat pour les filles",
+    "Harcèlement à l'école", "Perte des documents d'état civil",
+)
+REFERRAL_WEIGHTS = {
+    Referral.FAMILY: 30, Referral.OUTREACH: 30, Referral.SCHOOL: 15, Referral.AUTHORITY: 10,
+    Referral.INDH: 8, Referral.OTHER: 7,
+}
+ORPHANHOOD_WEIGHTS = {Orphanhood.NONE: 86, Orphanhood.FATHER: 9, Orphanhood.MOTHER: 3, Orphanhood.BOTH: 2}
+GUARDIAN_RELATIONS = {
+    "mother": 46, "father": 34, "grandparent": 6, "uncle_aunt": 6, "sibling": 5, "legal": 2, "other": 1,
+}
+DATA_CONSENT_SHARE = 0.93
+PHOTO_CONSENT_SHARE = 0.75  # of those who consent to data processing: about 70 % in all
+CONFIDENTIAL_NOTES = (
+    "Suivi par l'assistante sociale de la commune.",
+    "Père au chômage depuis deux ans ; la mère travaille comme journalière.",
+    "Vit chez ses grands-parents ; parents partis travailler en ville.",
+    "A travaillé dans un atelier de mécanique ; horaires aménagés le samedi.",
+    "Difficultés de concentration ; bilan orthophonique demandé.",
+    "Garde ses frères et sœurs l'après-midi.",
+)
+
+# Trades girls and boys of the programme most often choose.
+TRADE_WEIGHTS = {  # trade code: (girls, boys)
+    "couture": (30, 2), "broderie": (12, 1), "coiffure": (20, 8), "esthetique": (18, 0.5),
+    "cuisine-patisserie": (22, 10), "service-restauration": (6, 8), "informatique": (12, 14),
+    "reparation-telephones": (3, 16), "electricite": (1, 20), "plomberie": (0.5, 12), "menuiserie": (0.5, 12),
+    "peinture-batiment": (0.5, 8), "soudure": (0.5, 14), "mecanique-auto": (1, 20),
+    "froid-climatisation": (0.5, 10), "agriculture": (6, 12), "tapisserie-artisanat": (16, 2),
+}
+
+# Exit outcomes, during the year and at its end: (outcome, weight for girls, weight for boys).
+MID_YEAR_OUTCOMES = (
+    (Outcome.DROPOUT, 52, 52), (Outcome.MOVED, 15, 12), (Outcome.SCHOOL, 9, 7), (Outcome.APPRENTICESHIP, 5, 9),
+    (Outcome.EMPLOYMENT, 5, 10), (Outcome.OTHER, 6, 5),
+)
+YEAR_END_OUTCOMES = (
+    (Outcome.SCHOOL, 24, 18), (Outcome.VOCATIONAL, 26, 24), (Outcome.APPRENTICESHIP, 11, 17),
+    (Outcome.EMPLOYMENT, 7, 13), (Outcome.SELF_EMPLOYMENT, 5, 2), (Outcome.DROPOUT, 14, 14),
+    (Outcome.MOVED, 5, 4), (Outcome.OTHER, 4, 4),
+)
+DROPOUT_REASONS = (  # (reason, girls, boys)
+    (LeftReason.ECONOMIC, 30, 30), (LeftReason.FAMILY, 25, 12), (LeftReason.EARLY_MARRIAGE, 20, 0.5),
+    (LeftReason.CHILD_LABOUR, 4, 35), (LeftReason.DISTANCE, 8, 6), (LeftReason.HEALTH, 5, 4),
+    (LeftReason.BEHAVIOUR, 2, 8),
+)
+SCHOOLS = {
+    "primary": ("École primaire Ibn Sina", "École primaire Al Massira", "École primaire Annour",
+                "École primaire Al Fath", "École communautaire Tafoukt", "École primaire Oued Eddahab"),
+    "secondary": ("Collège Ibn Khaldoun", "Collège Al Qods", "Collège Moulay Ismail", "Collège Al Amal",
+                  "Collège Ibn Battouta", "Collège Al Khawarizmi"),
+}
+OTHER_PROVIDERS = (
+    "Centre de formation par apprentissage", "Entraide nationale", "Chambre d'artisanat",
+    "Centre de qualification agricole",
+)
+EMPLOYERS = (
+    "Boulangerie Al Baraka", "Café Essalam", "Garage Al Amal", "Salon de coiffure Yasmine",
+    "Atelier de couture Annour", "Exploitation agricole familiale", "Restaurant Al Andalous",
+    "Épicerie du quartier", "Chantier de construction", "Unité de conditionnement d'agrumes",
+    "Centre d'appels", "Menuiserie Al Fath",
+)
+SELF_EMPLOYMENT = (
+    "Coopérative féminine de couture", "Coopérative de tissage Tafoukt", "Réparation de téléphones à domicile",
+    "Vente de pâtisseries à domicile", "Coopérative agricole des jeunes", "Petit commerce ambulant",
+)
+OTHER_EXIT_DETAILS = (
+    "Raisons de santé : soins de longue durée.", "Garde d'un parent malade.",
+    "Orienté vers un programme de protection de l'enfance.", "Service civique volontaire.",
+)
+MOVED_DETAILS = (
+    "La famille s'est installée à Casablanca.", "Départ de la famille vers Tanger.",
+    "La famille a déménagé dans une autre province.", "Départ à l'étranger avec les parents.",
+)
+# What a follow-up finds, given the outcome at exit.
+SITUATION_DRIFT = {
+    Outcome.SCHOOL: {"school": 78, "nothing": 10, "apprenticeship": 4, "unreachable": 8},
+    Outcome.VOCATIONAL: {"vocational": 75, "employment": 8, "nothing": 9, "unreachable": 8},
+    Outcome.APPRENTICESHIP: {"apprenticeship": 66, "employment": 14, "nothing": 10, "unreachable": 10},
+    Outcome.EMPLOYMENT: {"employment": 68, "self_employment": 4, "nothing": 16, "unreachable": 12},
+    Outcome.SELF_EMPLOYMENT: {"self_employment": 70, "employment": 8, "nothing": 12, "unreachable": 10},
+    Outcome.DROPOUT: {"nothing": 55, "apprenticeship": 8, "employment": 12, "unreachable": 25},
+    Outcome.MOVED: {"moved": 55, "unreachable": 45},
+    Outcome.OTHER: {"nothing": 45, "school": 5, "employment": 10, "unreachable": 40},
+}
+FOLLOW_UP_DONE_SHARE = 0.78  # of the follow-ups already due; the rest make the worklist
+FOLLOW_UP_NOTES = (
+    "Joint par téléphone.", "Visite à domicile.", "Rencontré à l'établissement.", "Information donnée par la mère.",
+    "",
+)
+PLAN_GOALS = (
+    "Consolider la lecture et le calcul ; découvrir deux ateliers avant de choisir un métier.",
+    "Préparer le retour au collège : français et mathématiques de 6e année.",
+    "Obtenir l'attestation de l'atelier et préparer l'entrée à l'OFPPT.",
+    "Reprendre confiance : activités sportives et accompagnement psychosocial ; assiduité.",
+    "Trouver un apprentissage chez un artisan du quartier.",
+)
+REVIEW_NOTES = (
+    "Progrès nets en lecture ; assiduité à surveiller.", "Bonne intégration dans le groupe.",
+    "Absences répétées le lundi : rencontre avec la mère prévue.", "Objectifs atteints ; passer à l'atelier.",
+    "Motivation en hausse depuis le début de l'atelier.",
+)
+# Regions' usual CIN prefixes (the letters of the issuing office).
+CIN_PREFIXES = {
+    "01": ("K", "KB", "L", "LB"), "02": ("F", "FA", "FB"), "03": ("C", "CD", "D", "DA"), "04": ("A", "AB", "AE", "G"),
+    "05": ("I", "IA", "Q"), "06": ("BE", "BH", "BK", "BJ", "M"), "07": ("E", "EE", "EA", "H"),
+    "08": ("U", "UA", "P"), "09": ("J", "JA", "JB", "JE"), "10": ("JC", "JF"), "11": ("SH", "SJ"), "12": ("VA",),
+}
+MASSAR_LETTERS = "ABCDEFGHIJKLMNPQRSTUVW"
+TRADE_LABELS = {code: name_fr for code, name_fr, *_ in DEFAULT_TRADES}
+
+# ---------------------------------------------------------------------------
+# Names: (Latin script, Arabic script), most frequent first. Some Arabic names have two usual
+# Latin spellings (Mohamed / Mohammed, Brahim / Ibrahim): both appear, as at a real intake.
+
+GIRL_NAMES = (
+    ("Fatima Zahra", "فاطمة الزهراء"), ("Fatima", "فاطمة"), ("Khadija", "خديجة"), ("Aya", "آية"),
+    ("Salma", "سلمى"), ("Meryem", "مريم"), ("Hajar", "هاجر"), ("Imane", "إيمان"), ("Chaimae", "شيماء"),
+    ("Oumaima", "أميمة"), ("Zineb", "زينب"), ("Hiba", "هبة"), ("Douaa", "دعاء"), ("Kawtar", "كوثر"),
+    ("Soukaina", "سكينة"), ("Asmae", "أسماء"), ("Nouhaila", "نهيلة"), ("Malak", "ملاك"), ("Sara", "سارة"),
+    ("Yasmine", "ياسمين"), ("Khaoula", "خولة"), ("Ikram", "إكرام"), ("Hanane", "حنان"), ("Wiam", "وئام"),
+    ("Rim", "ريم"), ("Safae", "صفاء"), ("Marwa", "مروة"), ("Ghizlane", "غزلان"), ("Houda", "هدى"),
+    ("Loubna", "لبنى"), ("Siham", "سهام"), ("Hind", "هند"), ("Sanaa", "سناء"), ("Bouchra", "بشرى"),
+    ("Nawal", "نوال"), ("Malika", "مليكة"), ("Amal", "أمل"), ("Ilham", "إلهام"), ("Naima", "نعيمة"),
+    ("Latifa", "لطيفة"), ("Samira", "سميرة"), ("Nadia", "نادية"), ("Rachida", "رشيدة"), ("Manal", "منال"),
+    ("Sofia", "صوفيا"), ("Rania", "رانية"), ("Nada", "ندى"), ("Basma", "بسمة"), ("Ibtissam", "ابتسام"),
+    ("Hasna", "حسناء"), ("Lamia", "لمياء"), ("Majda", "ماجدة"), ("Najat", "نجاة"), ("Mouna", "منى"),
+    ("Karima", "كريمة"), ("Souad", "سعاد"), ("Hafsa", "حفصة"), ("Aicha", "عائشة"), ("Zahra", "زهرة"),
+    ("Yousra", "يسرى"), ("Kenza", "كنزة"), ("Lina", "لينا"), ("Israe", "إسراء"), ("Jihane", "جيهان"),
+    ("Firdaous", "فردوس"), ("Najoua", "نجوى"), ("Hayat", "حياة"), ("Hakima", "حكيمة"), ("Saida", "سعيدة"),
+    ("Fadwa", "فدوى"), ("Touria", "ثريا"), ("Zakia", "زكية"), ("Nisrine", "نسرين"), ("Assia", "آسية"),
+    ("Ghita", "غيثة"), ("Itto", "إيطو"), ("Yamna", "يامنة"), ("Mina", "مينة"), ("Rkia", "رقية"),
+    ("Laila", "ليلى"), ("Dounia", "دنيا"), ("Widad", "وداد"), ("Samia", "سامية"), ("Nour", "نور"),
+    ("Soumia", "سمية"), ("Amina", "أمينة"), ("Nezha", "نزهة"), ("Jamila", "جميلة"), ("Rabia", "ربيعة"),
+    ("Ouafae", "وفاء"), ("Intissar", "انتصار"), ("Maha", "مها"), ("Jinane", "جنان"), ("Alae", "آلاء"),
+    ("Roumaissae", "رميساء"), ("Chourouk", "شروق"), ("Doha", "ضحى"), ("Hanae", "هناء"), ("Nassima", "نسيمة"),
+    ("Tasnim", "تسنيم"),
+)
+BOY_NAMES = (
+    ("Mohamed", "محمد"), ("Youssef", "يوسف"), ("Ayoub", "أيوب"), ("Hamza", "حمزة"), ("Ahmed", "أحمد"),
+    ("Mohammed", "محمد"), ("Anas", "أنس"), ("Zakaria", "زكرياء"), ("Yassine", "ياسين"), ("Omar", "عمر"),
+    ("Ilyas", "إلياس"), ("Amine", "أمين"), ("Othmane", "عثمان"), ("Mehdi", "المهدي"), ("Oussama", "أسامة"),
+    ("Achraf", "أشرف"), ("Bilal", "بلال"), ("Marouane", "مروان"), ("Soufiane", "سفيان"), ("Ismail", "إسماعيل"),
+    ("Abdellah", "عبد الله"), ("Younes", "يونس"), ("Badr", "بدر"), ("Walid", "وليد"), ("Houssam", "حسام"),
+    ("Mouad", "معاذ"), ("Adam", "آدم"), ("Rayane", "ريان"), ("Ayman", "أيمن"), ("Brahim", "إبراهيم"),
+    ("Ibrahim", "إبراهيم"), ("Said", "سعيد"), ("Hassan", "حسن"), ("Khalid", "خالد"), ("Karim", "كريم"),
+    ("Rachid", "رشيد"), ("Mustapha", "مصطفى"), ("Abdelkader", "عبد القادر"), ("Driss", "إدريس"),
+    ("Jamal", "جمال"), ("Noureddine", "نور الدين"), ("Hicham", "هشام"), ("Adil", "عادل"), ("Tarik", "طارق"),
+    ("Redouane", "رضوان"), ("Lahcen", "لحسن"), ("Aziz", "عزيز"), ("Nabil", "نبيل"), ("Saad", "سعد"),
+    ("Abderrahim", "عبد الرحيم"), ("Abdelali", "عبد العالي"), ("Abdelghani", "عبد الغني"),
+    ("Abdessamad", "عبد الصمد"), ("Abdelhak", "عبد الحق"), ("Abdelilah", "عبد الإله"),
+    ("Abderrahmane", "عبد الرحمن"), ("Salah", "صلاح"), ("Taha", "طه"), ("Yahya", "يحيى"), ("Zouhair", "زهير"),
+    ("Reda", "رضا"), ("Hakim", "حكيم"), ("Fouad", "فؤاد"), ("Mourad", "مراد"), ("Nizar", "نزار"),
+    ("Ali", "علي"), ("Hussein", "حسين"), ("Kamal", "كمال"), ("Larbi", "العربي"), ("Mbarek", "امبارك"),
+    ("Lhoussaine", "الحسين"), ("Hamid", "حميد"), ("Mohcine", "محسن"), ("Abdelaziz", "عبد العزيز"),
+    ("Boubker", "بوبكر"), ("Jawad", "جواد"), ("Fayçal", "فيصل"), ("Imad", "عماد"), ("Jalal", "جلال"),
+    ("Khalil", "خليل"), ("Mounir", "منير"), ("Nouh", "نوح"), ("Saber", "صابر"), ("Sami", "سامي"),
+    ("Tawfik", "توفيق"), ("Wassim", "وسيم"), ("Yasser", "ياسر"), ("Mhamed", "امحمد"), ("Abdelkrim", "عبد الكريم"),
+    ("Abdeslam", "عبد السلام"), ("Moussa", "موسى"), ("Souhail", "سهيل"), ("Haitam", "هيثم"),
+)
+FAMILY_NAMES = (
+    ("El Idrissi", "الإدريسي"), ("Alaoui", "العلوي"), ("El Amrani", "العمراني"), ("Bennani", "بناني"),
+    ("Tahiri", "الطاهري"), ("Mansouri", "المنصوري"), ("Saidi", "السعيدي"), ("Benali", "بنعلي"),
+    ("El Alami", "العلمي"), ("Bakkali", "البقالي"), ("Cherkaoui", "الشرقاوي"), ("Hajji", "الحجي"),
+    ("Naciri", "الناصري"), ("Ouazzani", "الوزاني"), ("Tazi", "التازي"), ("Berrada", "برادة"),
+    ("Chraibi", "الشرايبي"), ("Benjelloun", "بنجلون"), ("Lahlou", "لحلو"), ("Kettani", "الكتاني"),
+    ("Sqalli", "الصقلي"), ("Bouzid", "بوزيد"), ("Ziani", "الزياني"), ("Belhaj", "بلحاج"), ("Haddad", "الحداد"),
+    ("Filali", "الفيلالي"), ("Moussaoui", "الموساوي"), ("Slimani", "السليماني"), ("Azzouzi", "العزوزي"),
+    ("El Fassi", "الفاسي"), ("Zerouali", "الزروالي"), ("Aït Lahcen", "آيت لحسن"), ("Aït Brahim", "آيت إبراهيم"),
+    ("Ouhammou", "أوحمو"), ("Boutaleb", "بوطالب"), ("Chafik", "شفيق"), ("Daoudi", "الداودي"),
+    ("Hamdaoui", "الحمداوي"), ("Jabri", "الجابري"), ("Kabbaj", "القباج"), ("Lazrak", "الأزرق"),
+    ("Marzouki", "المرزوقي"), ("Naji", "ناجي"), ("Rifi", "الريفي"), ("Sebti", "السبتي"), ("Yacoubi", "اليعقوبي"),
+    ("Benmoussa", "بنموسى"), ("Benomar", "بنعمر"), ("El Ouafi", "الوافي"), ("Bouazza", "بوعزة"),
+    ("El Khayat", "الخياط"), ("Sabri", "صبري"), ("Karimi", "الكريمي"), ("Rachidi", "الرشيدي"),
+    ("Belkadi", "بلقاضي"), ("Bouhaddou", "بوحدو"), ("Aït Ali", "آيت علي"), ("Aït Said", "آيت سعيد"),
+    ("Amzil", "أمزيل"), ("Boukhari", "البخاري"), ("Touzani", "التوزاني"), ("Doukkali", "الدكالي"),
+    ("Chaoui", "الشاوي"), ("Soussi", "السوسي"), ("Marrakchi", "المراكشي"), ("Meknassi", "المكناسي"),
+    ("Rbati", "الرباطي"), ("Slaoui", "السلاوي"), ("Zemmouri", "الزموري"), ("Hilali", "الهلالي"),
+    ("Harrak", "الحراق"), ("Jebli", "الجبلي"), ("Ghazi", "غازي"), ("Ghazouani", "الغزواني"),
+    ("Hassani", "الحسني"), ("Lamghari", "المغاري"), ("Maghraoui", "المغراوي"), ("Meskini", "المسكيني"),
+    ("Nejjar", "النجار"), ("Ouali", "الوالي"), ("Qadiri", "القادري"), ("El Kadiri", "القادري"),
+    ("Raji", "الراجي"), ("Radi", "الراضي"), ("Salhi", "الصالحي"), ("Sahraoui", "الصحراوي"),
+    ("Semlali", "السملالي"), ("Skalli", "الصقلي"), ("Taibi", "الطيبي"), ("Tijani", "التجاني"),
+    ("Touhami", "التهامي"), ("Wahbi", "الوهبي"), ("Yousfi", "اليوسفي"), ("Zaidi", "الزايدي"),
+    ("Zouhri", "الزهري"), ("Belghiti", "بلغيتي"), ("Benabdellah", "بنعبد الله"), ("Benchekroun", "بنشقرون"),
+    ("Benkirane", "بنكيران"), ("Bensouda", "بنسودة"), ("Bouayad", "بوعياد"), ("Bouhlal", "بوهلال"),
+    ("Chami", "الشامي"), ("Charki", "الشرقي"), ("Dahbi", "الذهبي"), ("Derraz", "الدراز"), ("El Ghali", "الغالي"),
+    ("El Hachimi", "الهاشمي"), ("El Omari", "العمري"), ("Essafi", "الصافي"), ("Fadili", "الفاضلي"),
+    ("Guessous", "كسوس"), ("Habibi", "الحبيبي"), ("Hammoumi", "الحمومي"), ("Hamdi", "حمدي"),
+    ("Jaafari", "الجعفري"), ("Kamali", "الكمالي"), ("Karam", "كرم"), ("Khalfi", "الخلفي"),
+    ("Lahrichi", "الحريشي"), ("Laraki", "العراقي"), ("Lyoubi", "اليوبي"), ("Mahdaoui", "المهداوي"),
+    ("Mekouar", "مكوار"), ("Moutawakil", "المتوكل"), ("Nadir", "نادر"), ("Nouri", "النوري"), ("Ouardi", "الوردي"),
+    ("Rahmouni", "الرحموني"), ("Rami", "الرامي"), ("Saadi", "السعدي"), ("Sefrioui", "الصفريوي"),
+    ("Sbai", "السباعي"), ("Tounsi", "التونسي"), ("Zaki", "زكي"), ("Ouchen", "أوشن"), ("Aït Taleb", "آيت الطالب"),
+    ("Ouakrim", "أوكريم"), ("Ammari", "العماري"), ("Mejjati", "المجاطي"), ("Chakir", "شاكر"),
+    ("Belmahi", "بلماحي"), ("Ennaji", "الناجي"), ("El Bouzidi", "البوزيدي"), ("El Hamri", "الحمري"),
+    ("Baddou", "بادو"), ("Benbrahim", "بنبراهيم"), ("Bouanani", "البوعناني"), ("Ezzahraoui", "الزهراوي"),
+    ("Lakhdar", "الأخضر"), ("Farah", "فرح"), ("Moujahid", "المجاهد"), ("El Fathi", "الفتحي"),
+    ("El Jirari", "الجيراري"), ("Ouarzazi", "الورزازي"), ("Sahli", "السهلي"), ("Mabrouk", "مبروك"),
+    ("Kaddouri", "القدوري"), ("Benhaddou", "بنحدو"), ("El Malki", "المالكي"), ("Bahri", "البحري"),
+    ("Sentissi", "السنتيسي"),
+)
+
+
+def _zipf(count, *, offset, power=1.0):
+    """Cumulative weights of a popularity curve: the first names of a list are the most given."""
+    return list(itertools.accumulate(1 / (rank + offset) ** power for rank in range(count)))
+
+
+GIRL_CUMULATIVE = _zipf(len(GIRL_NAMES), offset=4)
+BOY_CUMULATIVE = _zipf(len(BOY_NAMES), offset=3)
+FAMILY_CUMULATIVE = _zipf(len(FAMILY_NAMES), offset=6, power=1.1)
+
+
+# ---------------------------------------------------------------------------
+# What the step needs to know about each centre
+
+
+@dataclass
+class CenterPlan:
+    center: Center
+    region_code: str
+    communes: list[Commune]
+    commune_weights: list[float]  # cumulative, by population
+    trades: list[str]  # trade codes taught
+    opens: dict[str, date]  # school year -> first day learners can be enrolled
+    quota: int = 0
+    catch_up: dict[str, list[Group]] = field(default_factory=dict)  # school year -> classes
+    workshops: dict[str, dict[str, Group]] = field(default_factory=dict)  # school year -> trade code -> group
+    neighbours: list[CenterPlan] = field(default_factory=list)  # for transfers, same province first
+
+    def runs(self, year, on=None):
+        first = self.opens.get(year)
+        return first is not None and (on is None or first <= on)
+
+
+@dataclass
+class LearnerReport:
+    learners: int = 0
+    enrollments: int = 0
+    transfers: int = 0
+    exits: int = 0
+    follow_ups: int = 0
+    follow_ups_due: int = 0
+    groups: int = 0
+    rows: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+def seed_learners(*, rng: random.Random, centers, demo_center, today, staff_users=None, count=DEFAULT_LEARNERS,
+                  progress=False, batch_size=BATCH_SIZE) -> LearnerReport:
+    """``count`` learners spread over ``centers`` by capacity, written in batches (see module doc).
+
+    ``staff_users`` maps ``educator``/``counsellor``/``director`` to the demo centre's users: the
+    educator teaches two of its current groups; they record its plans and follow-ups.
+    """
+    report = LearnerReport()
+    began = time.monotonic()
+    if count <= 0:
+        return report
+    staff_users = staff_users or {}
+    plans = _plan_centers(centers, today)
+    if not plans:
+        return report
+    _share_out(rng, plans, count, demo_center)
+    with transaction.atomic():
+        report.groups = _create_groups(plans, demo_center, staff_users.get("educator"))
+    assignments = [plan for plan in plans for _ in range(plan.quota)]
+    rng.shuffle(assignments)
+    builder = _Builder(rng=rng, today=today, demo_center=demo_center, staff_users=staff_users)
+    with tqdm(total=count, desc="learners", unit=" learners", disable=not progress, leave=False) as bar:
+        for start in range(0, count, batch_size):
+            batch = _Batch()
+            for plan in assignments[start:start + batch_size]:
+                builder.learner(batch, plan)
+            with transaction.atomic():
+                batch.write(report)
+            bar.update(len(batch.learners))
+    report.seconds = time.monotonic() - began
+    return report
+
+
+def _plan_centers(centers, today):
+    """Centres that had learners in the two demo years, with their communes and trades."""
+    operating = [c for c in centers if c.opening_date and c.status in (Center.Status.OPEN, Center.Status.SUSPENDED)]
+    province_ids = {c.province_id for c in operating}
+    communes = {}
+    for commune in Commune.objects.filter(province_id__in=province_ids).order_by("code"):
+        communes.setdefault(commune.province_id, []).append(commune)
+    trades = {}
+    for center_id, code in Center.trades.through.objects.filter(center__in=operating).values_list(
+            "center_id", "trade__code").order_by("center_id", "trade__code"):
+        trades.setdefault(center_id, []).append(code)
+    regions = dict(Region.objects.values_list("pk", "code"))
+    plans = []
+    for center in operating:
+        opens = {}
+        for year, first in YEAR_STARTS.items():
+            # A suspended centre stopped at the end of 2025-2026; a centre takes no one before it opens.
+            if center.status == Center.Status.SUSPENDED and year == CURRENT_YEAR:
+                continue
+            day = max(first, center.opening_date)
+            if day <= min(today, date(first.year + 1, 3, 31)):
+                opens[year] = day
+        if not opens:
+            continue
+        pool = communes[center.province_id]
+        plans.append(CenterPlan(
+            center=center, region_code=regions[center.region_id], communes=pool,
+            trades=trades.get(center.pk, []), opens=opens,
+            commune_weights=list(itertools.accumulate(math.sqrt(c.population or 1) for c in pool)),
+        ))
+    for plan in plans:
+        same_province = [p for p in plans if p is not plan and p.center.province_id == plan.center.province_id]
+        same_region = [p for p in plans if p is not plan and p.center.region_id == plan.center.region_id
+                       and p not in same_province]
+        plan.neighbours = same_province + same_region
+    return plans
+
+
+def _share_out(rng, plans, count, demo_center):
+    """Learners per centre, by capacity; the demo centre gets at least DEMO_CENTER_LEARNERS."""
+    demo = next((p for p in plans if demo_center and p.center.pk == demo_center.pk), None)
+    weights = {id(p): p.center.capacity * (1 if p.runs(CURRENT_YEAR) else 0.6) for p in plans}
+    total = sum(weights.values())
+    if demo is not None:
+        demo.quota = min(count, max(DEMO_CENTER_LEARNERS, round(count * weights[id(demo)] / total)))
+    others = [p for p in plans if p is not demo]
+    rest = count - (demo.quota if demo else 0)
+    if not others:
+        if demo is not None:
+            demo.quota += rest
+        return
+    cumulative = list(itertools.accumulate(weights[id(p)] for p in others))
+    for plan in rng.choices(others, cum_weights=cumulative, k=rest):
+        plan.quota += 1
+
+
+def _create_groups(plans, demo_center, educator):
+    """Catch-up classes (about 25 learners each) and one workshop per trade, per centre and year."""
+    trades = {t.code: t for t in Trade.objects.all()}
+    groups = []
+    for plan in plans:
+        for year in plan.opens:
+            share = 0.55 if len(plan.opens) == 2 and year == PAST_YEAR else 0.75
+            classes = max(1, math.ceil(plan.quota * share / GROUP_SIZE))
+            plan.catch_up[year] = [
+                Group(center=plan.center, school_year=year, name=f"Remise à niveau {i}", kind=Group.Kind.CATCH_UP)
+                for i in range(1, classes + 1)
+            ]
+            plan.workshops[year] = {
+                code: Group(center=plan.center, school_year=year, name=f"Atelier {trades[code].name_fr}",
+                            kind=Group.Kind.WORKSHOP, trade=trades[code])
+                for code in plan.trades
+            }
+            groups += plan.catch_up[year] + list(plan.workshops[year].values())
+    Group.objects.bulk_create(groups, batch_size=1000)
+    demo = next((p for p in plans if demo_center and p.center.pk == demo_center.pk), None)
+    if demo is not None and educator is not None:
+        # The demo educator teaches the first class and the first workshop this year, and taught a class last year.
+        taught = [*demo.catch_up.get(CURRENT_YEAR, [])[:1], *list(demo.workshops.get(CURRENT_YEAR, {}).values())[:1],
+                  *demo.catch_up.get(PAST_YEAR, [])[:1]]
+        educator.taught_groups.add(*taught)
+    return len(groups)
+
+
+# ---------------------------------------------------------------------------
+# One batch of learners and everything that hangs from them
+
+
+@dataclass
+class _Batch:
+    learners: list = field(default_factory=list)
+    guardians: list = field(default_factory=list)
+    consents: list = field(default_factory=list)
+    enrollments: list = field(default_factory=lambda: [[], [], []])  # by rank: a transfer links to rank - 1
+    placements: list = field(default_factory=list)
+    steps: list = field(default_factory=list)
+    tracks: list = field(default_factory=list)
+    exits: list = field(default_factory=list)
+    follow_ups: list = field(default_factory=list)
+    plans: list = field(default_factory=list)
+    reviews: list = field(default_factory=list)
+
+    def write(self, report):
+        """Parents before children: bulk_create sets the primary keys the children point to."""
+        report.learners += _bulk(Learner, self.learners, report)
+        _bulk(Guardian, self.guardians, report)
+        _bulk(Consent, self.consents, report)
+        for rank in self.enrollments:
+            report.enrollments += _bulk(Enrollment, rank, report)
+        _bulk(Placement, self.placements, report)
+        _bulk(PathwayStep, self.steps, report)
+        _bulk(TrackParticipation, self.tracks, report)
+        report.exits += _bulk(Exit, self.exits, report)
+        report.follow_ups += _bulk(FollowUp, self.follow_ups, report)
+        _bulk(IndividualPlan, self.plans, report)
+        _bulk(PlanReview, self.reviews, report)
+        report.transfers += sum(1 for rank in self.enrollments for e in rank if e.transferred_from is not None)
+
+
+def _bulk(model, objects, report):
+    if objects:
+        model.objects.bulk_create(objects, batch_size=1000)
+        report.rows[model.__name__] += len(objects)
+    return len(objects)
+
+
+@dataclass
+class _Story:
+    """One learner's way through the two years, as the services would have recorded it."""
+
+    learner: Learner
+    plan: CenterPlan
+    workshop_trade: str | None = None
+    enrollments: list = field(default_factory=list)
+    stage: str = Stage.INTAKE  # the last stage reached, carried into a new enrolment
+
+
+class _Builder:
+    def __init__(self, *, rng, today, demo_center, staff_users):
+        self.rng = rng
+        self.today = today
+        self.demo_center_id = demo_center.pk if demo_center else None
+        self.staff_users: dict[str, User] = staff_users
+        self.massar_serial = itertools.count(1)
+        self.cin_serial = Counter()
+        self.massar_taken = set(Learner.objects.exclude(massar_code="").values_list("massar_code", flat=True))
+        self.cin_taken = set(Learner.objects.exclude(cin="").values_list("cin", flat=True))
+
+    # -- the learner ------------------------------------------------------------------------------
+
+    def learner(self, batch, plan):
+        rng = self.rng
+        year = PAST_YEAR if plan.runs(PAST_YEAR) and (not plan.runs(CURRENT_YEAR) or rng.random() < 0.55) \
+            else CURRENT_YEAR
+        start = self._intake_date(plan, year)
+        girl = rng.random() < GIRL_SHARE
+        age, override = self._age_at_intake()
+        birth_date = start - relativedelta(years=age) - timedelta(days=rng.randint(0, 364))
+        given, given_ar = self._pick(GIRL_NAMES if girl else BOY_NAMES, GIRL_CUMULATIVE if girl else BOY_CUMULATIVE)
+        family, family_ar = self._pick(FAMILY_NAMES, FAMILY_CUMULATIVE)
+        commune = plan.center.commune if rng.random() < 0.55 else self._commune(plan)
+        learner = Learner(
+            first_name=given, last_name=family, first_name_ar=given_ar, last_name_ar=family_ar,
+            sex=Sex.FEMALE if girl else Sex.MALE, birth_date=birth_date, commune=commune,
+            birthplace=(commune if rng.random() < 0.75 else self._commune(plan)).name_fr,
+            referral=_weighted(rng, REFERRAL_WEIGHTS),
+        )
+        learner.search_key = matching.search_key(given, family, given_ar, family_ar)
+        self._schooling(learner, girl, start, commune)
+        self._identifiers(learner, plan, start)
+        batch.learners.append(learner)
+        self._family(batch, learner, girl, start, plan, commune)
+
+        story = _Story(learner=learner, plan=plan)
+        story.workshop_trade = self._trade(plan, girl)
+        if year == PAST_YEAR:
+            self._past_year(batch, story, start, override)
+        else:
+            self._current_year(batch, story, start, override, plan)
+        current = story.enrollments[-1]
+        # services._place_learner: the current (active, else last) enrolment's centre.
+        center = current.center
+        learner.center = center
+        learner.province_id, learner.region_id = center.province_id, center.region_id
+        learner.association_id = center.association_id
+        learner.status = Learner.Status.EXITED if current.status == Enrollment.Status.EXITED \
+            else Learner.Status.ENROLLED
+
+    def _intake_date(self, plan, year):
+        first = plan.opens[year]
+        if year == PAST_YEAR:
+            last = date(2026, 3, 31)
+            span = 30 if self.rng.random() < 0.7 else (last - first).days
+        else:
+            last = self.today - timedelta(days=2)
+            span = 25 if self.rng.random() < 0.8 else (last - first).days
+        return min(last, first + timedelta(days=self.rng.randint(0, max(0, span))))
+
+    def _age_at_intake(self):
+        rng = self.rng
+        if rng.random() < AGE_EXCEPTION_SHARE:
+            if rng.random() < 0.35:
+                return 12, rng.choice(YOUNGER_REASONS)
+            return rng.choice((19, 19, 20)), rng.choice(OLDER_REASONS)
+        return _weighted(rng, AGE_WEIGHTS), ""
+
+    def _pick(self, names, cumulative):
+        return self.rng.choices(names, cum_weights=cumulative, k=1)[0]
+
+    def _commune(self, plan):
+        index = bisect.bisect_left(plan.commune_weights, self.rng.random() * plan.commune_weights[-1])
+        return plan.communes[min(index, len(plan.communes) - 1)]
+
+    def _schooling(self, learner, girl, start, commune):
+        rng = self.rng
+        weights = dict(LEVEL_WEIGHTS)
+        if commune.kind == Commune.Kind.RURAL:  # never schooled: more often rural girls
+            weights[SchoolLevel.NEVER] *= 2.2 if girl else 1.4
+        age_at_start = age_on(learner.birth_date, start)
+        # Nobody leaves a level they were too young to finish.
+        weights = {level: w for level, w in weights.items()
+                   if level == SchoolLevel.NEVER or LEVEL_AGE[level] <= age_at_start}
+        level = _weighted(rng, weights)
+        learner.last_level = level
+        if level == SchoolLevel.NEVER:
+            return
+        usual = learner.birth_date.year + LEVEL_AGE[level] + rng.choice((0, 0, 1, 1, 2, 3))
+        learner.year_left = max(2000, learner.birth_date.year + 6, min(usual, start.year))
+        reasons = {_weighted(rng, {r: g if girl else b for r, g, b in REASON_WEIGHTS})}
+        if rng.random() < 0.35:
+            reasons.add(_weighted(rng, {r: g if girl else b for r, g, b in REASON_WEIGHTS}))
+        learner.reasons_left = sorted(reasons)
+        if LeftReason.OTHER in reasons:
+            learner.reason_left_other = rng.choice(OTHER_REASONS)
+
+    def _identifiers(self, learner, plan, start):
+        rng = self.rng
+        # Everyone schooled since MASSAR (2013) has a code; some files lack it at intake.
+        if learner.last_level != SchoolLevel.NEVER and rng.random() < 0.88:
+            learner.massar_code = self._massar()
+        age_now = age_on(learner.birth_date, self.today)
+        if (age_now >= 18 and rng.random() < 0.5) or (16 <= age_now < 18 and rng.random() < 0.08):
+            learner.cin = self._cin(plan.region_code)
+        if age_now >= 15 and rng.random() < 0.35:
+            learner.phone = _phone(rng)
+
+    def _massar(self):
+        while True:  # a bijection of the serial on 9 digits: unique without a lookup
+            digits = (next(self.massar_serial) * 387_420_489 + 130_045_678) % 1_000_000_000
+            code = f"{self.rng.choice(MASSAR_LETTERS)}{digits:09d}"
+            if code not in self.massar_taken:
+                return code
+
+    def _cin(self, region_code):
+        prefix = self.rng.choice(CIN_PREFIXES.get(region_code, ("X",)))
+        while True:
+            self.cin_serial[prefix] += 1
+            number = (self.cin_serial[prefix] * 531_441 + 104_729) % 1_000_000
+            cin = f"{prefix}{number:06d}"
+            if cin not in self.cin_taken:
+                return cin
+
+    def _family(self, batch, learner, girl, start, plan, commune):
+        """Guardians, consent, and the household situation for those who consented."""
+        rng = self.rng
+        orphanhood = _weighted(rng, ORPHANHOOD_WEIGHTS)
+        relations = dict(GUARDIAN_RELATIONS)
+        if orphanhood in (Orphanhood.FATHER, Orphanhood.BOTH):
+            relations.pop("father")
+        if orphanhood in (Orphanhood.MOTHER, Orphanhood.BOTH):
+            relations.pop("mother")
+        first = _weighted(rng, relations)
+        chosen = [first]
+        if first in ("mother", "father") and rng.random() < 0.3:
+            other = "father" if first == "mother" else "mother"
+            if other in relations:
+                chosen.append(other)
+        guardians = [self._guardian(learner, relation, plan) for relation in chosen]
+        batch.guardians += guardians
+        adult = age_on(learner.birth_date, start) >= 18
+        if rng.random() >= DATA_CONSENT_SHARE:
+            return
+        given_by = None if adult and rng.random() < 0.5 else guardians[0]
+        purposes = [Consent.Purpose.DATA] + ([Consent.Purpose.PHOTOS] if rng.random() < PHOTO_CONSENT_SHARE else [])
+        batch.consents += [Consent(learner=learner, purpose=p, guardian=given_by, given_on=start) for p in purposes]
+        working = LeftReason.CHILD_LABOUR in learner.reasons_left or rng.random() < (0.07 if girl else 0.18)
+        learner.orphanhood = orphanhood
+        learner.has_disability = rng.random() < 0.04
+        learner.is_working_child = working
+        here = commune.pk == plan.center.commune_id
+        base = rng.randint(5, 35) if here else rng.randint(20, 75)
+        learner.travel_minutes = min(300, base + (rng.randint(0, 40) if commune.kind == Commune.Kind.RURAL else 0))
+        if rng.random() < 0.06:
+            learner.notes = rng.choice(CONFIDENTIAL_NOTES)
+
+    def _guardian(self, learner, relation, plan):
+        rng = self.rng
+        same_family = relation in ("father", "grandparent", "sibling") or rng.random() < 0.3
+        family = (learner.last_name, learner.last_name_ar) if same_family else self._pick(
+            FAMILY_NAMES, FAMILY_CUMULATIVE)
+        female = relation == "mother" or (relation not in ("father",) and rng.random() < 0.5)
+        given = self._pick(GIRL_NAMES if female else BOY_NAMES, GIRL_CUMULATIVE if female else BOY_CUMULATIVE)
+        arabic = rng.random() < 0.15
+        return Guardian(
+            learner=learner, relation=relation,
+            full_name=f"{given[1]} {family[1]}" if arabic else f"{given[0]} {family[0]}",
+            phone=_phone(rng) if rng.random() < 0.9 else "",
+            cin=f"{rng.choice(CIN_PREFIXES.get(plan.region_code, ('X',)))}{rng.randint(1000, 999_999)}"
+            if rng.random() < 0.7 else "",
+        )
+
+    def _trade(self, plan, girl):
+        if not plan.trades:
+            return None
+        weights = {code: TRADE_WEIGHTS.get(code, (5, 5))[0 if girl else 1] for code in plan.trades}
+        return _weighted(self.rng, weights)
+
+    # -- the years ----------------------------------------------------------------------------------
+
+    def _past_year(self, batch, story, start, override):
+        """Enrolled in 2025-2026: moved, left during the year or at its end, or went on to 2026-2027."""
+        rng = self.rng
+        current = self._enroll(batch, story, story.plan, PAST_YEAR, start, override)
+        if rng.random() < 0.04:  # a transfer during the year
+            day = start + timedelta(days=rng.randint(30, 150))
+            target = self._neighbour(story.plan, PAST_YEAR, day)
+            if target is not None and day <= LAST_MID_YEAR_DAY:
+                current = self._transfer(batch, story, current, target, day, PAST_YEAR)
+        fate = rng.random()
+        if fate < 0.17:
+            latest = max(current.start_date + timedelta(days=20), LAST_MID_YEAR_DAY)
+            day = current.start_date + timedelta(days=rng.randint(20, max(20, (latest - current.start_date).days)))
+            self._exit(batch, story, current, day, MID_YEAR_OUTCOMES)
+            return
+        learner = story.learner
+        plan = self._plan_of(story, current)
+        next_start = plan.opens.get(CURRENT_YEAR, YEAR_STARTS[CURRENT_YEAR]) + timedelta(days=rng.randint(0, 20))
+        too_old = age_on(learner.birth_date, next_start) > plan.center.max_age and rng.random() < 0.85
+        if fate < 0.47 or too_old:
+            self._exit(batch, story, current, date(2026, 6, 1) + timedelta(days=rng.randint(0, 44)), YEAR_END_OUTCOMES)
+            return
+        if plan.runs(CURRENT_YEAR):
+            # Closed at the end of the year, enrolled again at the rentrée (learner_enroll).
+            self._close(batch, story, current, PAST_YEAR_CLOSE, Enrollment.Status.CLOSED)
+            current = self._enroll(batch, story, plan, CURRENT_YEAR, next_start, "")
+        else:
+            # Their centre was suspended: transferred to a neighbour for the new year.
+            target = self._neighbour(plan, CURRENT_YEAR, next_start)
+            if target is None:
+                self._exit(batch, story, current, date(2026, 6, 30), YEAR_END_OUTCOMES)
+                return
+            current = self._transfer(batch, story, current, target, next_start, CURRENT_YEAR)
+        self._maybe_early_exit(batch, story, current, 0.04)
+
+    def _current_year(self, batch, story, start, override, plan):
+        rng = self.rng
+        current = self._enroll(batch, story, plan, CURRENT_YEAR, start, override)
+        if rng.random() < 0.02:
+            day = start + timedelta(days=rng.randint(20, 50))
+            target = self._neighbour(plan, CURRENT_YEAR, day)
+            if target is not None and day < self.today:
+                current = self._transfer(batch, story, current, target, day, CURRENT_YEAR)
+        self._maybe_early_exit(batch, story, current, 0.03)
+
+    def _maybe_early_exit(self, batch, story, current, share):
+        """A few leave in the first weeks of the current year (the follow-ups are still ahead)."""
+        if self.rng.random() < share and (self.today - current.start_date).days > 12:
+            day = current.start_date + timedelta(days=self.rng.randint(10, (self.today - current.start_date).days - 1))
+            self._exit(batch, story, current, day, MID_YEAR_OUTCOMES)
+        else:
+            self._fill(batch, story, current, None)
+
+    def _plan_of(self, story, enrollment):
+        if enrollment.center_id == story.plan.center.pk:
+            return story.plan
+        return next(p for p in story.plan.neighbours if p.center.pk == enrollment.center_id)
+
+    def _neighbour(self, plan, year, day):
+        choices = [p for p in plan.neighbours if p.runs(year, day)][:6]
+        return self.rng.choice(choices) if choices else None
+
+    # -- the writes of the services, one by one -------------------------------------------------------
+
+    def _enroll(self, batch, story, plan, year, start, override, transferred_from=None):
+        """services._open_enrollment (the groups and stages are added when the enrolment's end is known)."""
+        learner = story.learner
+        age = age_on(learner.birth_date, start)
+        if not MIN_AGE <= age <= plan.center.max_age and not override:
+            override = self.rng.choice(YOUNGER_REASONS if age < MIN_AGE else OLDER_REASONS)
+        enrollment = Enrollment(
+            learner=learner, center=plan.center, school_year=year, start_date=start,
+            age_override_reason=override if not MIN_AGE <= age <= plan.center.max_age else "",
+            transferred_from=transferred_from,
+        )
+        enrollment._plan = plan
+        batch.enrollments[len(story.enrollments)].append(enrollment)
+        story.enrollments.append(enrollment)
+        return enrollment
+
+    def _transfer(self, batch, story, current, target, day, year):
+        """services.learner_transfer: the old enrolment is closed and kept, linked to the new one."""
+        self._close(batch, story, current, day, Enrollment.Status.TRANSFERRED)
+        return self._enroll(batch, story, target, year, day, "", transferred_from=current)
+
+    def _close(self, batch, story, enrollment, day, status):
+        enrollment.end_date, enrollment.status = day, status
+        self._fill(batch, story, enrollment, day)
+
+    def _exit(self, batch, story, enrollment, day, outcomes):
+        """services.learner_exit: closed with an outcome, an exit stage and three follow-ups."""
+        rng = self.rng
+        day = min(day, self.today - timedelta(days=1))
+        enrollment.end_date, enrollment.status = day, Enrollment.Status.EXITED
+        positive = self._fill(batch, story, enrollment, day, exiting=True)
+        learner = story.learner
+        girl = learner.sex == Sex.FEMALE
+        age = age_on(learner.birth_date, day)
+        weights = {o: g if girl else b for o, g, b in outcomes}
+        if age > 16:
+            weights.pop(Outcome.SCHOOL, None)
+        if age < 15:
+            for outcome in (Outcome.EMPLOYMENT, Outcome.SELF_EMPLOYMENT, Outcome.VOCATIONAL):
+                weights.pop(outcome, None)
+        if not positive:  # not even started the catch-up: no insertion, rather a drop out
+            weights = {o: w for o, w in weights.items() if o in (Outcome.DROPOUT, Outcome.MOVED, Outcome.OTHER)}
+        outcome = _weighted(rng, weights)
+        exit_ = Exit(enrollment=enrollment, exit_date=day, outcome=outcome, **self._exit_details(learner, story,
+                                                                                                outcome))
+        batch.exits.append(exit_)
+        batch.steps.append(PathwayStep(enrollment=enrollment, stage=Stage.EXIT, start_date=day))
+        staff = self.staff_users.get("counsellor") if enrollment.center_id == self.demo_center_id else None
+        for months in FollowUp.MONTHS:
+            due = day + relativedelta(months=months)
+            follow_up = FollowUp(exit=exit_, learner=learner, months=months, due_on=due)
+            if due <= self.today and rng.random() < FOLLOW_UP_DONE_SHARE:
+                done = min(self.today, due + timedelta(days=rng.randint(0, 20)))
+                follow_up.done_on = done
+                follow_up.situation = _weighted(rng, SITUATION_DRIFT[outcome])
+                follow_up.notes = rng.choice(FOLLOW_UP_NOTES)
+                follow_up.recorded_by = staff
+            batch.follow_ups.append(follow_up)
+
+    def _exit_details(self, learner, story, outcome):
+        rng = self.rng
+        trade = story.workshop_trade
+        trade_name = TRADE_LABELS.get(trade, "Polyvalent")
+        if outcome == Outcome.SCHOOL:
+            reached = learner.last_level if learner.last_level in LEVEL_ORDER else "P4"
+            index = min(LEVEL_ORDER.index(reached) + rng.choice((0, 1)), LEVEL_ORDER.index("S3"))
+            level = LEVEL_ORDER[max(index, LEVEL_ORDER.index("P5"))]
+            kind = "primary" if level.startswith("P") else "secondary"
+            return {"school_level": level, "school_name": rng.choice(SCHOOLS[kind])}
+        if outcome == Outcome.VOCATIONAL:
+            if rng.random() < 0.7:
+                return {"training_provider": Exit.TrainingProvider.OFPPT,
+                        "programme": f"{rng.choice(('Qualification', 'Spécialisation'))} – {trade_name}"}
+            return {"training_provider": Exit.TrainingProvider.OTHER,
+                    "programme": f"{rng.choice(OTHER_PROVIDERS)} – {trade_name}"}
+        if outcome == Outcome.APPRENTICESHIP:
+            return {"programme": f"Apprentissage – {trade_name}", "employer": rng.choice(EMPLOYERS)}
+        if outcome == Outcome.EMPLOYMENT:
+            return {"employer": rng.choice(EMPLOYERS)}
+        if outcome == Outcome.SELF_EMPLOYMENT:
+            return {"employer": rng.choice(SELF_EMPLOYMENT)}
+        if outcome == Outcome.DROPOUT:
+            girl = learner.sex == Sex.FEMALE
+            return {"dropout_reason": _weighted(rng, {r: g if girl else b for r, g, b in DROPOUT_REASONS})}
+        if outcome == Outcome.MOVED:
+            return {"details": rng.choice(MOVED_DETAILS)}
+        return {"details": rng.choice(OTHER_EXIT_DETAILS)}
+
+    def _fill(self, batch, story, enrollment, end, exiting=False):
+        """Groups, stages and tracks of an enrolment from its start to ``end`` (None: still active).
+
+        Mirrors the services: the intake stage at the start (``_open_enrollment``), a placement in a
+        class and later in a workshop (``learner_place``), stages forward in time (``pathway_advance``),
+        tracks (``track_start``), and everything still open ended on the closing day (``_close_enrollment``).
+        Returns whether the learner got past intake (the exit outcome depends on it).
+        """
+        rng = self.rng
+        plan, learner = enrollment._plan, story.learner
+        year, start = enrollment.school_year, enrollment.start_date
+        limit = min(end or self.today, self.today)
+        steps = [(Stage.INTAKE, start)]
+        continuing = story.stage not in (Stage.INTAKE, Stage.EXIT)
+        if continuing:  # back after the summer or a transfer: straight back to the stage reached
+            steps.append((story.stage, start + timedelta(days=rng.randint(1, 7))))
+        else:
+            steps.append((Stage.CATCH_UP, start + timedelta(days=rng.randint(7, 30))))
+        catch_up_from = steps[-1][1]
+        classes = plan.catch_up.get(year) or []
+        if classes:
+            batch.placements.append(Placement(enrollment=enrollment, group=rng.choice(classes), start_date=start,
+                                              end_date=end))
+        workshop = plan.workshops.get(year, {}).get(story.workshop_trade)
+        workshop_from = None
+        if workshop is not None and age_on(learner.birth_date, start) >= 14 and (continuing or rng.random() < 0.7):
+            workshop_from = start + timedelta(days=rng.randint(3, 20) if continuing else rng.randint(45, 150))
+            steps.append((Stage.PRE_VOCATIONAL, workshop_from))
+        if exiting and end and rng.random() < 0.7:
+            steps.append((Stage.INSERTION, end - timedelta(days=rng.randint(15, 60))))
+        # Stages move forward in time and none is recorded after the enrolment ends or in the future.
+        kept, last = [], start
+        for stage, day in steps:
+            if day < last or day > limit or (kept and kept[-1][0] == stage):
+                continue
+            kept.append((stage, day))
+            last = day
+        batch.steps += [PathwayStep(enrollment=enrollment, stage=stage, start_date=day) for stage, day in kept]
+        story.stage = kept[-1][0]
+        tracks = []
+        if catch_up_from <= limit:
+            tracks.append((Track.CATCH_UP, catch_up_from))
+        if workshop_from is not None and workshop_from <= limit:
+            batch.placements.append(Placement(enrollment=enrollment, group=workshop, start_date=workshop_from,
+                                              end_date=end))
+            tracks.append((Track.TRADE, workshop_from))
+        if rng.random() < 0.6:
+            tracks.append((Track.PERSONAL_DEVELOPMENT, start + timedelta(days=rng.randint(7, 40))))
+        vulnerable = learner.orphanhood not in ("", Orphanhood.NONE) or learner.is_working_child
+        if rng.random() < (0.45 if vulnerable else 0.15):
+            tracks.append((Track.PSYCHOSOCIAL, start + timedelta(days=rng.randint(7, 60))))
+        batch.tracks += [TrackParticipation(enrollment=enrollment, track=track, start_date=day, end_date=end)
+                         for track, day in tracks if day <= limit]
+        if enrollment.center_id == self.demo_center_id and len(kept) > 1:
+            self._individual_plan(batch, enrollment, kept[1][1], limit)
+        return len(kept) > 1
+
+    def _individual_plan(self, batch, enrollment, since, until):
+        """The demo centre's staff keep individual plans, reviewed every two or three months."""
+        rng = self.rng
+        plan = IndividualPlan(enrollment=enrollment, goals=rng.choice(PLAN_GOALS))
+        batch.plans.append(plan)
+        reviewers = [u for u in (self.staff_users.get("educator"), self.staff_users.get("counsellor")) if u]
+        if not reviewers:
+            return
+        day = since + timedelta(days=rng.randint(40, 75))
+        while day <= until:
+            following = day + timedelta(days=rng.randint(60, 90))
+            batch.reviews.append(PlanReview(plan=plan, reviewed_on=day, reviewer=rng.choice(reviewers),
+                                            notes=rng.choice(REVIEW_NOTES), next_review_on=following))
+            day = following
+
+
+
+
+def _weighted(rng, weights):
+    items = list(weights)
+    return rng.choices(items, weights=[weights[i] for i in items], k=1)[0]
+
+
+def _phone(rng):
+    """A number the Moroccan phone validator accepts: a mobile mostly, a landline sometimes."""
+    if rng.random() < 0.85:
+        number = f"0{rng.choice('667')}{rng.randint(0, 99_999_999):08d}"
+    else:
+        number = f"05{rng.choice('23')}{rng.randint(0, 9_999_999):07d}"
+    return "+212" + number[1:] if rng.random() < 0.2 else number
