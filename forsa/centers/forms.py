@@ -54,7 +54,7 @@ class CenterForm(forms.ModelForm):
     def _chosen_province(self):
         if self.is_bound:
             return self.data.get("province") or Commune.objects.filter(
-                pk=self.data.get("commune") or None).values("province").first()
+                pk=self.data.get("commune") or None).values_list("province", flat=True).first()
         if self.instance.pk:
             self.initial.setdefault("province", self.instance.province_id)
             return self.instance.province_id
