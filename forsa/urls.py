@@ -8,6 +8,7 @@ urlpatterns = [
     path("territory/", include("forsa.territory.urls")),
     path("associations/", include("forsa.organizations.urls")),
     path("centres/", include("forsa.centers.urls")),
+    path("learners/", include("forsa.learners.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

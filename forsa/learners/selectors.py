@@ -1,13 +1,15 @@
 """Every read of learners, already scoped."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from forsa.audit.models import AuditEntry
+from forsa.centers.models import Center
 from forsa.core import scoping
 from forsa.learners import matching
-from forsa.learners.models import Enrollment, FollowUp, Learner, Placement
+from forsa.learners.models import Consent, Enrollment, FollowUp, IndividualPlan, Learner, Placement
 from forsa.learners.services import duplicate_candidates
 from forsa.learners.validators import looks_like_cin, looks_like_massar
 
@@ -116,4 +118,77 @@ def active_enrollment(learner):
     return next((e for e in learner.enrollments.all() if e.status == Enrollment.Status.ACTIVE), None)
 
 
+# ---------------------------------------------------------------------------
+# For the learner pages
 
+
+def follow_up_get(*, user, pk) -> FollowUp:
+    return FollowUp.objects.for_user(user).select_related("learner__center", "exit").get(pk=pk)
+
+
+def consent_get(*, user, pk) -> Consent:
+    """One consent of a learner the user sees (a consent follows its learner's scope)."""
+    return (Consent.objects.filter(learner__in=Learner.objects.for_user(user).values("pk"))
+            .select_related("learner", "guardian").get(pk=pk))
+
+
+TRANSFER_IN_SALT = "forsa.learners.transfer-in"
+TRANSFER_IN_MAX_AGE = 3600  # seconds: the time to finish the intake that found the match
+
+
+def duplicate_matches(*, user, **identity):
+    """What ``duplicate_summary`` tells, each match with a ``reference`` to transfer them in.
+
+    The reference (see ``transfer_in_get``) is signed for this user and expires: it lets a centre
+    take over an adolescent registered in another scope without ever showing that file.
+    """
+    candidates = duplicate_candidates(**identity)
+    visible = set(Learner.objects.for_user(user).filter(pk__in=[c[0].pk for c in candidates])
+                  .values_list("pk", flat=True))
+    return [
+        _match(learner, learner.pk in visible) | {
+            "reason": reason, "score": round(score),
+            "reference": signing.dumps({"learner": learner.pk, "user": user.pk}, salt=TRANSFER_IN_SALT),
+        }
+        for learner, reason, score in candidates
+    ]
+
+
+def _match(learner, in_scope):
+    """A possible match, told with just enough to decide (see ``duplicate_summary``)."""
+    return {
+        "pk": learner.pk if in_scope else None,
+        "in_scope": in_scope,
+        "name": learner.full_name if in_scope else _initials(learner),
+        "birth_year": learner.birth_date.year,
+        "center": learner.center.name if learner.center else "",
+        "region": learner.region.name if learner.region else "",
+        "status": learner.get_status_display(),
+    }
+
+
+def transfer_in_get(*, user, reference):
+    """The learner a ``duplicate_matches`` reference names, with what the user may know of them.
+
+    Raises Learner.DoesNotExist for a forged, expired or someone else's reference.
+    """
+    try:
+        data = signing.loads(reference, salt=TRANSFER_IN_SALT, max_age=TRANSFER_IN_MAX_AGE)
+    except signing.BadSignature:
+        raise Learner.DoesNotExist from None
+    if data.get("user") != user.pk:
+        raise Learner.DoesNotExist
+    learner = Learner._base_manager.select_related("center", "region").get(pk=data["learner"])
+    return learner, _match(learner, Learner.objects.for_user(user).filter(pk=learner.pk).exists())
+
+
+def centers_where(*, user, permission):
+    """The centres in which ``user`` may do ``permission`` on learners (intake, transfer)."""
+    centers = Center.objects.for_user(user).only("pk", "region_id", "province_id", "association_id")
+    allowed = [center.pk for center in centers if scoping.can(user, permission, center)]
+    return Center.objects.filter(pk__in=allowed).select_related("commune").order_by("code")
+
+
+def plan_of(enrollment):
+    """The enrolment's individual plan, or None before its goals are written."""
+    return IndividualPlan.objects.filter(enrollment=enrollment).first()

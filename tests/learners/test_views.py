@@ -1,0 +1,278 @@
+"""Learner pages: scope on every page, sensitive fields, the access log, query counts, search."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from forsa.audit.models import AuditEntry
+from forsa.learners import services
+from forsa.learners.models import FollowUp
+from tests.factories import make_center, make_group, make_learner
+from tests.queries import assert_constant_queries, count_queries
+from tests.scope import SCOPED_ROLES, assert_own_visible_foreign_404, status_for
+
+D = datetime.date.fromisoformat
+NOTES = "Famille en grande difficulté, suivi CPS"
+
+
+@pytest.fixture
+def scene(world):
+    """On each side: a learner in a group the side's educator teaches, who left with follow-ups due."""
+    for label, names in (("own", ("Salma", "Berrada", "سلمى", "برادة")),
+                         ("foreign", ("Youssef", "Amrani", "يوسف", "العمراني"))):
+        side = world[label]
+        group = make_group(side.center, educators=[side.users["educator"]], school_year="2025-2026")
+        side.learner = make_learner(side.center, groups=[group], school_year="2025-2026", start_date="2025-09-15",
+                                    birth_date="2010-03-14", first_name=names[0], last_name=names[1],
+                                    first_name_ar=names[2], last_name_ar=names[3])
+        side.graduate = make_learner(side.center, groups=[group], school_year="2025-2026", start_date="2025-09-15",
+                                     birth_date="2010-06-01", first_name="Hamza", last_name=f"Sortant {label}",
+                                     first_name_ar="", last_name_ar="")
+        services.learner_exit(actor=None, learner=side.graduate, exit_date=D("2026-08-20"), outcome="employment",
+                              employer="Atelier Nour")
+        side.follow_up = FollowUp.objects.get(learner=side.graduate, months=3)
+        side.consent = side.learner.consents.get()
+    return world
+
+
+LEARNER_PAGES = ["learners:detail", "learners:edit", "learners:transfer", "learners:exit", "learners:access_log",
+                 "learners:stage", "learners:track", "learners:group", "learners:plan", "learners:guardian_add",
+                 "learners:consent_add"]
+# Who, within their own scope, may open each page (the others get 403 there, 404 elsewhere).
+CHANGE = {"association_manager", "center_director", "educator", "counsellor"}
+ALLOWED = {
+    "learners:detail": set(SCOPED_ROLES),
+    "learners:edit": CHANGE,
+    "learners:transfer": {"association_manager", "center_director"},
+    "learners:exit": {"center_director", "educator", "counsellor"},
+    "learners:access_log": {"center_director"},
+    **{route: CHANGE for route in ("learners:stage", "learners:track", "learners:group", "learners:plan",
+                                   "learners:guardian_add", "learners:consent_add")},
+}
+
+
+@pytest.mark.parametrize("route", LEARNER_PAGES)
+@pytest.mark.parametrize("role", SCOPED_ROLES)
+def test_learner_pages_own_scope_and_foreign_404(client, scene, role, route):
+    own_status = 200 if role in ALLOWED[route] else 403
+    assert_own_visible_foreign_404(client, scene, role, route, lambda s: {"pk": s.learner.pk}, own_status)
+
+
+@pytest.mark.parametrize("role", SCOPED_ROLES)
+def test_consent_withdrawal_own_scope_and_foreign_404(client, scene, role):
+    assert_own_visible_foreign_404(client, scene, role, "learners:consent_withdraw",
+                                   lambda s: {"pk": s.learner.pk, "consent_pk": s.consent.pk},
+                                   200 if role in CHANGE else 403)
+
+
+@pytest.mark.parametrize("role", SCOPED_ROLES)
+def test_follow_up_record_own_scope_and_foreign_404(client, scene, role):
+    assert_own_visible_foreign_404(client, scene, role, "learners:follow_up", lambda s: {"pk": s.follow_up.pk},
+                                   200 if role in ALLOWED["learners:exit"] else 403)
+
+
+@pytest.mark.parametrize("role", SCOPED_ROLES)
+def test_list_and_worklist_show_only_own_scope(client, scene, role):
+    client.force_login(scene["own"].users[role])
+    html = client.get(reverse("learners:list")).content.decode()
+    assert "Berrada" in html and "Amrani" not in html
+    html = client.get(reverse("learners:follow_ups")).content.decode()
+    assert "Sortant own" in html and "Sortant foreign" not in html
+
+
+@pytest.mark.parametrize("role", SCOPED_ROLES)
+def test_intake_own_centre_allowed_foreign_centre_404(client, scene, role):
+    own_status = 200 if role in CHANGE else 403
+    user = scene["own"].users[role]
+    url = reverse("learners:create")
+    assert status_for(client, user, f"{url}?center={scene['own'].center.pk}") == own_status
+    assert status_for(client, user, f"{url}?center={scene['foreign'].center.pk}") == 404
+
+
+def test_national_admin_sees_both_sides(client, scene):
+    client.force_login(scene["national_admin"])
+    html = client.get(reverse("learners:list")).content.decode()
+    assert "Berrada" in html and "Amrani" in html
+    for route in LEARNER_PAGES:
+        assert client.get(reverse(route, args=[scene["foreign"].learner.pk])).status_code == 200, route
+
+
+def test_partner_viewer_gets_404_on_every_learner_page(client, scene):
+    learner, side = scene["own"].learner, scene["own"]
+    urls = [reverse("learners:list"), reverse("learners:create"), reverse("learners:follow_ups"),
+            reverse("learners:follow_up", args=[side.follow_up.pk]),
+            reverse("learners:consent_withdraw", args=[learner.pk, side.consent.pk])]
+    urls += [reverse(route, args=[learner.pk]) for route in LEARNER_PAGES]
+    for url in urls:
+        assert status_for(client, scene["partner_viewer"], url) == 404, url
+
+
+def test_partner_viewer_has_no_learners_menu(client, scene):
+    client.force_login(scene["partner_viewer"])
+    assert reverse("learners:list") not in client.get("/").content.decode()
+    client.force_login(scene["own"].users["educator"])
+    assert reverse("learners:list") in client.get("/").content.decode()
+
+
+def test_educator_sees_only_the_learners_of_their_groups(client, scene):
+    side = scene["own"]
+    outsider = make_learner(side.center, first_name="Nadia", last_name="Horsgroupe", first_name_ar="",
+                            last_name_ar="", birth_date="2011-01-09")
+    educator = side.users["educator"]
+    client.force_login(educator)
+    html = client.get(reverse("learners:list")).content.decode()
+    assert "Berrada" in html and "Horsgroupe" not in html
+    assert client.get(reverse("learners:detail", args=[outsider.pk])).status_code == 404
+    assert client.get(reverse("learners:edit", args=[outsider.pk])).status_code == 404
+    client.force_login(side.users["center_director"])
+    assert client.get(reverse("learners:detail", args=[outsider.pk])).status_code == 200
+
+
+@pytest.fixture
+def with_notes(scene):
+    services.learner_update(actor=scene["own"].users["counsellor"], learner=scene["own"].learner, notes=NOTES,
+                            orphanhood="father", travel_minutes=75)
+    return scene
+
+
+@pytest.mark.parametrize("role, sees", [("counsellor", True), ("center_director", True), ("educator", False),
+                                        ("regional_manager", False), ("association_manager", False),
+                                        ("provincial_manager", False)])
+def test_sensitive_fields_only_for_the_roles_that_need_them(client, with_notes, role, sees):
+    client.force_login(with_notes["own"].users[role])
+    html = client.get(reverse("learners:detail", args=[with_notes["own"].learner.pk])).content.decode()
+    assert (NOTES in html) is sees
+    assert ("household-title" in html) is sees
+    assert ("75 min" in html) is sees
+
+
+def test_edit_form_offers_household_fields_only_to_allowed_roles(client, with_notes):
+    side = with_notes["own"]
+    client.force_login(side.users["educator"])
+    html = client.get(reverse("learners:edit", args=[side.learner.pk])).content.decode()
+    assert 'name="notes"' not in html and NOTES not in html and 'name="orphanhood"' not in html
+    client.force_login(side.users["counsellor"])
+    html = client.get(reverse("learners:edit", args=[side.learner.pk])).content.decode()
+    assert 'name="notes"' in html and NOTES in html
+
+
+def test_file_view_is_logged_and_shown_in_the_access_log(client, scene):
+    side = scene["own"]
+    educator, director = side.users["educator"], side.users["center_director"]
+    client.force_login(educator)
+    assert client.get(reverse("learners:detail", args=[side.learner.pk])).status_code == 200
+    entry = AuditEntry.objects.filter(target_id=str(side.learner.pk), action="view").get()
+    assert entry.actor == educator
+    client.force_login(director)
+    html = client.get(reverse("learners:access_log", args=[side.learner.pk])).content.decode()
+    assert educator.full_name in html
+
+
+def test_access_log_link_only_for_those_allowed(client, scene):
+    side = scene["own"]
+    url = reverse("learners:access_log", args=[side.learner.pk])
+    client.force_login(side.users["center_director"])
+    assert url in client.get(reverse("learners:detail", args=[side.learner.pk])).content.decode()
+    client.force_login(side.users["counsellor"])
+    assert url not in client.get(reverse("learners:detail", args=[side.learner.pk])).content.decode()
+
+
+def test_file_shows_identity_family_consent_pathway_and_exit(client, scene):
+    side = scene["own"]
+    client.force_login(side.users["center_director"])
+    html = client.get(reverse("learners:detail", args=[side.learner.pk])).content.decode()
+    assert 'lang="ar" dir="rtl">سلمى برادة' in html
+    assert "Khadija Berrada" in html and "0611223344" in html
+    assert "Rattrapage A" in html
+    html = client.get(reverse("learners:detail", args=[side.graduate.pk])).content.decode()
+    assert "Atelier Nour" in html and reverse("learners:follow_up", args=[side.follow_up.pk]) in html
+
+
+def _history(learner, actor, other_center):
+    """A transfer, a plan with reviews, stages, tracks, an exit with follow-ups done."""
+    enrollment = learner.enrollments.get()
+    plan = services.plan_set(actor=actor, enrollment=enrollment, goals="Lire et écrire")
+    for day in ("2025-10-01", "2025-11-01", "2025-12-01"):
+        services.plan_review_add(actor=actor, plan=plan, reviewed_on=D(day), notes="Progrès")
+    services.pathway_advance(actor=actor, enrollment=enrollment, stage="catch_up", start_date=D("2025-10-15"))
+    services.track_start(actor=actor, enrollment=enrollment, track="trade", start_date=D("2025-10-15"))
+    group = make_group(other_center, name="Couture B", kind="workshop", school_year="2025-2026")
+    new = services.learner_transfer(actor=None, learner=learner, to_center=other_center,
+                                    transfer_date=D("2026-01-10"), groups=[group])
+    services.plan_review_add(actor=actor, plan=services.plan_set(actor=None, enrollment=new, goals="CAP"),
+                             reviewed_on=D("2026-02-01"), notes="Bien")
+    services.learner_exit(actor=None, learner=learner, exit_date=D("2026-06-30"), outcome="school",
+                          school_level="S1", school_name="Collège Ibn Battouta")
+    for follow_up in FollowUp.objects.filter(learner=learner, months=3):
+        services.follow_up_record(actor=None, follow_up=follow_up, done_on=D("2026-10-01"), situation="school")
+
+
+def test_file_query_count_does_not_grow_with_history(client, scene):
+    """One enrolment (with a plan review and an exit) against a transfer, more reviews, stages and tracks.
+
+    Django skips a prefetch that has nothing to fetch, so both files hold each kind of row at least once.
+    """
+    side, admin = scene["own"], scene["national_admin"]
+    simple, rich = (make_learner(side.center, school_year="2025-2026", start_date="2025-09-15",
+                                 birth_date="2010-02-02", first_name=name, last_name="Parcours", first_name_ar="",
+                                 last_name_ar="") for name in ("Rim", "Anas"))
+    plan = services.plan_set(actor=admin, enrollment=simple.enrollments.get(), goals="Lire et écrire")
+    services.plan_review_add(actor=admin, plan=plan, reviewed_on=D("2025-10-01"), notes="Progrès")
+    services.learner_exit(actor=None, learner=simple, exit_date=D("2026-06-30"), outcome="moved")
+    _history(rich, admin, make_center(side.association, "01"))
+    client.force_login(admin)
+    client.get(reverse("learners:detail", args=[simple.pk]))  # warm up the session
+    counts = [count_queries(client, reverse("learners:detail", args=[learner.pk])) for learner in (simple, rich)]
+    assert counts[0] == counts[1] <= 16, counts
+
+
+def test_list_query_count_does_not_grow(client, scene):
+    side = scene["own"]
+    client.force_login(side.users["center_director"])
+
+    def grow():
+        for i in range(15):
+            make_learner(side.center, first_name=f"Prénom{i}", last_name="Nombreux", first_name_ar="",
+                         last_name_ar="", birth_date=f"2011-01-{i + 1:02d}")
+
+    assert_constant_queries(client, reverse("learners:list"), grow, at_most=14)
+    assert_constant_queries(client, reverse("learners:follow_ups"), grow, at_most=14)
+
+
+@pytest.fixture
+def searchable(world):
+    center = world["own"].center
+    return {
+        "arabic": make_learner(center, first_name="", last_name="", first_name_ar="مريم", last_name_ar="الفاسي",
+                               birth_date="2011-04-04"),
+        "latin": make_learner(center, first_name="Hélène", last_name="Aït Ouaziz", first_name_ar="",
+                              last_name_ar="", birth_date="2012-05-05", massar_code="J130045678"),
+        "other": make_learner(center, first_name="Omar", last_name="Tazi", first_name_ar="عمر",
+                              last_name_ar="التازي", birth_date="2010-06-06", cin="BK123456", sex="M"),
+    }
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("مريم", "arabic"), ("الفاسى", "arabic"), ("helene", "latin"), ("AÏT ouaziz", "latin"), ("HÉLÈNE", "latin"),
+    ("J130045678", "latin"), ("j130045678", "latin"), ("BK123456", "other"), ("التازي", "other"),
+])
+def test_search_by_name_in_either_script_massar_and_cin(client, world, searchable, query, expected):
+    client.force_login(world["own"].users["center_director"])
+    response = client.get(reverse("learners:list"), {"q": query})
+    shown = {key for key, learner in searchable.items() if reverse("learners:detail", args=[learner.pk]) in
+             response.content.decode()}
+    assert shown == {expected}
+
+
+def test_htmx_filter_returns_only_the_results(client, world, searchable):
+    client.force_login(world["own"].users["center_director"])
+    response = client.get(reverse("learners:list"), {"q": "omar", "sex": "M"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html and "Tazi" in html and "Ouaziz" not in html
+
+
+def test_filters_narrow_the_list(client, world, searchable):
+    client.force_login(world["own"].users["center_director"])
+    html = client.get(reverse("learners:list"), {"sex": "M"}).content.decode()
+    assert "Tazi" in html and "Ouaziz" not in html
