@@ -2,6 +2,7 @@
 
 from django.shortcuts import render
 
+from forsa.audit.selectors import history_for
 from forsa.centers.selectors import center_list
 from forsa.core import scoping
 from forsa.core.views import list_template, paginate, scoped_or_404
@@ -23,4 +24,5 @@ def association_detail(request, pk):
         "association": association,
         "centers": center_list(user=request.user).filter(association=association),
         "sees_persons": scoping.scope_of(request.user).sees_persons,
+        "history": history_for(user=request.user, target=association),
     })

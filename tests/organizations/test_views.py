@@ -56,3 +56,15 @@ def test_regional_manager_sees_an_association_seated_in_its_region_before_its_fi
     assert client.get(reverse("organizations:detail", args=[newcomer.pk])).status_code == 200
     client.force_login(world["foreign"].users["regional_manager"])
     assert client.get(reverse("organizations:detail", args=[newcomer.pk])).status_code == 404
+
+
+def test_association_history_for_national_admin_not_partner(client, world):
+    from forsa.organizations.services import association_update
+
+    association = world["own"].association
+    association_update(actor=world["national_admin"], association=association, phone="0522334455")
+    client.force_login(world["national_admin"])
+    history = client.get(reverse("organizations:detail", args=[association.pk])).context["history"]
+    assert any(entry.changes.get("phone") == ["0612345678", "0522334455"] for entry in history)
+    client.force_login(world["partner_viewer"])
+    assert not client.get(reverse("organizations:detail", args=[association.pk])).context["history"]
