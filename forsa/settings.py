@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "forsa.accounts",
     "forsa.centers",
     "forsa.learners",
+    "forsa.attendance",
     "forsa.audit",
     "forsa.reporting",
 ]

@@ -145,7 +145,9 @@ RULES: dict[str, Rule] = {
     ),
     "accounts.ApiToken": Rule(owner="user"),
     "audit.AuditEntry": Rule(),  # national only; others read one target's history via can()
-    "centers.Group": _through_center(),
+    "centers.Group": _through_center(group_staff="educators"),
+    "attendance.Session": _through_center(group_staff="group__educators"),
+    "attendance.AbsenceRule": _through_center(),
     "centers.StaffAssignment": _through_center(holds_persons=True),
 }
 
@@ -263,6 +265,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "learner.transfer": frozenset({Role.NATIONAL_ADMIN, Role.ASSOCIATION_MANAGER, Role.CENTER_DIRECTOR}),
     "learner.exit": frozenset({Role.NATIONAL_ADMIN, Role.CENTER_DIRECTOR, Role.COUNSELLOR, Role.EDUCATOR}),
     "learner.access_log": frozenset({Role.NATIONAL_ADMIN, Role.CENTER_DIRECTOR}),
+    "attendance.take": frozenset({Role.NATIONAL_ADMIN, Role.CENTER_DIRECTOR, Role.EDUCATOR, Role.TRAINER}),
+    "attendance.rules": frozenset({Role.NATIONAL_ADMIN, Role.CENTER_DIRECTOR}),
 }
 
 
