@@ -17,6 +17,7 @@ from ninja.security import django_auth
 
 from forsa.centers.api import router as centers_router
 from forsa.core.api import ApiTokenAuth
+from forsa.learners.api import router as learners_router
 from forsa.organizations.api import router as organizations_router
 from forsa.territory.api import router as territory_router
 
@@ -35,6 +36,7 @@ api = NinjaAPI(
 api.add_router("", territory_router)
 api.add_router("", organizations_router)
 api.add_router("", centers_router)
+api.add_router("", learners_router)
 
 
 def _invalid(request, errors):
