@@ -84,6 +84,8 @@ SCHOOL_YEAR = RegexValidator(r"^(20\d\d)-(20\d\d)$", _("Write the school year as
 
 
 def validate_school_year(value):
+    if not SCHOOL_YEAR.regex.match(value or ""):
+        return  # SCHOOL_YEAR already says how to write it
     start, end = (int(part) for part in value.split("-"))
     if end != start + 1:
         raise ValidationError(_("A school year spans two consecutive years, e.g. 2025-2026."))

@@ -136,15 +136,17 @@ def learner_intake(*, actor, center: Center, school_year, start_date, guardians=
     exact = [c for c in candidates if c[1] in ("massar_code", "cin")]
     if exact:
         field = exact[0][1]
-        raise ValidationError({field: _("A learner with this %(field)s is already registered. "
-                                        "Open their file or transfer them instead.") % {
-            "field": Learner._meta.get_field(field).verbose_name}}, code="duplicate")
+        message = _("A learner with this %(field)s is already registered. Open their file or transfer them "
+                    "instead.") % {"field": Learner._meta.get_field(field).verbose_name}
+        raise ValidationError({field: ValidationError(message, code="duplicate")})
     if candidates and not confirmed_new_person:
         raise ValidationError(_("This person may already be registered. Check the possible matches, then "
                                 "link or transfer the existing file, or confirm this is someone else."),
                               code="possible_duplicate")
     if _has_sensitive(fields) and not consent:
         raise _consent_missing(fields)
+    if consent and consent.get("guardian") is not None and not 0 <= consent["guardian"] < len(guardians):
+        raise ValidationError({"guardian": _("There is no guardian with this number.")})
     instance_save(actor=actor, instance=learner, redact=SENSITIVE_FIELDS, exclude_from_history=("search_key",))
     saved_guardians = [guardian_add(actor=actor, learner=learner, **values) for values in guardians]
     if consent:

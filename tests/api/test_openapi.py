@@ -21,6 +21,14 @@ PATHS = {
     "/api/v1/trades": {"get"},
     "/api/v1/centers": {"get", "post"},
     "/api/v1/centers/{center_id}": {"get", "patch"},
+    "/api/v1/learners": {"get", "post"},
+    "/api/v1/learners/{learner_id}": {"get", "patch"},
+    "/api/v1/learners/{learner_id}/transfer": {"post"},
+    "/api/v1/learners/{learner_id}/exit": {"post"},
+    "/api/v1/learners/{learner_id}/consents/{consent_id}/withdraw": {"post"},
+    "/api/v1/learners/{learner_id}/access-log": {"get"},
+    "/api/v1/follow-ups": {"get"},
+    "/api/v1/follow-ups/{follow_up_id}": {"post"},
 }
 
 
@@ -31,7 +39,9 @@ def test_openapi_document_lists_the_paths(client):
     document = json.loads(response.content)
     assert document["openapi"].startswith("3.")
     assert document["info"]["version"] == "1"
-    assert {path: set(ops) for path, ops in document["paths"].items()} == PATHS
+    published = {path: set(ops) for path, ops in document["paths"].items()}
+    # Each of these is published with exactly these methods (other apps add their own paths).
+    assert {path: published.get(path) for path in PATHS} == PATHS
 
 
 def test_openapi_document_describes_auth_and_payloads(client):

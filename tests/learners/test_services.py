@@ -188,3 +188,26 @@ def test_view_is_logged(world):
     learner = make_learner(world["own"].center)
     services.learner_file_viewed(actor=world["own"].users["educator"], learner=learner)
     assert AuditEntry.objects.filter(target_id=str(learner.pk), action="view").count() == 1
+
+
+def test_exact_duplicate_error_keeps_its_code(world):
+    make_learner(world["own"].center, cin="AB123456", birth_date="2008-01-01",
+                 age_override_reason="18 ans révolus en cours d'année")
+    with pytest.raises(ValidationError) as error:
+        intake(world["foreign"].center, cin="AB123456", birth_date=D("2009-01-01"))
+    assert error.value.error_dict["cin"][0].code == "duplicate"
+
+
+def test_consent_naming_a_missing_guardian_is_refused(world):
+    with pytest.raises(ValidationError) as error:
+        intake(world["own"].center, confirmed_new_person=True, guardians=[],
+               consent={"guardian": 0, "given_on": D("2026-09-15")})
+    assert "guardian" in error.value.message_dict and not Learner.objects.exists()
+
+
+def test_badly_written_school_year_is_a_validation_error(world):
+    from forsa.centers.models import Group
+
+    with pytest.raises(ValidationError) as error:
+        Group(center=world["own"].center, school_year="2026", name="A", kind="catch_up").full_clean()
+    assert "school_year" in error.value.message_dict
