@@ -2,8 +2,9 @@
 
 ``seed_learners`` is the demo step after ``seed_users``. It must scale to national data
 (hundreds of thousands of learners), where the services (one validated, audited call per
-row) are far too slow, so it builds model instances in memory and writes them with
-``bulk_create``, a batch of learners (with everything that hangs from them) per transaction.
+row) are far too slow, and so are model instances and ``bulk_create``: it builds plain rows
+and writes them in bulk (COPY on PostgreSQL, ``executemany`` elsewhere), a batch of learners
+with everything that hangs from them per transaction (see ``_Tables``).
 
 The rows are those the services would write for the same story — intake, consent, groups,
 pathway, transfers, end of year, exit and follow-ups:
@@ -29,18 +30,23 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import json
 import math
+import operator
 import random
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.db.models import Max
+from django.utils import timezone
 from tqdm import tqdm
 
-from forsa.accounts.models import User
 from forsa.centers.models import Center, Group, Trade
 from forsa.centers.services import DEFAULT_TRADES
 from forsa.learners import matching
@@ -336,13 +342,14 @@ FAMILY_CUMULATIVE = _zipf(len(FAMILY_NAMES), offset=6, power=1.1)
 class CenterPlan:
     center: Center
     region_code: str
-    communes: list[Commune]
+    communes: dict[int, Commune]  # the province's communes, by id
+    commune_list: list[Commune]
     commune_weights: list[float]  # cumulative, by population
     trades: list[str]  # trade codes taught
     opens: dict[str, date]  # school year -> first day learners can be enrolled
     quota: int = 0
-    catch_up: dict[str, list[Group]] = field(default_factory=dict)  # school year -> classes
-    workshops: dict[str, dict[str, Group]] = field(default_factory=dict)  # school year -> trade code -> group
+    catch_up: dict[str, list[int]] = field(default_factory=dict)  # school year -> class ids
+    workshops: dict[str, dict[str, int]] = field(default_factory=dict)  # school year -> trade code -> group id
     neighbours: list[CenterPlan] = field(default_factory=list)  # for transfers, same province first
 
     def runs(self, year, on=None):
@@ -357,7 +364,6 @@ class LearnerReport:
     transfers: int = 0
     exits: int = 0
     follow_ups: int = 0
-    follow_ups_due: int = 0
     groups: int = 0
     rows: Counter = field(default_factory=Counter)
     seconds: float = 0.0
@@ -367,8 +373,8 @@ def seed_learners(*, rng: random.Random, centers, demo_center, today, staff_user
                   progress=False, batch_size=BATCH_SIZE) -> LearnerReport:
     """``count`` learners spread over ``centers`` by capacity, written in batches (see module doc).
 
-    ``staff_users`` maps ``educator``/``counsellor``/``director`` to the demo centre's users: the
-    educator teaches two of its current groups; they record its plans and follow-ups.
+    ``staff_users`` maps ``educator``/``counsellor`` to the demo centre's users: the educator
+    teaches two of its current groups; they review its individual plans and record its follow-ups.
     """
     report = LearnerReport()
     began = time.monotonic()
@@ -383,15 +389,23 @@ def seed_learners(*, rng: random.Random, centers, demo_center, today, staff_user
         report.groups = _create_groups(plans, demo_center, staff_users.get("educator"))
     assignments = [plan for plan in plans for _ in range(plan.quota)]
     rng.shuffle(assignments)
-    builder = _Builder(rng=rng, today=today, demo_center=demo_center, staff_users=staff_users)
-    with tqdm(total=count, desc="learners", unit=" learners", disable=not progress, leave=False) as bar:
+    tables = _Tables()
+    builder = _Builder(rng=rng, today=today, tables=tables, demo_center=demo_center, staff_users=staff_users)
+    # On PostgreSQL, outside any transaction, the database writes a batch while the next one is built.
+    writer = _Writer(pipelined=connection.vendor == "postgresql" and not connection.in_atomic_block)
+    with writer, tqdm(total=count, desc="learners", unit=" learners", disable=not progress, leave=False) as bar:
         for start in range(0, count, batch_size):
-            batch = _Batch()
-            for plan in assignments[start:start + batch_size]:
-                builder.learner(batch, plan)
-            with transaction.atomic():
-                batch.write(report)
-            bar.update(len(batch.learners))
+            chunk = assignments[start:start + batch_size]
+            for plan in chunk:
+                builder.learner(plan)
+            rows = tables.take()
+            writer.submit(lambda rows=rows: tables.write(rows, report))
+            bar.update(len(chunk))
+    report.learners = report.rows["Learner"]
+    report.enrollments = report.rows["Enrollment"]
+    report.exits = report.rows["Exit"]
+    report.follow_ups = report.rows["FollowUp"]
+    report.transfers = builder.transfers
     report.seconds = time.monotonic() - began
     return report
 
@@ -422,8 +436,8 @@ def _plan_centers(centers, today):
             continue
         pool = communes[center.province_id]
         plans.append(CenterPlan(
-            center=center, region_code=regions[center.region_id], communes=pool,
-            trades=trades.get(center.pk, []), opens=opens,
+            center=center, region_code=regions[center.region_id], communes={c.pk: c for c in pool},
+            commune_list=pool, trades=trades.get(center.pk, []), opens=opens,
             commune_weights=list(itertools.accumulate(math.sqrt(c.population or 1) for c in pool)),
         ))
     for plan in plans:
@@ -455,22 +469,25 @@ def _share_out(rng, plans, count, demo_center):
 def _create_groups(plans, demo_center, educator):
     """Catch-up classes (about 25 learners each) and one workshop per trade, per centre and year."""
     trades = {t.code: t for t in Trade.objects.all()}
-    groups = []
+    groups, slots = [], []
     for plan in plans:
         for year in plan.opens:
             share = 0.55 if len(plan.opens) == 2 and year == PAST_YEAR else 0.75
             classes = max(1, math.ceil(plan.quota * share / GROUP_SIZE))
-            plan.catch_up[year] = [
-                Group(center=plan.center, school_year=year, name=f"Remise à niveau {i}", kind=Group.Kind.CATCH_UP)
-                for i in range(1, classes + 1)
-            ]
-            plan.workshops[year] = {
-                code: Group(center=plan.center, school_year=year, name=f"Atelier {trades[code].name_fr}",
-                            kind=Group.Kind.WORKSHOP, trade=trades[code])
-                for code in plan.trades
-            }
-            groups += plan.catch_up[year] + list(plan.workshops[year].values())
+            for i in range(1, classes + 1):
+                groups.append(Group(center=plan.center, school_year=year, name=f"Remise à niveau {i}",
+                                    kind=Group.Kind.CATCH_UP))
+                slots.append((plan.catch_up.setdefault(year, []), None))
+            for code in plan.trades:
+                groups.append(Group(center=plan.center, school_year=year, name=f"Atelier {trades[code].name_fr}",
+                                    kind=Group.Kind.WORKSHOP, trade=trades[code]))
+                slots.append((plan.workshops.setdefault(year, {}), code))
     Group.objects.bulk_create(groups, batch_size=1000)
+    for group, (slot, code) in zip(groups, slots, strict=True):
+        if code is None:
+            slot.append(group.pk)
+        else:
+            slot[code] = group.pk
     demo = next((p for p in plans if demo_center and p.center.pk == demo_center.pk), None)
     if demo is not None and educator is not None:
         # The demo educator teaches the first class and the first workshop this year, and taught a class last year.
@@ -481,72 +498,146 @@ def _create_groups(plans, demo_center, educator):
 
 
 # ---------------------------------------------------------------------------
-# One batch of learners and everything that hangs from them
+# Rows, written in bulk
 
 
-@dataclass
-class _Batch:
-    learners: list = field(default_factory=list)
-    guardians: list = field(default_factory=list)
-    consents: list = field(default_factory=list)
-    enrollments: list = field(default_factory=lambda: [[], [], []])  # by rank: a transfer links to rank - 1
-    placements: list = field(default_factory=list)
-    steps: list = field(default_factory=list)
-    tracks: list = field(default_factory=list)
-    exits: list = field(default_factory=list)
-    follow_ups: list = field(default_factory=list)
-    plans: list = field(default_factory=list)
-    reviews: list = field(default_factory=list)
+class _Tables:
+    """Rows of one batch per table, as dicts of column values, with primary keys given here.
 
-    def write(self, report):
-        """Parents before children: bulk_create sets the primary keys the children point to."""
-        report.learners += _bulk(Learner, self.learners, report)
-        _bulk(Guardian, self.guardians, report)
-        _bulk(Consent, self.consents, report)
-        for rank in self.enrollments:
-            report.enrollments += _bulk(Enrollment, rank, report)
-        _bulk(Placement, self.placements, report)
-        _bulk(PathwayStep, self.steps, report)
-        _bulk(TrackParticipation, self.tracks, report)
-        report.exits += _bulk(Exit, self.exits, report)
-        report.follow_ups += _bulk(FollowUp, self.follow_ups, report)
-        _bulk(IndividualPlan, self.plans, report)
-        _bulk(PlanReview, self.reviews, report)
-        report.transfers += sum(1 for rank in self.enrollments for e in rank if e.transferred_from is not None)
+    Model instances cost too much at national scale (Django's ``Model.__init__`` and
+    ``bulk_create`` spend more time than the database), so rows are plain dicts starting from
+    each field's default, written with COPY on PostgreSQL and ``executemany`` elsewhere. The
+    demo seeding is the only writer, so the next primary keys are known; sequences are reset
+    after each batch.
+    """
+
+    MODELS = (Learner, Guardian, Consent, Enrollment, Placement, PathwayStep, TrackParticipation, Exit, FollowUp,
+              IndividualPlan, PlanReview)
+
+    def __init__(self):
+        self.next_pk = {m: (m._base_manager.aggregate(top=Max("pk"))["top"] or 0) + 1 for m in self.MODELS}
+        self.rows = {m: [] for m in self.MODELS}
+        self.fields = {m: [f for f in m._meta.concrete_fields] for m in self.MODELS}
+        self.defaults = {m: {f.attname: None if f.primary_key else f.get_default() for f in self.fields[m]}
+                         for m in self.MODELS}
+        self._stamp()
+
+    def _stamp(self):
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        for defaults in self.defaults.values():
+            defaults["created_at"] = defaults["updated_at"] = now
+
+    def take(self):
+        """The batch's rows, leaving the tables empty for the next batch."""
+        rows, self.rows = self.rows, {m: [] for m in self.MODELS}
+        self._stamp()
+        return rows
+
+    def add(self, model, **values) -> dict:
+        row = self.defaults[model].copy()
+        row.update(values)
+        row["id"] = self.next_pk[model]
+        self.next_pk[model] += 1
+        self.rows[model].append(row)
+        return row
+
+    def write(self, batch, report):
+        """One batch, parents first, in one transaction."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            for model in self.MODELS:
+                if batch[model]:
+                    self._insert(cursor, model, batch[model])
+                    report.rows[model.__name__] += len(batch[model])
+            if connection.vendor == "postgresql":
+                for sql in connection.ops.sequence_reset_sql(no_style(), self.MODELS):
+                    cursor.execute(sql)
+
+    def _insert(self, cursor, model, rows):
+        fields = self.fields[model]
+        quote = connection.ops.quote_name
+        # Choices are stored as their plain value; JSON as text.
+        choices = [i for i, f in enumerate(fields) if f.choices and isinstance(f, models.CharField)]
+        json_columns = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+        values = operator.itemgetter(*(f.attname for f in fields))
+        table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+
+        def prepared():
+            for row in rows:
+                item = list(values(row))
+                for i in choices:
+                    item[i] = str(item[i])
+                for i in json_columns:
+                    item[i] = json.dumps(item[i])
+                yield item
+
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for item in prepared():
+                    copy.write_row(item)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", list(prepared()))
 
 
-def _bulk(model, objects, report):
-    if objects:
-        model.objects.bulk_create(objects, batch_size=1000)
-        report.rows[model.__name__] += len(objects)
-    return len(objects)
+class _Writer:
+    """Runs the batch writes, in a thread of their own (and its own connection) when pipelined.
+
+    At most one batch is in flight: Python builds batch k + 1 while the database takes batch k
+    (its COPY, indexes and deferred foreign-key checks), which is most of the time at national scale.
+    """
+
+    def __init__(self, *, pipelined):
+        self.pool = ThreadPoolExecutor(max_workers=1) if pipelined else None
+        self.pending = None
+
+    def submit(self, write):
+        if self.pool is None:
+            write()
+            return
+        self.wait()
+        self.pending = self.pool.submit(write)
+
+    def wait(self):
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()  # a failed batch stops the seeding here
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            try:
+                if exc[0] is None:
+                    self.wait()
+            finally:
+                self.pool.submit(lambda: connection.close()).result()  # the writer thread's own connection
+                self.pool.shutdown()
+        return False
 
 
-@dataclass
-class _Story:
-    """One learner's way through the two years, as the services would have recorded it."""
-
-    learner: Learner
-    plan: CenterPlan
-    workshop_trade: str | None = None
-    enrollments: list = field(default_factory=list)
-    stage: str = Stage.INTAKE  # the last stage reached, carried into a new enrolment
+# ---------------------------------------------------------------------------
+# One learner's story, written as the services would have written it
 
 
 class _Builder:
-    def __init__(self, *, rng, today, demo_center, staff_users):
+    def __init__(self, *, rng, today, tables, demo_center, staff_users):
         self.rng = rng
         self.today = today
+        self.t = tables
         self.demo_center_id = demo_center.pk if demo_center else None
-        self.staff_users: dict[str, User] = staff_users
+        self.reviewers = [u.pk for u in (staff_users.get("educator"), staff_users.get("counsellor")) if u]
+        counsellor = staff_users.get("counsellor")
+        self.follow_up_staff = counsellor.pk if counsellor else None
         self.massar_serial = itertools.count(1)
         self.cin_serial = Counter()
         self.massar_taken = set(Learner.objects.exclude(massar_code="").values_list("massar_code", flat=True))
         self.cin_taken = set(Learner.objects.exclude(cin="").values_list("cin", flat=True))
+        self.transfers = 0
 
     # -- the learner ------------------------------------------------------------------------------
 
-    def learner(self, batch, plan):
+    def learner(self, plan):
         rng = self.rng
         year = PAST_YEAR if plan.runs(PAST_YEAR) and (not plan.runs(CURRENT_YEAR) or rng.random() < 0.55) \
             else CURRENT_YEAR
@@ -556,33 +647,29 @@ class _Builder:
         birth_date = start - relativedelta(years=age) - timedelta(days=rng.randint(0, 364))
         given, given_ar = self._pick(GIRL_NAMES if girl else BOY_NAMES, GIRL_CUMULATIVE if girl else BOY_CUMULATIVE)
         family, family_ar = self._pick(FAMILY_NAMES, FAMILY_CUMULATIVE)
-        commune = plan.center.commune if rng.random() < 0.55 else self._commune(plan)
-        learner = Learner(
-            first_name=given, last_name=family, first_name_ar=given_ar, last_name_ar=family_ar,
-            sex=Sex.FEMALE if girl else Sex.MALE, birth_date=birth_date, commune=commune,
+        commune = plan.communes[plan.center.commune_id] if rng.random() < 0.55 else self._commune(plan)
+        learner = self.t.add(
+            Learner, first_name=given, last_name=family, first_name_ar=given_ar, last_name_ar=family_ar,
+            search_key=matching.search_key(given, family, given_ar, family_ar),
+            sex=Sex.FEMALE if girl else Sex.MALE, birth_date=birth_date, commune_id=commune.pk,
             birthplace=(commune if rng.random() < 0.75 else self._commune(plan)).name_fr,
-            referral=_weighted(rng, REFERRAL_WEIGHTS),
+            referral=_fixed(rng, REFERRAL_WEIGHTS), reasons_left=[],
         )
-        learner.search_key = matching.search_key(given, family, given_ar, family_ar)
         self._schooling(learner, girl, start, commune)
-        self._identifiers(learner, plan, start)
-        batch.learners.append(learner)
-        self._family(batch, learner, girl, start, plan, commune)
+        self._identifiers(learner, plan)
+        self._family(learner, girl, start, plan, commune)
 
-        story = _Story(learner=learner, plan=plan)
-        story.workshop_trade = self._trade(plan, girl)
+        story = _Story(learner=learner, plan=plan, workshop_trade=self._trade(plan, girl))
         if year == PAST_YEAR:
-            self._past_year(batch, story, start, override)
+            self._past_year(story, start, override)
         else:
-            self._current_year(batch, story, start, override, plan)
+            self._current_year(story, start, override)
+        # services._place_learner: the learner carries its current (active, else last) enrolment's centre.
         current = story.enrollments[-1]
-        # services._place_learner: the current (active, else last) enrolment's centre.
-        center = current.center
-        learner.center = center
-        learner.province_id, learner.region_id = center.province_id, center.region_id
-        learner.association_id = center.association_id
-        learner.status = Learner.Status.EXITED if current.status == Enrollment.Status.EXITED \
-            else Learner.Status.ENROLLED
+        center = current["_plan"].center
+        learner.update(center_id=center.pk, province_id=center.province_id, region_id=center.region_id,
+                       association_id=center.association_id,
+                       status=Learner.Status.EXITED if current["status"] == EXITED else Learner.Status.ENROLLED)
 
     def _intake_date(self, plan, year):
         first = plan.opens[year]
@@ -600,47 +687,49 @@ class _Builder:
             if rng.random() < 0.35:
                 return 12, rng.choice(YOUNGER_REASONS)
             return rng.choice((19, 19, 20)), rng.choice(OLDER_REASONS)
-        return _weighted(rng, AGE_WEIGHTS), ""
+        return _fixed(rng, AGE_WEIGHTS), ""
 
     def _pick(self, names, cumulative):
         return self.rng.choices(names, cum_weights=cumulative, k=1)[0]
 
     def _commune(self, plan):
         index = bisect.bisect_left(plan.commune_weights, self.rng.random() * plan.commune_weights[-1])
-        return plan.communes[min(index, len(plan.communes) - 1)]
+        return plan.commune_list[min(index, len(plan.commune_list) - 1)]
 
     def _schooling(self, learner, girl, start, commune):
         rng = self.rng
         weights = dict(LEVEL_WEIGHTS)
         if commune.kind == Commune.Kind.RURAL:  # never schooled: more often rural girls
             weights[SchoolLevel.NEVER] *= 2.2 if girl else 1.4
-        age_at_start = age_on(learner.birth_date, start)
+        birth_date = learner["birth_date"]
+        age_at_start = age_on(birth_date, start)
         # Nobody leaves a level they were too young to finish.
         weights = {level: w for level, w in weights.items()
                    if level == SchoolLevel.NEVER or LEVEL_AGE[level] <= age_at_start}
         level = _weighted(rng, weights)
-        learner.last_level = level
+        learner["last_level"] = level
         if level == SchoolLevel.NEVER:
             return
-        usual = learner.birth_date.year + LEVEL_AGE[level] + rng.choice((0, 0, 1, 1, 2, 3))
-        learner.year_left = max(2000, learner.birth_date.year + 6, min(usual, start.year))
-        reasons = {_weighted(rng, {r: g if girl else b for r, g, b in REASON_WEIGHTS})}
+        usual = birth_date.year + LEVEL_AGE[level] + rng.choice((0, 0, 1, 1, 2, 3))
+        learner["year_left"] = max(2000, birth_date.year + 6, min(usual, start.year))
+        reason_weights = REASONS_BY_SEX[girl]
+        reasons = {_fixed(rng, reason_weights)}
         if rng.random() < 0.35:
-            reasons.add(_weighted(rng, {r: g if girl else b for r, g, b in REASON_WEIGHTS}))
-        learner.reasons_left = sorted(reasons)
+            reasons.add(_fixed(rng, reason_weights))
+        learner["reasons_left"] = sorted(str(r) for r in reasons)
         if LeftReason.OTHER in reasons:
-            learner.reason_left_other = rng.choice(OTHER_REASONS)
+            learner["reason_left_other"] = rng.choice(OTHER_REASONS)
 
-    def _identifiers(self, learner, plan, start):
+    def _identifiers(self, learner, plan):
         rng = self.rng
         # Everyone schooled since MASSAR (2013) has a code; some files lack it at intake.
-        if learner.last_level != SchoolLevel.NEVER and rng.random() < 0.88:
-            learner.massar_code = self._massar()
-        age_now = age_on(learner.birth_date, self.today)
+        if learner["last_level"] != SchoolLevel.NEVER and rng.random() < 0.88:
+            learner["massar_code"] = self._massar()
+        age_now = age_on(learner["birth_date"], self.today)
         if (age_now >= 18 and rng.random() < 0.5) or (16 <= age_now < 18 and rng.random() < 0.08):
-            learner.cin = self._cin(plan.region_code)
+            learner["cin"] = self._cin(plan.region_code)
         if age_now >= 15 and rng.random() < 0.35:
-            learner.phone = _phone(rng)
+            learner["phone"] = _phone(rng)
 
     def _massar(self):
         while True:  # a bijection of the serial on 9 digits: unique without a lookup
@@ -658,53 +747,50 @@ class _Builder:
             if cin not in self.cin_taken:
                 return cin
 
-    def _family(self, batch, learner, girl, start, plan, commune):
-        """Guardians, consent, and the household situation for those who consented."""
+    def _family(self, learner, girl, start, plan, commune):
+        """Guardians, consent (services.consent_record), and the household situation under consent."""
         rng = self.rng
-        orphanhood = _weighted(rng, ORPHANHOOD_WEIGHTS)
-        relations = dict(GUARDIAN_RELATIONS)
-        if orphanhood in (Orphanhood.FATHER, Orphanhood.BOTH):
-            relations.pop("father")
-        if orphanhood in (Orphanhood.MOTHER, Orphanhood.BOTH):
-            relations.pop("mother")
-        first = _weighted(rng, relations)
+        orphanhood = _fixed(rng, ORPHANHOOD_WEIGHTS)
+        relations = RELATIONS_BY_ORPHANHOOD[orphanhood]
+        first = _fixed(rng, relations)
         chosen = [first]
         if first in ("mother", "father") and rng.random() < 0.3:
             other = "father" if first == "mother" else "mother"
             if other in relations:
                 chosen.append(other)
         guardians = [self._guardian(learner, relation, plan) for relation in chosen]
-        batch.guardians += guardians
-        adult = age_on(learner.birth_date, start) >= 18
         if rng.random() >= DATA_CONSENT_SHARE:
             return
-        given_by = None if adult and rng.random() < 0.5 else guardians[0]
+        # A learner of 18 or more may consent for themselves; a minor's consent is a guardian's.
+        adult = age_on(learner["birth_date"], start) >= 18
+        given_by = None if adult and rng.random() < 0.5 else guardians[0]["id"]
         purposes = [Consent.Purpose.DATA] + ([Consent.Purpose.PHOTOS] if rng.random() < PHOTO_CONSENT_SHARE else [])
-        batch.consents += [Consent(learner=learner, purpose=p, guardian=given_by, given_on=start) for p in purposes]
-        working = LeftReason.CHILD_LABOUR in learner.reasons_left or rng.random() < (0.07 if girl else 0.18)
-        learner.orphanhood = orphanhood
-        learner.has_disability = rng.random() < 0.04
-        learner.is_working_child = working
+        for purpose in purposes:
+            self.t.add(Consent, learner_id=learner["id"], purpose=purpose, guardian_id=given_by, given_on=start)
+        working = LeftReason.CHILD_LABOUR in learner["reasons_left"] or rng.random() < (0.07 if girl else 0.18)
         here = commune.pk == plan.center.commune_id
         base = rng.randint(5, 35) if here else rng.randint(20, 75)
-        learner.travel_minutes = min(300, base + (rng.randint(0, 40) if commune.kind == Commune.Kind.RURAL else 0))
+        learner.update(
+            orphanhood=orphanhood, has_disability=rng.random() < 0.04, is_working_child=working,
+            travel_minutes=min(300, base + (rng.randint(0, 40) if commune.kind == Commune.Kind.RURAL else 0)),
+        )
         if rng.random() < 0.06:
-            learner.notes = rng.choice(CONFIDENTIAL_NOTES)
+            learner["notes"] = rng.choice(CONFIDENTIAL_NOTES)
 
     def _guardian(self, learner, relation, plan):
         rng = self.rng
         same_family = relation in ("father", "grandparent", "sibling") or rng.random() < 0.3
-        family = (learner.last_name, learner.last_name_ar) if same_family else self._pick(
+        family = (learner["last_name"], learner["last_name_ar"]) if same_family else self._pick(
             FAMILY_NAMES, FAMILY_CUMULATIVE)
-        female = relation == "mother" or (relation not in ("father",) and rng.random() < 0.5)
+        female = relation == "mother" or (relation != "father" and rng.random() < 0.5)
         given = self._pick(GIRL_NAMES if female else BOY_NAMES, GIRL_CUMULATIVE if female else BOY_CUMULATIVE)
         arabic = rng.random() < 0.15
-        return Guardian(
-            learner=learner, relation=relation,
+        prefixes = CIN_PREFIXES.get(plan.region_code, ("X",))
+        return self.t.add(
+            Guardian, learner_id=learner["id"], relation=relation,
             full_name=f"{given[1]} {family[1]}" if arabic else f"{given[0]} {family[0]}",
             phone=_phone(rng) if rng.random() < 0.9 else "",
-            cin=f"{rng.choice(CIN_PREFIXES.get(plan.region_code, ('X',)))}{rng.randint(1000, 999_999)}"
-            if rng.random() < 0.7 else "",
+            cin=f"{rng.choice(prefixes)}{rng.randint(1000, 999_999)}" if rng.random() < 0.7 else "",
         )
 
     def _trade(self, plan, girl):
@@ -715,63 +801,59 @@ class _Builder:
 
     # -- the years ----------------------------------------------------------------------------------
 
-    def _past_year(self, batch, story, start, override):
+    def _past_year(self, story, start, override):
         """Enrolled in 2025-2026: moved, left during the year or at its end, or went on to 2026-2027."""
         rng = self.rng
-        current = self._enroll(batch, story, story.plan, PAST_YEAR, start, override)
+        current = self._enroll(story, story.plan, PAST_YEAR, start, override)
         if rng.random() < 0.04:  # a transfer during the year
             day = start + timedelta(days=rng.randint(30, 150))
             target = self._neighbour(story.plan, PAST_YEAR, day)
             if target is not None and day <= LAST_MID_YEAR_DAY:
-                current = self._transfer(batch, story, current, target, day, PAST_YEAR)
+                current = self._transfer(story, current, target, day, PAST_YEAR)
         fate = rng.random()
         if fate < 0.17:
-            latest = max(current.start_date + timedelta(days=20), LAST_MID_YEAR_DAY)
-            day = current.start_date + timedelta(days=rng.randint(20, max(20, (latest - current.start_date).days)))
-            self._exit(batch, story, current, day, MID_YEAR_OUTCOMES)
+            begun = current["start_date"]
+            latest = max(begun + timedelta(days=20), LAST_MID_YEAR_DAY)
+            self._exit(story, current, begun + timedelta(days=rng.randint(20, (latest - begun).days)),
+                       MID_YEAR_OUTCOMES)
             return
-        learner = story.learner
-        plan = self._plan_of(story, current)
+        plan = current["_plan"]
         next_start = plan.opens.get(CURRENT_YEAR, YEAR_STARTS[CURRENT_YEAR]) + timedelta(days=rng.randint(0, 20))
-        too_old = age_on(learner.birth_date, next_start) > plan.center.max_age and rng.random() < 0.85
+        too_old = age_on(story.learner["birth_date"], next_start) > plan.center.max_age and rng.random() < 0.85
         if fate < 0.47 or too_old:
-            self._exit(batch, story, current, date(2026, 6, 1) + timedelta(days=rng.randint(0, 44)), YEAR_END_OUTCOMES)
+            self._exit(story, current, date(2026, 6, 1) + timedelta(days=rng.randint(0, 44)), YEAR_END_OUTCOMES)
             return
         if plan.runs(CURRENT_YEAR):
-            # Closed at the end of the year, enrolled again at the rentrée (learner_enroll).
-            self._close(batch, story, current, PAST_YEAR_CLOSE, Enrollment.Status.CLOSED)
-            current = self._enroll(batch, story, plan, CURRENT_YEAR, next_start, "")
+            # Closed at the end of the year, enrolled again at the rentrée (services.learner_enroll).
+            self._close(story, current, PAST_YEAR_CLOSE, CLOSED)
+            current = self._enroll(story, plan, CURRENT_YEAR, next_start, "")
         else:
             # Their centre was suspended: transferred to a neighbour for the new year.
             target = self._neighbour(plan, CURRENT_YEAR, next_start)
             if target is None:
-                self._exit(batch, story, current, date(2026, 6, 30), YEAR_END_OUTCOMES)
+                self._exit(story, current, date(2026, 6, 30), YEAR_END_OUTCOMES)
                 return
-            current = self._transfer(batch, story, current, target, next_start, CURRENT_YEAR)
-        self._maybe_early_exit(batch, story, current, 0.04)
+            current = self._transfer(story, current, target, next_start, CURRENT_YEAR)
+        self._maybe_early_exit(story, current, 0.04)
 
-    def _current_year(self, batch, story, start, override, plan):
+    def _current_year(self, story, start, override):
         rng = self.rng
-        current = self._enroll(batch, story, plan, CURRENT_YEAR, start, override)
+        current = self._enroll(story, story.plan, CURRENT_YEAR, start, override)
         if rng.random() < 0.02:
             day = start + timedelta(days=rng.randint(20, 50))
-            target = self._neighbour(plan, CURRENT_YEAR, day)
+            target = self._neighbour(story.plan, CURRENT_YEAR, day)
             if target is not None and day < self.today:
-                current = self._transfer(batch, story, current, target, day, CURRENT_YEAR)
-        self._maybe_early_exit(batch, story, current, 0.03)
+                current = self._transfer(story, current, target, day, CURRENT_YEAR)
+        self._maybe_early_exit(story, current, 0.03)
 
-    def _maybe_early_exit(self, batch, story, current, share):
-        """A few leave in the first weeks of the current year (the follow-ups are still ahead)."""
-        if self.rng.random() < share and (self.today - current.start_date).days > 12:
-            day = current.start_date + timedelta(days=self.rng.randint(10, (self.today - current.start_date).days - 1))
-            self._exit(batch, story, current, day, MID_YEAR_OUTCOMES)
+    def _maybe_early_exit(self, story, current, share):
+        """A few leave in the first weeks of the current year (their follow-ups are still ahead)."""
+        days = (self.today - current["start_date"]).days
+        if self.rng.random() < share and days > 12:
+            self._exit(story, current, current["start_date"] + timedelta(days=self.rng.randint(10, days - 1)),
+                       MID_YEAR_OUTCOMES)
         else:
-            self._fill(batch, story, current, None)
-
-    def _plan_of(self, story, enrollment):
-        if enrollment.center_id == story.plan.center.pk:
-            return story.plan
-        return next(p for p in story.plan.neighbours if p.center.pk == enrollment.center_id)
+            self._fill(story, current, None)
 
     def _neighbour(self, plan, year, day):
         choices = [p for p in plan.neighbours if p.runs(year, day)][:6]
@@ -779,71 +861,68 @@ class _Builder:
 
     # -- the writes of the services, one by one -------------------------------------------------------
 
-    def _enroll(self, batch, story, plan, year, start, override, transferred_from=None):
-        """services._open_enrollment (the groups and stages are added when the enrolment's end is known)."""
-        learner = story.learner
-        age = age_on(learner.birth_date, start)
-        if not MIN_AGE <= age <= plan.center.max_age and not override:
+    def _enroll(self, story, plan, year, start, override, transferred_from=None):
+        """services._open_enrollment (groups, stages and tracks are added once the enrolment's end is known)."""
+        age = age_on(story.learner["birth_date"], start)
+        in_range = MIN_AGE <= age <= plan.center.max_age
+        if not in_range and not override:  # services._check_age: an exception needs its reason
             override = self.rng.choice(YOUNGER_REASONS if age < MIN_AGE else OLDER_REASONS)
-        enrollment = Enrollment(
-            learner=learner, center=plan.center, school_year=year, start_date=start,
-            age_override_reason=override if not MIN_AGE <= age <= plan.center.max_age else "",
-            transferred_from=transferred_from,
+        enrollment = self.t.add(
+            Enrollment, learner_id=story.learner["id"], center_id=plan.center.pk, school_year=year,
+            start_date=start, status=ACTIVE, age_override_reason="" if in_range else override,
+            transferred_from_id=transferred_from["id"] if transferred_from else None,
         )
-        enrollment._plan = plan
-        batch.enrollments[len(story.enrollments)].append(enrollment)
+        enrollment["_plan"] = plan
         story.enrollments.append(enrollment)
         return enrollment
 
-    def _transfer(self, batch, story, current, target, day, year):
+    def _transfer(self, story, current, target, day, year):
         """services.learner_transfer: the old enrolment is closed and kept, linked to the new one."""
-        self._close(batch, story, current, day, Enrollment.Status.TRANSFERRED)
-        return self._enroll(batch, story, target, year, day, "", transferred_from=current)
+        self.transfers += 1
+        self._close(story, current, day, TRANSFERRED)
+        return self._enroll(story, target, year, day, "", transferred_from=current)
 
-    def _close(self, batch, story, enrollment, day, status):
-        enrollment.end_date, enrollment.status = day, status
-        self._fill(batch, story, enrollment, day)
+    def _close(self, story, enrollment, day, status):
+        """services._close_enrollment: the end date on the enrolment and on what is still open."""
+        enrollment.update(end_date=day, status=status)
+        return self._fill(story, enrollment, day)
 
-    def _exit(self, batch, story, enrollment, day, outcomes):
+    def _exit(self, story, enrollment, day, outcomes):
         """services.learner_exit: closed with an outcome, an exit stage and three follow-ups."""
         rng = self.rng
         day = min(day, self.today - timedelta(days=1))
-        enrollment.end_date, enrollment.status = day, Enrollment.Status.EXITED
-        positive = self._fill(batch, story, enrollment, day, exiting=True)
+        started = self._close(story, enrollment, day, EXITED)
         learner = story.learner
-        girl = learner.sex == Sex.FEMALE
-        age = age_on(learner.birth_date, day)
+        girl = learner["sex"] == Sex.FEMALE
+        age = age_on(learner["birth_date"], day)
         weights = {o: g if girl else b for o, g, b in outcomes}
         if age > 16:
             weights.pop(Outcome.SCHOOL, None)
         if age < 15:
             for outcome in (Outcome.EMPLOYMENT, Outcome.SELF_EMPLOYMENT, Outcome.VOCATIONAL):
                 weights.pop(outcome, None)
-        if not positive:  # not even started the catch-up: no insertion, rather a drop out
+        if not started:  # left before the catch-up began: no insertion to speak of
             weights = {o: w for o, w in weights.items() if o in (Outcome.DROPOUT, Outcome.MOVED, Outcome.OTHER)}
         outcome = _weighted(rng, weights)
-        exit_ = Exit(enrollment=enrollment, exit_date=day, outcome=outcome, **self._exit_details(learner, story,
-                                                                                                outcome))
-        batch.exits.append(exit_)
-        batch.steps.append(PathwayStep(enrollment=enrollment, stage=Stage.EXIT, start_date=day))
-        staff = self.staff_users.get("counsellor") if enrollment.center_id == self.demo_center_id else None
+        exit_ = self.t.add(Exit, enrollment_id=enrollment["id"], exit_date=day, outcome=outcome,
+                           **self._exit_details(learner, story, outcome))
+        self.t.add(PathwayStep, enrollment_id=enrollment["id"], stage=Stage.EXIT, start_date=day)
+        staff = self.follow_up_staff if enrollment["center_id"] == self.demo_center_id else None
         for months in FollowUp.MONTHS:
             due = day + relativedelta(months=months)
-            follow_up = FollowUp(exit=exit_, learner=learner, months=months, due_on=due)
+            follow_up = self.t.add(FollowUp, exit_id=exit_["id"], learner_id=learner["id"], months=months, due_on=due)
             if due <= self.today and rng.random() < FOLLOW_UP_DONE_SHARE:
-                done = min(self.today, due + timedelta(days=rng.randint(0, 20)))
-                follow_up.done_on = done
-                follow_up.situation = _weighted(rng, SITUATION_DRIFT[outcome])
-                follow_up.notes = rng.choice(FOLLOW_UP_NOTES)
-                follow_up.recorded_by = staff
-            batch.follow_ups.append(follow_up)
+                follow_up.update(
+                    done_on=min(self.today, due + timedelta(days=rng.randint(0, 20))),
+                    situation=_fixed(rng, SITUATION_DRIFT[outcome]), notes=rng.choice(FOLLOW_UP_NOTES),
+                    recorded_by_id=staff,
+                )
 
     def _exit_details(self, learner, story, outcome):
         rng = self.rng
-        trade = story.workshop_trade
-        trade_name = TRADE_LABELS.get(trade, "Polyvalent")
+        trade_name = TRADE_LABELS.get(story.workshop_trade, "Polyvalent")
         if outcome == Outcome.SCHOOL:
-            reached = learner.last_level if learner.last_level in LEVEL_ORDER else "P4"
+            reached = learner["last_level"] if learner["last_level"] in LEVEL_ORDER else "P4"
             index = min(LEVEL_ORDER.index(reached) + rng.choice((0, 1)), LEVEL_ORDER.index("S3"))
             level = LEVEL_ORDER[max(index, LEVEL_ORDER.index("P5"))]
             kind = "primary" if level.startswith("P") else "secondary"
@@ -861,23 +940,24 @@ class _Builder:
         if outcome == Outcome.SELF_EMPLOYMENT:
             return {"employer": rng.choice(SELF_EMPLOYMENT)}
         if outcome == Outcome.DROPOUT:
-            girl = learner.sex == Sex.FEMALE
-            return {"dropout_reason": _weighted(rng, {r: g if girl else b for r, g, b in DROPOUT_REASONS})}
+            girl = learner["sex"] == Sex.FEMALE
+            return {"dropout_reason": _fixed(rng, DROPOUT_BY_SEX[girl])}
         if outcome == Outcome.MOVED:
             return {"details": rng.choice(MOVED_DETAILS)}
         return {"details": rng.choice(OTHER_EXIT_DETAILS)}
 
-    def _fill(self, batch, story, enrollment, end, exiting=False):
+    def _fill(self, story, enrollment, end):
         """Groups, stages and tracks of an enrolment from its start to ``end`` (None: still active).
 
-        Mirrors the services: the intake stage at the start (``_open_enrollment``), a placement in a
-        class and later in a workshop (``learner_place``), stages forward in time (``pathway_advance``),
-        tracks (``track_start``), and everything still open ended on the closing day (``_close_enrollment``).
-        Returns whether the learner got past intake (the exit outcome depends on it).
+        As the services do it: the intake stage at the start (``_open_enrollment``), a class from
+        the start and later a workshop (``learner_place``), stages forward in time and never in the
+        future (``pathway_advance``), tracks (``track_start``), and what is still open ended on the
+        closing day (``_close_enrollment``). Returns whether the learner got past intake.
         """
-        rng = self.rng
-        plan, learner = enrollment._plan, story.learner
-        year, start = enrollment.school_year, enrollment.start_date
+        rng, t = self.rng, self.t
+        plan, learner = enrollment["_plan"], story.learner
+        year, start, pk = enrollment["school_year"], enrollment["start_date"], enrollment["id"]
+        exiting = enrollment["status"] == EXITED
         limit = min(end or self.today, self.today)
         steps = [(Stage.INTAKE, start)]
         continuing = story.stage not in (Stage.INTAKE, Stage.EXIT)
@@ -886,65 +966,98 @@ class _Builder:
         else:
             steps.append((Stage.CATCH_UP, start + timedelta(days=rng.randint(7, 30))))
         catch_up_from = steps[-1][1]
-        classes = plan.catch_up.get(year) or []
+        classes = plan.catch_up.get(year)
         if classes:
-            batch.placements.append(Placement(enrollment=enrollment, group=rng.choice(classes), start_date=start,
-                                              end_date=end))
+            t.add(Placement, enrollment_id=pk, group_id=rng.choice(classes), start_date=start, end_date=end)
         workshop = plan.workshops.get(year, {}).get(story.workshop_trade)
         workshop_from = None
-        if workshop is not None and age_on(learner.birth_date, start) >= 14 and (continuing or rng.random() < 0.7):
+        if workshop is not None and age_on(learner["birth_date"], start) >= 14 and (continuing or rng.random() < 0.7):
             workshop_from = start + timedelta(days=rng.randint(3, 20) if continuing else rng.randint(45, 150))
             steps.append((Stage.PRE_VOCATIONAL, workshop_from))
-        if exiting and end and rng.random() < 0.7:
+        if exiting and rng.random() < 0.7:
             steps.append((Stage.INSERTION, end - timedelta(days=rng.randint(15, 60))))
-        # Stages move forward in time and none is recorded after the enrolment ends or in the future.
         kept, last = [], start
         for stage, day in steps:
             if day < last or day > limit or (kept and kept[-1][0] == stage):
                 continue
             kept.append((stage, day))
             last = day
-        batch.steps += [PathwayStep(enrollment=enrollment, stage=stage, start_date=day) for stage, day in kept]
+        for stage, day in kept:
+            t.add(PathwayStep, enrollment_id=pk, stage=stage, start_date=day)
         story.stage = kept[-1][0]
         tracks = []
         if catch_up_from <= limit:
             tracks.append((Track.CATCH_UP, catch_up_from))
         if workshop_from is not None and workshop_from <= limit:
-            batch.placements.append(Placement(enrollment=enrollment, group=workshop, start_date=workshop_from,
-                                              end_date=end))
+            t.add(Placement, enrollment_id=pk, group_id=workshop, start_date=workshop_from, end_date=end)
             tracks.append((Track.TRADE, workshop_from))
         if rng.random() < 0.6:
             tracks.append((Track.PERSONAL_DEVELOPMENT, start + timedelta(days=rng.randint(7, 40))))
-        vulnerable = learner.orphanhood not in ("", Orphanhood.NONE) or learner.is_working_child
+        vulnerable = learner["orphanhood"] not in ("", Orphanhood.NONE) or learner["is_working_child"]
         if rng.random() < (0.45 if vulnerable else 0.15):
             tracks.append((Track.PSYCHOSOCIAL, start + timedelta(days=rng.randint(7, 60))))
-        batch.tracks += [TrackParticipation(enrollment=enrollment, track=track, start_date=day, end_date=end)
-                         for track, day in tracks if day <= limit]
-        if enrollment.center_id == self.demo_center_id and len(kept) > 1:
-            self._individual_plan(batch, enrollment, kept[1][1], limit)
+        for track, day in tracks:
+            if day <= limit:
+                t.add(TrackParticipation, enrollment_id=pk, track=track, start_date=day, end_date=end)
+        if enrollment["center_id"] == self.demo_center_id and len(kept) > 1:
+            self._individual_plan(enrollment, kept[1][1], limit)
         return len(kept) > 1
 
-    def _individual_plan(self, batch, enrollment, since, until):
-        """The demo centre's staff keep individual plans, reviewed every two or three months."""
+    def _individual_plan(self, enrollment, since, until):
+        """The demo centre's staff keep individual plans, reviewed every two or three months.
+
+        Only there: a review is signed by a user, and the demo centre's staff are the only ones with an account.
+        """
         rng = self.rng
-        plan = IndividualPlan(enrollment=enrollment, goals=rng.choice(PLAN_GOALS))
-        batch.plans.append(plan)
-        reviewers = [u for u in (self.staff_users.get("educator"), self.staff_users.get("counsellor")) if u]
-        if not reviewers:
+        plan = self.t.add(IndividualPlan, enrollment_id=enrollment["id"], goals=rng.choice(PLAN_GOALS))
+        if not self.reviewers:
             return
         day = since + timedelta(days=rng.randint(40, 75))
         while day <= until:
             following = day + timedelta(days=rng.randint(60, 90))
-            batch.reviews.append(PlanReview(plan=plan, reviewed_on=day, reviewer=rng.choice(reviewers),
-                                            notes=rng.choice(REVIEW_NOTES), next_review_on=following))
+            self.t.add(PlanReview, plan_id=plan["id"], reviewed_on=day, reviewer_id=rng.choice(self.reviewers),
+                       notes=rng.choice(REVIEW_NOTES), next_review_on=following)
             day = following
 
 
+@dataclass
+class _Story:
+    """One learner's way through the two years."""
+
+    learner: dict
+    plan: CenterPlan
+    workshop_trade: str | None = None
+    enrollments: list = field(default_factory=list)
+    stage: str = Stage.INTAKE  # the last stage reached, carried into a new enrolment
+
+
+REASONS_BY_SEX = {girl: {r: g if girl else b for r, g, b in REASON_WEIGHTS} for girl in (True, False)}
+DROPOUT_BY_SEX = {girl: {r: g if girl else b for r, g, b in DROPOUT_REASONS} for girl in (True, False)}
+# Who can be a guardian: not a deceased parent.
+RELATIONS_BY_ORPHANHOOD = {
+    orphanhood: {relation: weight for relation, weight in GUARDIAN_RELATIONS.items() if relation not in deceased}
+    for orphanhood, deceased in ((Orphanhood.NONE, ()), (Orphanhood.FATHER, ("father",)),
+                                 (Orphanhood.MOTHER, ("mother",)), (Orphanhood.BOTH, ("father", "mother")))
+}
+ACTIVE, TRANSFERRED, EXITED, CLOSED = (
+    Enrollment.Status.ACTIVE, Enrollment.Status.TRANSFERRED, Enrollment.Status.EXITED, Enrollment.Status.CLOSED,
+)
 
 
 def _weighted(rng, weights):
     items = list(weights)
     return rng.choices(items, weights=[weights[i] for i in items], k=1)[0]
+
+
+_DRAWS = {}
+
+
+def _fixed(rng, weights):
+    """``_weighted`` for the module's constant tables, their cumulative weights computed once."""
+    draw = _DRAWS.get(id(weights))
+    if draw is None:
+        draw = _DRAWS[id(weights)] = (list(weights), list(itertools.accumulate(weights.values())), weights)
+    return rng.choices(draw[0], cum_weights=draw[1], k=1)[0]
 
 
 def _phone(rng):

@@ -1,6 +1,7 @@
-"""The demo seed: a plausible national network, one login per role, same data for a seed."""
+"""The demo seed: a plausible national network, one login per role, learners, same data for a seed."""
 
 import hashlib
+import re
 from collections import Counter
 from contextlib import ExitStack
 from datetime import date
@@ -8,6 +9,7 @@ from io import StringIO
 from unittest import mock
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count
@@ -15,11 +17,31 @@ from django.test import override_settings
 
 from forsa.accounts.models import Membership, User
 from forsa.audit.models import AuditEntry
-from forsa.centers.models import LATITUDE_RANGE, LONGITUDE_RANGE, Center, StaffAssignment, Trade
-from forsa.core.demo import DEMO_PASSWORD, DEMO_URL, DEMO_USERS, plan_network, seed_demo, step_rng
+from forsa.centers.models import LATITUDE_RANGE, LONGITUDE_RANGE, Center, Group, StaffAssignment, Trade
+from forsa.core import demo_learners
+from forsa.core.demo import DEMO_PASSWORD, DEMO_URL, DEMO_USERS, REFERENCE_DATE, plan_network, seed_demo, step_rng
 from forsa.core.roles import Role
+from forsa.learners import matching
+from forsa.learners.models import (
+    Consent,
+    Enrollment,
+    Exit,
+    FollowUp,
+    Guardian,
+    IndividualPlan,
+    Learner,
+    PathwayStep,
+    Placement,
+    PlanReview,
+    TrackParticipation,
+    age_on,
+)
+from forsa.learners.selectors import follow_up_worklist, learner_list
+from forsa.learners.services import SENSITIVE_FIELDS
 from forsa.organizations.models import Association, Organization, Partner
 from forsa.territory.models import Region
+
+SEEDED_LEARNERS = 400  # enough for the distributions, quick on SQLite
 
 FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 
@@ -32,9 +54,9 @@ def territory_already_loaded():
     )
 
 
-def seed_quickly(seed):
+def seed_quickly(seed, learners=SEEDED_LEARNERS):
     with FAST_HASHER, territory_already_loaded():
-        return seed_demo(seed=seed)
+        return seed_demo(seed=seed, learners=learners)
 
 
 def network_digest():
@@ -55,9 +77,25 @@ def network_digest():
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
+def learners_digest():
+    """What makes the learners: identities, placements and histories, without ids or times."""
+    rows = [
+        *Learner.objects.order_by("massar_code", "first_name", "last_name", "birth_date", "pk").values_list(
+            "first_name", "last_name", "first_name_ar", "last_name_ar", "sex", "birth_date", "massar_code", "cin",
+            "commune__code", "center__code", "status", "last_level", "reasons_left", "orphanhood",
+        ),
+        *Enrollment.objects.order_by("learner__massar_code", "learner__first_name", "learner__last_name",
+                                     "learner__birth_date", "start_date", "pk")
+        .values_list("center__code", "school_year", "start_date", "end_date", "status", "age_override_reason"),
+        *Exit.objects.order_by("exit_date", "outcome", "enrollment__learner__first_name", "pk").values_list(
+            "exit_date", "outcome", "programme", "employer"),
+    ]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
 def row_counts():
     models = (Organization, Trade, Partner, Association, Center, StaffAssignment, User,
-              Membership, AuditEntry)
+              Membership, AuditEntry, Learner, Enrollment, Group, FollowUp)
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -178,6 +216,174 @@ class TestSeededNetwork:
         assert scopes["region.casablanca@demo.forsa.ma"] == "Casablanca-Settat"
         assert scopes["national.admin@demo.forsa.ma"] == "national"
 
+    # -- learners (bulk-written: they must look exactly as if the services had written them) --
+
+    def test_learner_placement_follows_the_current_enrolment(self):
+        enrollments = {}
+        for e in Enrollment.objects.select_related("center").order_by("start_date", "pk"):
+            enrollments.setdefault(e.learner_id, []).append(e)
+        learners = Learner.objects.all()
+        assert learners.count() == SEEDED_LEARNERS
+        for learner in learners:
+            history = enrollments[learner.pk]
+            active = [e for e in history if e.status == Enrollment.Status.ACTIVE]
+            assert len(active) <= 1
+            current = active[0] if active else history[-1]
+            center = current.center
+            assert (learner.center_id, learner.province_id, learner.region_id, learner.association_id) == (
+                center.pk, center.province_id, center.region_id, center.association_id), learner.pk
+            assert learner.status == ("enrolled" if active else "exited")
+            if not active:
+                assert current.status == Enrollment.Status.EXITED
+
+    def test_search_key_is_the_one_the_services_compute(self):
+        for learner in Learner.objects.all():
+            assert learner.search_key == matching.search_key(
+                learner.first_name, learner.last_name, learner.first_name_ar, learner.last_name_ar)
+
+    def test_every_row_passes_validation(self):
+        for model in (Learner, Guardian, Consent, Enrollment, Placement, PathwayStep, TrackParticipation, Exit,
+                      FollowUp, IndividualPlan, PlanReview):
+            rows = model.objects.order_by("pk")
+            assert rows.exists(), model.__name__
+            for row in rows[:150]:
+                row.full_clean()  # formats (MASSAR, CIN, phone), choices, dates, unique codes
+        learners = Learner.objects.all()
+        assert all(re.fullmatch(r"[A-Z]\d{9}", code) for code in learners.exclude(massar_code="")
+                   .values_list("massar_code", flat=True))
+        never = learners.filter(last_level="never")
+        assert never.exists() and not never.exclude(massar_code="").exists()
+        # CIN only for a few, all aged 16 or more.
+        with_cin = learners.exclude(cin="")
+        assert 0 < with_cin.count() < 0.3 * learners.count()
+        assert all(age_on(birth, REFERENCE_DATE) >= 16 for birth in with_cin.values_list("birth_date", flat=True))
+
+    def test_enrolment_histories_are_those_of_the_services(self):
+        placements, steps, tracks = {}, {}, {}
+        for p in Placement.objects.select_related("group"):
+            placements.setdefault(p.enrollment_id, []).append(p)
+        for s in PathwayStep.objects.order_by("start_date", "pk"):
+            steps.setdefault(s.enrollment_id, []).append(s)
+        for t in TrackParticipation.objects.all():
+            tracks.setdefault(t.enrollment_id, []).append(t)
+        transfers = 0
+        for e in Enrollment.objects.select_related("center", "transferred_from"):
+            stages = steps[e.pk]
+            assert stages[0].stage == "intake" and stages[0].start_date == e.start_date
+            assert all(s.start_date <= (e.end_date or REFERENCE_DATE) for s in stages)
+            assert e.school_year in ("2025-2026", "2026-2027") and e.start_date <= REFERENCE_DATE
+            assert int(e.school_year[:4]) == (e.start_date.year if e.start_date.month >= 9
+                                              else e.start_date.year - 1) or e.transferred_from_id
+            for p in placements.get(e.pk, []):
+                assert (p.group.center_id, p.group.school_year) == (e.center_id, e.school_year)
+                assert p.end_date == e.end_date and p.start_date >= e.start_date
+            for t in tracks.get(e.pk, []):
+                assert t.end_date == e.end_date and e.start_date <= t.start_date <= (e.end_date or REFERENCE_DATE)
+            age = age_on(e.learner.birth_date, e.start_date)
+            assert bool(e.age_override_reason) == (not 13 <= age <= e.center.max_age)
+            if e.transferred_from_id:
+                before = e.transferred_from
+                transfers += 1
+                assert before.learner_id == e.learner_id and before.center_id != e.center_id
+                assert before.status == "transferred" and before.end_date == e.start_date
+            if e.status == "exited":
+                assert stages[-1].stage == "exit" and stages[-1].start_date == e.end_date == e.exit.exit_date
+            if e.status == "closed":
+                assert e.end_date == date(2026, 6, 30) and e.school_year == "2025-2026"
+        assert transfers > 0
+
+    def test_every_exit_has_its_follow_ups(self):
+        exits = Exit.objects.select_related("enrollment").prefetch_related("follow_ups")
+        assert exits.count() > 0.15 * SEEDED_LEARNERS
+        for exit_ in exits:
+            follow_ups = sorted(exit_.follow_ups.all(), key=lambda f: f.months)
+            assert [f.months for f in follow_ups] == [3, 6, 12]
+            for f in follow_ups:
+                assert f.due_on == exit_.exit_date + relativedelta(months=f.months)
+                assert f.learner_id == exit_.enrollment.learner_id
+                assert bool(f.done_on) == bool(f.situation)
+                assert not f.done_on or exit_.exit_date <= f.done_on <= REFERENCE_DATE
+                assert f.due_on <= REFERENCE_DATE or not f.done_on
+        outcomes = Counter(exits.values_list("outcome", flat=True))
+        assert {"school", "vocational", "apprenticeship", "dropout"} <= set(outcomes)
+        due = FollowUp.objects.filter(due_on__lte=REFERENCE_DATE)
+        assert due.filter(done_on__isnull=False).exists() and due.filter(done_on__isnull=True).exists()
+
+    def test_sensitive_data_only_under_consent(self):
+        consented = set(Consent.objects.filter(purpose="data", withdrawn_on__isnull=True)
+                        .values_list("learner_id", flat=True))
+        learners = Learner.objects.all()
+        assert 0.85 < len(consented) / learners.count() < 0.99
+        photos = Consent.objects.filter(purpose="photos").count() / learners.count()
+        assert 0.6 < photos < 0.8
+        for learner in learners:
+            has_sensitive = any(getattr(learner, name) not in (None, "") for name in SENSITIVE_FIELDS)
+            assert has_sensitive == (learner.pk in consented), learner.pk
+        for consent in Consent.objects.select_related("learner", "guardian"):
+            assert consent.guardian is None or consent.guardian.learner_id == consent.learner_id
+            assert consent.guardian is not None or consent.learner.age(consent.given_on) >= 18
+
+    def test_learners_are_plausible(self):
+        learners = Learner.objects.all()
+        n = learners.count()
+        assert 0.3 <= learners.filter(sex="F").count() / n <= 0.45
+        ages = Counter(age_on(e.learner.birth_date, e.start_date)
+                       for e in Enrollment.objects.filter(transferred_from__isnull=True).select_related("learner"))
+        assert sum(ages[a] for a in range(13, 19)) > 0.95 * sum(ages.values())
+        reasons = {sex: Counter(r for rs in learners.filter(sex=sex).values_list("reasons_left", flat=True) for r in rs)
+                   for sex in "FM"}
+        both = reasons["F"] + reasons["M"]
+        assert {r for r, _ in both.most_common(2)} == {"economic", "failure"}
+        assert reasons["F"]["early_marriage"] > reasons["M"]["early_marriage"]
+        assert reasons["M"]["child_labour"] > reasons["F"]["child_labour"]
+        levels = Counter(learners.values_list("last_level", flat=True))
+        assert sum(levels[level] for level in ("P4", "P5", "P6", "S1", "S2")) > 0.6 * n
+        # They live in a commune of the province of the centre where they first enrolled.
+        first = {}
+        for learner_id, lives_in, center_in in Enrollment.objects.order_by("-start_date", "-pk").values_list(
+                "learner", "learner__commune__province", "center__province"):
+            first[learner_id] = (lives_in, center_in)
+        assert all(lives_in == center_in for lives_in, center_in in first.values())
+        assert 0.2 < learners.filter(commune__kind="rural").count() / n < 0.8
+        assert learners.values("referral").distinct().count() == 6
+
+    def test_names_in_both_scripts(self):
+        assert len(demo_learners.GIRL_NAMES) >= 80 and len(demo_learners.BOY_NAMES) >= 80
+        assert len(demo_learners.FAMILY_NAMES) >= 150
+        for latin, arabic in demo_learners.GIRL_NAMES + demo_learners.BOY_NAMES + demo_learners.FAMILY_NAMES:
+            assert re.fullmatch(r"[A-Za-zÀ-ÿ' ]+", latin), latin
+            assert all("\u0600" <= c <= "\u06ff" or c == " " for c in arabic), arabic
+        learner = Learner.objects.exclude(first_name_ar="").first()
+        assert learner.first_name and learner.last_name and learner.last_name_ar
+
+    def test_demo_centre_has_a_class_of_its_own(self):
+        director = User.objects.get(email="center.director@demo.forsa.ma")
+        educator = User.objects.get(email="educator@demo.forsa.ma")
+        center = demo_membership(director.email).center
+        current = Enrollment.objects.filter(center=center, school_year="2026-2027")
+        assert 35 <= current.count() <= 45
+        taught = educator.taught_groups.filter(school_year="2026-2027")
+        assert taught.count() == 2 and set(taught.values_list("center", flat=True)) == {center.pk}
+        assert set(taught.values_list("kind", flat=True)) == {"catch_up", "workshop"}
+        visible = learner_list(user=educator)
+        assert 0 < visible.count() < learner_list(user=director).count()
+        assert set(visible.values_list("center", flat=True)) <= {center.pk} | set(
+            Enrollment.objects.filter(placements__group__educators=educator).values_list("center", flat=True))
+        assert follow_up_worklist(user=director).exists()
+        assert IndividualPlan.objects.filter(enrollment__center=center).exists()
+        assert PlanReview.objects.filter(plan__enrollment__center=center, reviewer=educator).exists()
+
+    def test_groups_per_centre_and_school_year(self):
+        groups = Group.objects.all()
+        assert set(groups.values_list("school_year", flat=True)) == {"2025-2026", "2026-2027"}
+        workshops = groups.filter(kind="workshop").select_related("trade", "center")
+        for group in workshops[:50]:
+            assert group.center.trades.filter(pk=group.trade_id).exists()
+
+    def test_bulk_seeding_writes_no_audit_entries(self):
+        audited = set(AuditEntry.objects.values_list("target_type__model", flat=True))
+        assert not audited & {"learner", "enrollment", "exit", "followup", "group", "guardian", "consent"}
+
     @override_settings(DEBUG=True)
     def test_second_run_creates_nothing_and_still_prints_the_logins(self):
         # The real command, territory loading included, on top of the first run.
@@ -187,6 +393,7 @@ class TestSeededNetwork:
         assert row_counts() == before
         output = out.getvalue()
         assert "already seeded" in output
+        assert "learners are seeded only with the network" in output
         for demo in DEMO_USERS:
             assert demo.email in output
         assert "Casablanca-Settat" in output and DEMO_PASSWORD in output and DEMO_URL in output
@@ -197,8 +404,20 @@ def test_same_seed_same_network_in_fresh_databases(db):
     for _ in range(2):
         with transaction.atomic():  # each run starts from the bare territory
             assert not Center.objects.exists()
-            seed_quickly(1)
+            seed_quickly(1, learners=150)
+            digests.append((network_digest(), learners_digest()))
+            transaction.set_rollback(True)
+    assert digests[0] == digests[1]
+
+
+def test_learners_do_not_change_the_network(db):
+    # Learners are a step of their own, with their own generator: the network is the same without them.
+    digests = []
+    for learners in (0, 150):
+        with transaction.atomic():
+            seed_quickly(1, learners=learners)
             digests.append(network_digest())
+            assert Learner.objects.count() == learners
             transaction.set_rollback(True)
     assert digests[0] == digests[1]
 
@@ -219,4 +438,11 @@ def test_command_refuses_without_debug(db):
     # The demo password is published: it must never land in a production database.
     with pytest.raises(CommandError, match="FORSA_DEBUG"):
         call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()
+
+
+@override_settings(DEBUG=True)
+def test_command_refuses_a_negative_number_of_learners(db):
+    with pytest.raises(CommandError, match="--learners"):
+        call_command("seed_demo", "--learners", "-1", stdout=StringIO())
     assert not User.objects.exists()
