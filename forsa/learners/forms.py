@@ -24,6 +24,7 @@ from forsa.learners.models import (
     PathwayStep,
     Placement,
     PlanReview,
+    Sex,
     TrackParticipation,
     cin_number,
 )
@@ -155,6 +156,7 @@ class LearnerFieldsForm(SectionsMixin, forms.Form):
             "hx-get": "/territory/communes/options/", "hx-target": "#id_commune", "hx-swap": "innerHTML",
         })
         self.fields["first_name"].help_text = _("Latin or Arabic script, or both.")
+        self.fields["sex"].choices = Sex.choices  # radio buttons: no blank "---------" choice
 
     def field_order_wanted(self):
         return IDENTITY + HOUSEHOLD + SCHOOLING

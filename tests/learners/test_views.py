@@ -214,7 +214,8 @@ def test_file_query_count_does_not_grow_with_history(client, scene):
     Django skips a prefetch that has nothing to fetch, so both files hold each kind of row at least once.
     """
     side, admin = scene["own"], scene["national_admin"]
-    simple, rich = (make_learner(side.center, school_year="2025-2026", start_date="2025-09-15",
+    group = make_group(side.center, name="Rattrapage 2025", school_year="2025-2026")
+    simple, rich = (make_learner(side.center, school_year="2025-2026", start_date="2025-09-15", groups=[group],
                                  birth_date="2010-02-02", first_name=name, last_name="Parcours", first_name_ar="",
                                  last_name_ar="") for name in ("Rim", "Anas"))
     plan = services.plan_set(actor=admin, enrollment=simple.enrollments.get(), goals="Lire et écrire")
@@ -224,7 +225,7 @@ def test_file_query_count_does_not_grow_with_history(client, scene):
     client.force_login(admin)
     client.get(reverse("learners:detail", args=[simple.pk]))  # warm up the session
     counts = [count_queries(client, reverse("learners:detail", args=[learner.pk])) for learner in (simple, rich)]
-    assert counts[0] == counts[1] <= 16, counts
+    assert counts[0] == counts[1] <= 20, counts
 
 
 def test_list_query_count_does_not_grow(client, scene):
