@@ -4,11 +4,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from forsa.attendance.models import Absence, AbsenceRule, Session, Slot
+from forsa.centers.models import Center, Group
+from forsa.core import scoping
 from forsa.learners.models import Learner, Placement
+from forsa.territory.models import Province, Region
 
 SLOT_ORDER = {slot: index for index, slot in enumerate(Slot.values)}
 LEVELS = {"center": "center", "province": "province", "region": "region", "national": None}
@@ -167,3 +171,204 @@ def learner_calendar(*, learner, start, end):
     absent = sum(1 for _s, kind in days if kind == Absence.Kind.ABSENT)
     return {"days": days, "expected": expected, "absent": absent,
             "late": sum(1 for _s, kind in days if kind == Absence.Kind.LATE), "rate": rate(expected, absent)}
+
+
+# ---------------------------------------------------------------------------
+# Reads of the attendance pages: groups, one roll call, the overview, a learner's month.
+
+SMALL_CELL = 5  # partners never see a figure that fewer learners stand behind
+
+
+def school_year_start(day: date) -> date:
+    """The 1 September that opens the school year ``day`` falls in."""
+    return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
+def school_year_of(day: date) -> str:
+    start = school_year_start(day).year
+    return f"{start}-{start + 1}"
+
+
+def month_span(day: date):
+    """The first day of ``day``'s month and the first day of the next (exclusive end)."""
+    start = day.replace(day=1)
+    return start, (start + timedelta(days=32)).replace(day=1)
+
+
+def group_list(*, user, school_year):
+    return (Group.objects.for_user(user).filter(school_year=school_year).select_related("center")
+            .order_by("center__code", "name", "pk"))
+
+
+def group_get(*, user, pk):
+    """The group, or Group.DoesNotExist when out of scope (an educator sees only the groups they teach)."""
+    return Group.objects.for_user(user).select_related("center").get(pk=pk)
+
+
+def _slot_order():
+    return Case(*(When(slot=slot, then=Value(index)) for slot, index in SLOT_ORDER.items()),
+                default=Value(9), output_field=IntegerField())
+
+
+def group_sessions(*, user, group):
+    """The group's roll calls, latest first, with the number present (presence is implied)."""
+    return (session_list(user=user).filter(group=group).annotate(present=F("expected") - F("absent"))
+            .order_by("-date", _slot_order().desc(), "-pk"))
+
+
+@dataclass
+class RollCall:
+    """What the roll-call screen shows for one group, day and half-day."""
+
+    group: object
+    day: date
+    slot: str
+    learners: dict  # id → Learner, in name order
+    session: Session | None
+    may_take: bool
+    correction_days: int | None
+
+    @property
+    def slot_label(self):
+        return Slot(self.slot).label
+
+    @property
+    def marks(self):
+        """learner id → Absence of the roll already taken (empty for a new roll)."""
+        return {absence.learner_id: absence for absence in self.session.absences.all()} if self.session else {}
+
+    @property
+    def correctable(self):
+        return self.session is not None and (timezone.localdate() - self.session.date).days <= self.correction_days
+
+    @property
+    def mode(self):
+        """new (take it), correct (within the window), closed (too old) or read (not the user's to take)."""
+        if not self.may_take:
+            return "read"
+        if self.session is None:
+            return "new"
+        return "correct" if self.correctable else "closed"
+
+    def rows(self):
+        marks = self.marks
+        return [(learner, marks.get(pk)) for pk, learner in self.learners.items()]
+
+
+def roll_call_state(*, user, group, day, slot) -> RollCall:
+    """The expected learners, the roll already taken (if any) and what ``user`` may do with it."""
+    session = (session_list(user=user).filter(group=group, date=day, slot=slot)
+               .prefetch_related("absences").first())
+    rule = absence_rule_for(center=group.center) if session else None
+    return RollCall(group=group, day=day, slot=slot, learners=expected_learners(group=group, day=day),
+                    session=session, may_take=scoping.can(user, "attendance.take", group),
+                    correction_days=rule.correction_days if rule else None)
+
+
+def group_learner_rates(*, group, start, end):
+    """attendance_of_learners for the learners placed in ``group`` between ``start`` and ``end``.
+
+    Their counts cover every session of their groups at the centre, not this group's only.
+    """
+    placed = set(Placement.objects.filter(group=group, start_date__lte=end)
+                 .filter(Q(end_date__isnull=True) | Q(end_date__gt=start))
+                 .values_list("enrollment__learner_id", flat=True))
+    return [a for a in attendance_of_learners(center=group.center, start=start, end=end) if a.learner.pk in placed]
+
+
+def learners_meeting_rules_for(*, user, center, today):
+    """learners_meeting_rules, keeping the learners ``user`` may see (an educator: their groups')."""
+    rule, flagged = learners_meeting_rules(center=center, today=today)
+    visible = set(Learner.objects.for_user(user).filter(pk__in=[a.learner.pk for a, _r in flagged])
+                  .values_list("pk", flat=True))
+    return rule, [(attendance, reasons) for attendance, reasons in flagged if attendance.learner.pk in visible]
+
+
+def overview_level(user):
+    """The breakdown a user's scope calls for: regions nationally, provinces in a region, else centres."""
+    scope = scoping.scope_of(user)
+    if scope.is_national or not scope.sees_persons:
+        return "region"
+    if scope.ids("region"):
+        return "province"
+    return "center"
+
+
+def _aggregate_sessions(user):
+    """Sessions for an aggregate table. Partner viewers see no session (no person), yet the programme's
+    aggregates are theirs to read: they get the sessions of the centres they may see, and small cells
+    are suppressed (rates_overview)."""
+    if scoping.scope_of(user).sees_persons:
+        return Session.objects.for_user(user)
+    return Session.objects.filter(center__in=Center.objects.for_user(user).values("pk"))
+
+
+def rates_overview(*, user, level, start, end, **within):
+    """Monthly rates per ``level`` (rows) and month (columns) from ``start`` to ``end`` (exclusive).
+
+    Two queries. For partner viewers a cell is hidden (``suppressed``) unless some session in it
+    expected at least SMALL_CELL learners, so that no figure stands for fewer than five people.
+    """
+    small_cells = not scoping.scope_of(user).sees_persons
+    key = f"{level}_id"
+    rows = (
+        _aggregate_sessions(user).filter(date__gte=start, date__lt=end, **within)
+        .annotate(month=TruncMonth("date")).values(key, "month")
+        .annotate(largest=Max("expected"), sessions=Count("id"), expected=Sum("expected"), absent=Sum("absent"),
+                  late=Sum("late"))
+        .order_by(key, "month")
+    )
+    months, day = [], start
+    while day < end:
+        months.append(day)
+        day = month_span(day)[1]
+    cells, totals = defaultdict(dict), {}
+    for row in rows:
+        row["month"] = row["month"] if isinstance(row["month"], date) else row["month"].date()
+        row["suppressed"] = small_cells and row["largest"] < SMALL_CELL
+        row["rate"] = None if row["suppressed"] else rate(row["expected"], row["absent"])
+        cells[row[key]][row["month"]] = row
+        total = totals.setdefault(row["month"], {"expected": 0, "absent": 0, "largest": 0, "sessions": 0})
+        for name in ("expected", "absent", "sessions"):
+            total[name] += row[name]
+        total["largest"] = max(total["largest"], row["largest"])
+    model = {"region": Region, "province": Province, "center": Center}[level]
+    names = model.objects.for_user(user).in_bulk(list(cells))
+    table = [{"object": names[pk], "cells": [cells[pk].get(month) for month in months]}
+             for pk in cells if pk in names]
+    table.sort(key=lambda row: getattr(row["object"], "code", "") or row["object"].name)
+    for total in totals.values():
+        total["suppressed"] = small_cells and total["largest"] < SMALL_CELL
+        total["rate"] = None if total["suppressed"] else rate(total["expected"], total["absent"])
+    return {"months": months, "rows": table, "totals": [totals.get(month) for month in months],
+            "small_cells": small_cells}
+
+
+def learner_month(*, learner, day):
+    """learner_calendar for ``day``'s month, laid out in weeks (Monday first) for the learner's file."""
+    start, end = month_span(day)
+    calendar = learner_calendar(learner=learner, start=start, end=end - timedelta(days=1))
+    by_day = defaultdict(list)
+    for session, kind in calendar["days"]:
+        by_day[session.date].append((session, kind or "present"))
+    weeks, monday = [], start - timedelta(days=start.weekday())
+    while monday < end:
+        week = [monday + timedelta(days=n) for n in range(7)]
+        weeks.append([{"date": d, "in_month": d.month == start.month, "marks": by_day.get(d, [])} for d in week])
+        monday += timedelta(days=7)
+    return calendar | {"month": start, "weeks": weeks}
+
+
+def national_absence_rule():
+    """The national thresholds (the defaults until a national admin sets them)."""
+    return AbsenceRule.objects.filter(center__isnull=True).first() or AbsenceRule()
+
+
+def overview_breakdown(*, user, region=None, province=None):
+    """(level, filters, place) of the overview: the user's own breakdown, or a drill-down into one
+    region (its provinces) or province (its centres). Out of scope, the table is simply empty."""
+    if province and (place := Province.objects.for_user(user).filter(pk=province).first()):
+        return "center", {"province": place}, place
+    if region and (place := Region.objects.for_user(user).filter(pk=region).first()):
+        return "province", {"region": place}, place
+    return overview_level(user), {}, None
