@@ -9,6 +9,7 @@ urlpatterns = [
     path("associations/", include("forsa.organizations.urls")),
     path("centres/", include("forsa.centers.urls")),
     path("learners/", include("forsa.learners.urls")),
+    path("attendance/", include("forsa.attendance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]
