@@ -50,6 +50,13 @@ def test_intake_in_arabic_then_find_by_arabic_name(phone_page, forsa_server, sig
         expect(page.locator("#id_center option:checked")).not_to_have_text("---------")
         expect(page.locator("#id_school_year")).to_have_value("2026-2027")
         expect(page.locator("#id_commune option:checked")).not_to_have_count(0)
+        # The groups offered follow the school year (htmx swaps them in place).
+        groups = page.locator("#groups-field")
+        page.select_option("#id_school_year", "2025-2026")
+        expect(groups).not_to_contain_text("2026-2027")
+        page.select_option("#id_school_year", "2026-2027")
+        expect(groups.locator("input[type=checkbox]").first).to_be_attached()
+        expect(groups).to_contain_text("2026-2027")
         page.fill("#id_first_name_ar", FIRST_NAME_AR)
         page.fill("#id_last_name_ar", LAST_NAME_AR)
         expect(page.locator("#id_first_name_ar")).to_have_attribute("dir", "rtl")
