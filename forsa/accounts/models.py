@@ -78,7 +78,7 @@ class Membership(TimeStampedModel):
         verbose_name_plural = _("memberships")
 
     def __str__(self):
-        return f"{self.get_role_display()} – {self.scope_object or _('national')}"
+        return "{} – {}".format(self.get_role_display(), self.scope_object or _("national"))
 
     @property
     def scope_field(self):

@@ -1,6 +1,7 @@
 import django_filters
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from forsa.centers.models import Center, Group
@@ -19,7 +20,7 @@ class LearnerFilter(ScopedFilterSet):
     group = django_filters.ModelChoiceFilter(queryset=Group.objects.none(), label=_("Group"), method="in_group")
     sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("Sex"))
     age_band = django_filters.ChoiceFilter(
-        choices=[(key, _("%(low)s–%(high)s years") % {"low": low, "high": high}) for key, (low, high) in
+        choices=[(key, format_lazy(_("{low}–{high} years"), low=low, high=high)) for key, (low, high) in
                  AGE_BANDS.items()],
         label=_("Age"), method="in_age_band",
     )

@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from forsa.centers.models import SCHOOL_YEAR, Center, Group, validate_school_year
@@ -80,7 +80,7 @@ class Learner(TimeStampedModel):
 
     class Status(models.TextChoices):
         ENROLLED = "enrolled", _("enrolled")
-        EXITED = "exited", _("exited")
+        EXITED = "exited", pgettext_lazy("learner", "exited")
 
     # Identity, in Latin and Arabic script
     first_name = models.CharField(_("first name (Latin)"), max_length=80, blank=True)
@@ -261,9 +261,9 @@ class Enrollment(TimeStampedModel):
     """A learner's enrolment in a centre for a school year. Transfers close one and open another."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
+        ACTIVE = "active", pgettext_lazy("enrolment", "active")
         TRANSFERRED = "transferred", _("transferred")
-        EXITED = "exited", _("exited")
+        EXITED = "exited", pgettext_lazy("enrolment", "exited")
         CLOSED = "closed", _("closed at the end of the year")
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="enrollments")
@@ -316,7 +316,7 @@ class Placement(TimeStampedModel):
         indexes = [models.Index(fields=["group", "start_date", "end_date"])]
 
     def __str__(self):
-        return f"{self.group} from {self.start_date}"
+        return _("%(group)s from %(date)s") % {"group": self.group, "date": self.start_date}
 
 
 class Stage(models.TextChoices):

@@ -2,7 +2,7 @@
 
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from forsa.core.models import BilingualName, TimeStampedModel
@@ -51,8 +51,8 @@ class Association(TimeStampedModel):
     """A civil-society association that runs centres under conventions."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
-        SUSPENDED = "suspended", _("suspended")
+        ACTIVE = "active", pgettext_lazy("association", "active")
+        SUSPENDED = "suspended", pgettext_lazy("association", "suspended")
         DISSOLVED = "dissolved", _("dissolved")
 
     name = models.CharField(_("name"), max_length=200)
