@@ -159,7 +159,8 @@ def _match(learner, in_scope):
     return {
         "pk": learner.pk if in_scope else None,
         "in_scope": in_scope,
-        "name": learner.full_name if in_scope else _initials(learner),
+        # full_name is blank for a learner named in Arabic script only, outside the Arabic interface
+        "name": (learner.full_name.strip() or learner.full_name_ar) if in_scope else _initials(learner),
         "birth_year": learner.birth_date.year,
         "center": learner.center.name if learner.center else "",
         "region": learner.region.name if learner.region else "",

@@ -277,3 +277,24 @@ def test_filters_narrow_the_list(client, world, searchable):
     client.force_login(world["own"].users["center_director"])
     html = client.get(reverse("learners:list"), {"sex": "M"}).content.decode()
     assert "Tazi" in html and "Ouaziz" not in html
+
+
+def test_a_learner_named_in_arabic_only_is_named_on_french_pages(client, world):
+    learner = make_learner(world["own"].center, first_name="", last_name="", first_name_ar="مريم",
+                           last_name_ar="الفاسي", birth_date="2011-04-04")
+    client.force_login(world["own"].users["center_director"])
+    html = client.get(reverse("learners:detail", args=[learner.pk])).content.decode()
+    assert '<h1><span lang="ar" dir="rtl">مريم الفاسي</span></h1>' in html
+    assert "<title>مريم الفاسي · Forsa</title>" in html
+    html = client.get(reverse("learners:edit", args=[learner.pk])).content.decode()
+    assert '<span lang="ar" dir="rtl">مريم الفاسي</span></a></p>' in html
+
+
+def test_arabic_interface_names_the_learner_in_arabic_first(client, world):
+    learner = make_learner(world["own"].center)
+    user = world["own"].users["center_director"]
+    user.language = "ar"
+    user.save()
+    client.force_login(user)
+    html = client.get(reverse("learners:detail", args=[learner.pk])).content.decode()
+    assert '<h1><span lang="ar" dir="rtl">سلمى برادة</span> <small class="name-ar"><span dir="ltr">Salma Berrada' in html
