@@ -93,3 +93,13 @@ def test_centre_and_overview_pages_fit_a_phone(phone_page, forsa_server, sign_in
     expect(page.locator("main h1")).to_be_visible()
     assert page_width(page) <= PHONE_WIDTH, "the overview scrolls sideways on a phone"
     page.screenshot(path=screenshots / "attendance-overview-fr-360.png", full_page=True)
+    # A learner's file shows the month of attendance as a calendar (the roll of the test above, if it ran).
+    page.goto("/attendance/")
+    with page.expect_navigation():
+        page.locator("main .group-card h2 a").first.click()
+    with page.expect_navigation():
+        page.locator("main table.learners tbody a").first.click()
+    expect(page.locator("#attendance-title")).to_be_visible()
+    expect(page.locator("table.calendar thead th")).to_have_count(7)
+    assert page_width(page) <= PHONE_WIDTH, "the learner's attendance scrolls sideways on a phone"
+    page.locator("section.attendance-month").screenshot(path=screenshots / "learner-attendance-fr-360.png")
