@@ -49,13 +49,13 @@ def roll_call_record(*, actor, group: Group, date, slot, marks, activity=None, c
     Resending with the same ``client_key`` returns the session already saved (idempotent).
     The number of queries does not depend on the size of the group.
     """
+    require(actor, "attendance.take", group)
     if client_key:
         existing = Session.objects.filter(client_key=client_key).first()
         if existing is not None:
             if (existing.group_id, existing.date, existing.slot) != (group.pk, date, slot):
                 raise ValidationError(_("This key was already used for another roll call."))
             return existing, False
-    require(actor, "attendance.take", group)
     if date > timezone.localdate():
         raise ValidationError({"date": _("A roll call cannot be taken for a future date.")})
     if Session.objects.filter(group=group, date=date, slot=slot).exists():

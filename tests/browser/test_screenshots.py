@@ -24,7 +24,6 @@ PHONE_PAGES = (
 )
 # Known layout bugs, page -> cause. The test fails as soon as one is fixed, so
 # that the entry is removed and the page is guarded again.
-KNOWN_TOO_WIDE: dict[str, str] = {}
 
 
 def page_width(page):
@@ -91,11 +90,4 @@ def test_no_page_scrolls_sideways_on_a_phone(language, phone_page, forsa_server,
         if language != "fr":
             choose_language(page, "fr")
     too_wide = {path: width for path, width in widths.items() if width > PHONE_WIDTH + 1}
-    unexpected = {path: width for path, width in too_wide.items() if path not in KNOWN_TOO_WIDE}
-    assert unexpected == {}, f"pages wider than {PHONE_WIDTH} px: {unexpected}"
-    fixed = sorted(set(KNOWN_TOO_WIDE) - set(too_wide))
-    assert fixed == [], f"fixed, remove from KNOWN_TOO_WIDE: {fixed}"
-    pytest.xfail(
-        "known layout bugs: "
-        + "; ".join(f"{path} is {too_wide[path]} px wide ({KNOWN_TOO_WIDE[path]})" for path in too_wide)
-    )
+    assert too_wide == {}, f"pages wider than {PHONE_WIDTH} px: {too_wide}"
