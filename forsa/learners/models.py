@@ -184,9 +184,9 @@ class Learner(TimeStampedModel):
 
     @property
     def full_name(self):
-        if get_language() == "ar" and self.first_name_ar:
-            return f"{self.first_name_ar} {self.last_name_ar}"
-        return f"{self.first_name} {self.last_name}"
+        """In the script of the interface when the learner has a name in it, else in the other."""
+        latin, arabic = f"{self.first_name} {self.last_name}".strip(), self.full_name_ar
+        return (arabic or latin) if get_language() == "ar" else (latin or arabic)
 
     @property
     def full_name_ar(self):
@@ -245,7 +245,8 @@ class Consent(TimeStampedModel):
         verbose_name_plural = _("consents")
         constraints = [
             models.UniqueConstraint(
-                fields=["learner", "purpose"], condition=Q(withdrawn_on__isnull=True), name="one_active_consent"
+                fields=["learner", "purpose"], condition=Q(withdrawn_on__isnull=True), name="one_active_consent",
+                violation_error_message=_("A consent for this purpose is already in force."),
             )
         ]
 

@@ -211,3 +211,12 @@ def test_badly_written_school_year_is_a_validation_error(world):
     with pytest.raises(ValidationError) as error:
         Group(center=world["own"].center, school_year="2026", name="A", kind="catch_up").full_clean()
     assert "school_year" in error.value.message_dict
+
+
+def test_a_learner_named_only_in_arabic_is_named_in_every_language(world):
+    from django.utils import translation
+
+    learner = intake(world["own"].center, first_name="", last_name="", confirmed_new_person=True)
+    for language in ("fr", "ar", "en"):
+        with translation.override(language):
+            assert str(learner) == "سلمى برادة"
