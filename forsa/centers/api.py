@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from forsa.centers import selectors, services
@@ -163,7 +163,7 @@ def center_detail(request, center_id: int):
     "/centers", response={201: CenterOut, 403: ErrorOut, 422: ValidationErrorOut}
 )
 def center_create(request, payload: CenterIn):
-    return 201, services.center_create(actor=request.auth, **_fields(request, payload))
+    return Status(201, services.center_create(actor=request.auth, **_fields(request, payload)))
 
 
 @router.patch(
