@@ -297,4 +297,5 @@ def test_arabic_interface_names_the_learner_in_arabic_first(client, world):
     user.save()
     client.force_login(user)
     html = client.get(reverse("learners:detail", args=[learner.pk])).content.decode()
-    assert '<h1><span lang="ar" dir="rtl">سلمى برادة</span> <small class="name-ar"><span dir="ltr">Salma Berrada' in html
+    assert ('<h1><span lang="ar" dir="rtl">سلمى برادة</span> <small class="name-ar">'
+            '<span dir="ltr">Salma Berrada') in html
