@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
+from forsa.attendance.api import router as attendance_router
 from forsa.centers.api import router as centers_router
 from forsa.core.api import ApiTokenAuth
 from forsa.learners.api import router as learners_router
@@ -37,6 +38,7 @@ api.add_router("", territory_router)
 api.add_router("", organizations_router)
 api.add_router("", centers_router)
 api.add_router("", learners_router)
+api.add_router("", attendance_router)
 
 
 def _invalid(request, errors):

@@ -1,0 +1,393 @@
+"""Attendance: record a roll call idempotently, correct it, read rolls, who a roll covers, rates.
+
+Everything reads through ``forsa.attendance.selectors`` (and the centres', learners' and
+territory's selectors), scoped by ``forsa.core.scoping``, and writes through
+``forsa.attendance.services``:
+
+* a group or roll call outside the user's scope does not exist (404); an educator sees only the
+  groups they teach and their rolls;
+* a roll call is recorded with a ``client_key`` chosen by the client: sending it again (a resend
+  over a bad connection) answers 200 with the roll already saved and changes nothing;
+* partner viewers never see a roll, a group or a person: they read rates only, and a cell with
+  fewer than ``SMALL_CELL`` expected learner-sessions is suppressed (its counts are null).
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from forsa.attendance import selectors, services
+from forsa.attendance.models import Absence, Session
+from forsa.centers.models import Group
+from forsa.centers.selectors import center_list
+from forsa.core import scoping
+from forsa.core.api import ErrorOut, Pagination, ValidationErrorOut, fetch
+from forsa.learners import selectors as learner_selectors
+from forsa.learners import services as learner_services
+from forsa.territory.selectors import province_list, region_list
+
+router = Router(tags=["attendance"])
+
+SMALL_CELL = 5  # partner viewers: fewer expected learner-sessions than this and a cell is suppressed
+SLOTS = "morning, afternoon or evening"
+ACTIVITIES = "catch_up, workshop or activity (the group's kind when omitted)"
+KINDS = "absent or late (presence is implied: only absences and lateness are sent)"
+LEVELS = "center, province, region or national"
+
+
+# Answers ------------------------------------------------------------------------------
+
+
+class GroupRef(Schema):
+    id: int
+    name: str
+    kind: str = Field(description="catch_up, workshop or activity")
+    school_year: str
+    center: int = Field(description="Id of the centre.")
+
+    @staticmethod
+    def resolve_center(obj):
+        return obj.center_id
+
+
+class RollOut(Schema):
+    """A roll call with its counts; present = expected - absent (late learners are present)."""
+
+    id: int
+    group: GroupRef
+    date: dt.date
+    slot: str = Field(description=SLOTS)
+    activity: str = Field(description="catch_up, workshop or activity")
+    taken_by: str | None = Field(description="Full name of who took it; null when unknown.")
+    taken_at: dt.datetime
+    client_key: str | None
+    expected: int = Field(description="Learners placed in the group that day.")
+    absent: int
+    late: int
+    present: int
+    rate: float | None = Field(description="Attendance rate in %; null when nobody was expected.")
+
+    @staticmethod
+    def resolve_taken_by(obj):
+        return obj.taken_by.full_name if obj.taken_by else None
+
+    @staticmethod
+    def resolve_present(obj):
+        return obj.expected - obj.absent
+
+    @staticmethod
+    def resolve_rate(obj):
+        return selectors.rate(obj.expected, obj.absent)
+
+
+class MarkOut(Schema):
+    learner: int
+    name: str
+    kind: str = Field(description="absent or late")
+    justified: bool
+    reason: str
+
+    @staticmethod
+    def resolve_learner(obj):
+        return obj.learner_id
+
+    @staticmethod
+    def resolve_name(obj):
+        return obj.learner.full_name
+
+
+class RollDetailOut(RollOut):
+    marks: list[MarkOut] = Field(description="Absences and lateness; every other expected learner was present.")
+
+    @staticmethod
+    def resolve_marks(obj):
+        return obj.absences.all()
+
+
+class LearnerRef(Schema):
+    id: int
+    name: str = Field(description="In the request's language when written in that script.")
+    first_name: str
+    last_name: str
+    first_name_ar: str
+    last_name_ar: str
+
+    @staticmethod
+    def resolve_name(obj):
+        return obj.full_name
+
+
+class TakenRef(Schema):
+    id: int
+    slot: str
+
+
+class ExpectedOut(Schema):
+    group: GroupRef
+    date: dt.date
+    learners: list[LearnerRef] = Field(description="Placed in the group that day: the roll covers them.")
+    taken: list[TakenRef] = Field(description="Rolls already taken for the group that day.")
+
+
+class PlaceRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class RateOut(Schema):
+    month: dt.date = Field(description="First day of the month.")
+    place: PlaceRef | None = Field(description="The centre, province or region; null for the national level.")
+    sessions: int = Field(description="Roll calls taken.")
+    expected: int | None = Field(description="Expected learner-sessions; null when suppressed.")
+    absent: int | None
+    late: int | None
+    rate: float | None = Field(description="Attendance rate in %; null when suppressed or nobody was expected.")
+    suppressed: bool = Field(description=f"Partner viewers: fewer than {SMALL_CELL} expected learner-sessions.")
+
+
+class DayOut(Schema):
+    roll: int = Field(description="Id of the roll call.")
+    date: dt.date
+    slot: str
+    group: int
+    mark: str | None = Field(description="absent, late, or null when present.")
+
+
+class LearnerAttendanceOut(Schema):
+    learner: int
+    start: dt.date
+    end: dt.date
+    expected: int
+    absent: int
+    late: int
+    rate: float | None
+    days: list[DayOut] = Field(description="Every roll call the learner was expected at, oldest first.")
+
+
+# Requests -----------------------------------------------------------------------------
+
+
+class MarkIn(Schema):
+    learner: int = Field(description="Id of a learner placed in the group on that date.")
+    kind: str = Field(description=KINDS)
+    justified: bool = False
+    reason: str = Field("", description="At most 200 characters.")
+
+
+class RollIn(Schema):
+    group: int = Field(description="Id of the group.")
+    date: dt.date = Field(description="Today or a past day.")
+    slot: str = Field(description=SLOTS)
+    activity: str | None = Field(None, description=ACTIVITIES)
+    client_key: str = Field(
+        description="Chosen by the client (e.g. a UUID), at most 64 characters: sending the same roll "
+        "again with it changes nothing."
+    )
+    marks: list[MarkIn] = Field([], description="Absences and lateness only.")
+
+
+class MarksIn(Schema):
+    marks: list[MarkIn] = Field(description="Replaces all the marks of the roll.")
+
+
+class RollQuery(Schema):
+    group: int | None = Field(None, description="Id of a group.")
+    center: int | None = Field(None, description="Id of a centre.")
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+class DayQuery(Schema):
+    date: dt.date | None = Field(None, description="Today when omitted.")
+
+
+class PeriodQuery(Schema):
+    start: dt.date | None = Field(None, description="First day; the start of the school year when omitted.")
+    end: dt.date | None = Field(None, description="Last day (included); today when omitted.")
+
+
+class RatesQuery(PeriodQuery):
+    level: str = Field("center", description=LEVELS)
+    region: str | None = Field(None, description="HCP code of a region.")
+    province: str | None = Field(None, description="HCP code of a province.")
+    center: int | None = Field(None, description="Id of a centre.")
+
+
+# Reading the request ------------------------------------------------------------------
+
+
+def _group(user, pk) -> Group:
+    """The group, or 404 when the user does not see it (an educator sees the groups they teach)."""
+    return fetch(Group.objects.for_user(user).select_related("center").get, pk=pk)
+
+
+def _roll(user, pk) -> Session:
+    absences = Absence.objects.select_related("learner").order_by("learner__last_name", "learner__first_name")
+    return fetch(
+        selectors.session_list(user=user).prefetch_related(Prefetch("absences", queryset=absences)).get, pk=pk
+    )
+
+
+def _marks(marks: list[MarkIn]) -> dict:
+    """The marks by learner, as the services take them; a learner marked twice is refused."""
+    by_learner = {}
+    for index, mark in enumerate(marks):
+        if mark.learner in by_learner:
+            raise ValidationError({f"marks.{index}.learner": _("This learner is marked twice.")})
+        by_learner[mark.learner] = mark.model_dump(exclude={"learner"})
+    return by_learner
+
+
+def _period(query: PeriodQuery) -> tuple[dt.date, dt.date]:
+    """The period asked, by default from the start of the school year (1 September) to today."""
+    today = timezone.localdate()
+    end = query.end or today
+    start = query.start or dt.date(end.year if end.month >= 9 else end.year - 1, 9, 1)
+    if end < start:
+        raise ValidationError({"end": _("The end date cannot be before the start date.")})
+    return start, end
+
+
+def _choice(field, value, choices):
+    if value not in choices:
+        raise ValidationError({field: _("Select a valid choice. %(value)s is not one of the available choices.")
+                               % {"value": value}})
+
+
+def _places(user, level, rows) -> dict:
+    """The centres, provinces or regions named by the rows, by id (one query)."""
+    ids = {row[f"{level}_id"] for row in rows} if level != "national" else set()
+    if not ids:
+        return {}
+    selector = {"center": center_list, "province": province_list, "region": region_list}[level]
+    return {place.pk: place for place in selector(user=user).filter(pk__in=ids)}
+
+
+def _partner_rates(*, user, level, start, end, **within):
+    """What ``selectors.rates_by`` computes, for partner viewers.
+
+    Partners see no roll call (the scoping rule of Session), but they may read aggregates of the
+    centres they see; the small cells are then suppressed by ``rate_list``.
+    """
+    sessions = Session.objects.filter(center__in=center_list(user=user).values("pk"),
+                                      date__gte=start, date__lt=end, **within)
+    keys = ["month"] + ([f"{level}_id"] if level != "national" else [])
+    rows = (sessions.annotate(month=TruncMonth("date")).values(*keys)
+            .annotate(sessions=Count("id"), expected=Sum("expected"), absent=Sum("absent"), late=Sum("late"))
+            .order_by(*keys))
+    return [row | {"rate": selectors.rate(row["expected"], row["absent"])} for row in rows]
+
+
+# Endpoints ----------------------------------------------------------------------------
+
+
+@router.post(
+    "/attendance/rolls",
+    response={200: RollOut, 201: RollOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+)
+def roll_record(request, payload: RollIn):
+    """Record a roll call in one request: 201 when saved, 200 when this ``client_key`` was already
+    used for it (the roll saved then is returned, nothing changes)."""
+    group = _group(request.auth, payload.group)
+    if not payload.client_key.strip():
+        raise ValidationError({"client_key": _("This field is required.")})
+    try:
+        session, created = services.roll_call_record(
+            actor=request.auth, group=group, date=payload.date, slot=payload.slot, activity=payload.activity,
+            client_key=payload.client_key.strip(), marks=_marks(payload.marks),
+        )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError({"client_key": exc.messages}) from exc  # the key names another roll call
+    return Status(201 if created else 200, session)
+
+
+@router.put(
+    "/attendance/rolls/{roll_id}/marks",
+    response={200: RollDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+)
+def roll_correct(request, roll_id: int, payload: MarksIn):
+    """Replace the marks of a roll, within the correction window (7 days unless the centre's rule
+    says otherwise); the change is recorded in the roll's history."""
+    session = _roll(request.auth, roll_id)
+    services.roll_call_correct(actor=request.auth, session=session, marks=_marks(payload.marks))
+    return _roll(request.auth, roll_id)
+
+
+@router.get("/attendance/rolls", response={200: list[RollOut], 422: ValidationErrorOut})
+@paginate(Pagination)
+def roll_list(request, filters: Query[RollQuery]):
+    """Roll calls in the user's scope, newest first (none for partner viewers)."""
+    narrow = {"group_id": filters.group, "center_id": filters.center, "date__gte": filters.date_from,
+              "date__lte": filters.date_to}
+    return (selectors.session_list(user=request.auth).filter(**{k: v for k, v in narrow.items() if v is not None})
+            .order_by("-date", "group__name", "slot", "pk"))
+
+
+@router.get("/attendance/rolls/{roll_id}", response={200: RollDetailOut, 404: ErrorOut})
+def roll_detail(request, roll_id: int):
+    return _roll(request.auth, roll_id)
+
+
+@router.get("/attendance/groups/{group_id}/expected", response={200: ExpectedOut, 404: ErrorOut,
+                                                                 422: ValidationErrorOut})
+def roll_expected(request, group_id: int, query: Query[DayQuery]):
+    """The learners a roll of the group covers on that date, and the rolls already taken then."""
+    group = _group(request.auth, group_id)
+    day = query.date or timezone.localdate()
+    taken = selectors.session_list(user=request.auth).filter(group=group, date=day).order_by("pk")
+    return {"group": group, "date": day, "learners": list(selectors.expected_learners(group=group, day=day).values()),
+            "taken": taken}
+
+
+@router.get("/attendance/rates", response={200: list[RateOut], 422: ValidationErrorOut})
+def rate_list(request, query: Query[RatesQuery]):
+    """Monthly rates per centre, province or region, or national, over the user's scope.
+
+    Partner viewers read them too; a cell with fewer than 5 expected learner-sessions is suppressed.
+    """
+    _choice("level", query.level, selectors.LEVELS)
+    start, end = _period(query)
+    within = {"region__code": query.region, "province__code": query.province, "center_id": query.center}
+    within = {key: value for key, value in within.items() if value is not None}
+    user = request.auth
+    partner = not scoping.scope_of(user).sees_persons
+    reader = _partner_rates if partner else selectors.rates_by
+    rows = reader(user=user, level=query.level, start=start, end=end + dt.timedelta(days=1), **within)
+    places = _places(user, query.level, rows)
+    answer = []
+    for row in rows:
+        place = places.get(row.get(f"{query.level}_id"))
+        suppressed = partner and (row["expected"] or 0) < SMALL_CELL
+        counts = dict.fromkeys(("expected", "absent", "late", "rate")) if suppressed else row
+        answer.append({
+            "month": row["month"], "sessions": row["sessions"], "suppressed": suppressed,
+            "place": place and {"id": place.pk, "code": place.code, "name": place.name},
+            **{key: counts[key] for key in ("expected", "absent", "late", "rate")},
+        })
+    return answer
+
+
+@router.get("/learners/{learner_id}/attendance", response={200: LearnerAttendanceOut, 404: ErrorOut,
+                                                           422: ValidationErrorOut})
+def learner_attendance(request, learner_id: int, query: Query[PeriodQuery]):
+    """The learner's calendar (every roll they were expected at, with their mark) and rate.
+
+    Scoped like the learner's file, and logged as a view of it."""
+    learner = fetch(learner_selectors.learner_get, user=request.auth, pk=learner_id)
+    start, end = _period(query)
+    calendar = selectors.learner_calendar(learner=learner, start=start, end=end)
+    learner_services.learner_file_viewed(actor=request.auth, learner=learner)
+    days = [{"roll": session.pk, "date": session.date, "slot": session.slot, "group": session.group_id,
+             "mark": mark} for session, mark in calendar["days"]]
+    days.sort(key=lambda day: (day["date"], selectors.SLOT_ORDER.get(day["slot"], 9)))  # morning first
+    return {"learner": learner.pk, "start": start, "end": end, "days": days,
+            **{key: calendar[key] for key in ("expected", "absent", "late", "rate")}}
