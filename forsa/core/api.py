@@ -17,6 +17,7 @@ from ninja.security import HttpBearer
 
 from forsa.accounts.models import ApiToken
 from forsa.accounts.services import api_token_touch
+from forsa.core.pagination import COUNT_CAP, capped_count, page_rows
 
 MAX_PAGE_SIZE = 100
 
@@ -83,12 +84,14 @@ class Pagination(PageNumberPagination):
         )
 
     class Output(Schema):
-        count: int
+        count: int = Field(description=f"Rows found, counted up to {COUNT_CAP}.")
+        count_capped: bool = Field(description=f"True when more than {COUNT_CAP} rows were found.")
         page: int
         page_size: int
         items: list[Any]
 
-    def __init__(self, **kwargs):
+    def __init__(self, deferred_join=False, **kwargs):
+        self.deferred_join = deferred_join  # see core/pagination.py: for national-scale lists
         kwargs.setdefault("page_size", settings.FORSA_PAGE_SIZE)
         kwargs.setdefault("max_page_size", MAX_PAGE_SIZE)
         super().__init__(**kwargs)
@@ -96,11 +99,13 @@ class Pagination(PageNumberPagination):
     def paginate_queryset(self, queryset, pagination, request, **params):
         page_size = self._get_page_size(pagination.page_size)
         offset = (pagination.page - 1) * page_size
+        count = capped_count(queryset)
         return {
-            "count": self._items_count(queryset),
+            "count": min(count, COUNT_CAP),
+            "count_capped": count > COUNT_CAP,
             "page": pagination.page,
             "page_size": page_size,
-            "items": queryset[offset : offset + page_size],
+            "items": page_rows(queryset, offset, page_size, self.deferred_join),
         }
 
 

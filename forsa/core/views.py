@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from forsa.core.pagination import ListPaginator
 from forsa.reporting.selectors import dashboard
 
 
@@ -17,8 +17,9 @@ def scoped_or_404(selector, **kwargs):
         raise Http404 from None
 
 
-def paginate(request, queryset, per_page=None):
-    return Paginator(queryset, per_page or settings.FORSA_PAGE_SIZE).get_page(request.GET.get("page"))
+def paginate(request, queryset, per_page=None, deferred_join=False):
+    paginator = ListPaginator(queryset, per_page or settings.FORSA_PAGE_SIZE, deferred_join=deferred_join)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def run_service(form, service, denied=None, **kwargs):

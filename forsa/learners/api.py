@@ -553,7 +553,7 @@ def _duplicate(request, exc: ValidationError, fields: dict):
 
 
 @router.get("/learners", response={200: list[LearnerRow], 422: ValidationErrorOut})
-@paginate(Pagination)
+@paginate(Pagination, deferred_join=True)
 def learner_list(request, filters: Query[LearnerQuery]):
     """Learners in the user's scope (none for partner viewers), by name."""
     return filtered(LearnerFilter, request, selectors.learner_list(user=request.auth), filters)

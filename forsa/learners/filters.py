@@ -36,6 +36,19 @@ class LearnerFilter(ScopedFilterSet):
         model = Learner
         fields = ["q", "center", "group", "sex", "age_band", "status", "track"]
 
+    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+        super().__init__(data, queryset, user=user, **kwargs)
+        # Never offer every group of the country (25,000 options at national scale): only the
+        # chosen centre's, or the one already chosen. The list's htmx answer swaps this select.
+        data = data or {}
+        groups = self.filters["group"].queryset
+        if str(data.get("center", "")).isdigit():
+            groups = groups.filter(center=data.get("center"))
+        else:
+            groups = groups.filter(pk=data.get("group")) if str(data.get("group", "")).isdigit() else groups.none()
+        self.filters["group"].queryset = groups
+        self.form.fields["group"].widget.attrs["hx-swap-oob"] = "true"
+
     def search(self, queryset, name, value):
         return learner_search(queryset, value)
 

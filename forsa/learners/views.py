@@ -61,7 +61,7 @@ def _action(request, form, service, *, learner, title, done, using, success_url=
 def learner_list(request):
     filterset = LearnerFilter(request.GET, queryset=selectors.learner_list(user=request.user), user=request.user)
     return render(request, list_template(request, "learners/list.html"), {
-        "filter": filterset, "page_obj": paginate(request, filterset.qs),
+        "filter": filterset, "page_obj": paginate(request, filterset.qs, deferred_join=True),
         "can_create": scoping.can_anywhere(request.user, "learner.create"),
     })
 

@@ -299,3 +299,29 @@ def test_arabic_interface_names_the_learner_in_arabic_first(client, world):
     html = client.get(reverse("learners:detail", args=[learner.pk])).content.decode()
     assert ('<h1><span lang="ar" dir="rtl">سلمى برادة</span> <small class="name-ar">'
             '<span dir="ltr">Salma Berrada') in html
+
+
+def test_group_filter_offers_only_the_chosen_centres_groups(client, world):
+    own = world["own"]
+    mine = make_group(own.center, "Atelier A", "workshop")
+    other_center = make_center(own.association, "01")
+    theirs = make_group(other_center, "Atelier B", "workshop")
+    client.force_login(world["national_admin"])
+    offered = client.get(reverse("learners:list")).context["filter"].form.fields["group"].queryset
+    assert not offered.exists()  # no centre chosen: no list of every group in the country
+    response = client.get(reverse("learners:list"), {"center": own.center.pk}, HTTP_HX_REQUEST="true")
+    offered = response.context["filter"].form.fields["group"].queryset
+    assert list(offered) == [mine] and theirs not in offered
+    assert 'hx-swap-oob="true"' in response.content.decode()  # the select follows the centre
+
+
+def test_counts_stop_at_the_cap(world, monkeypatch):
+    from forsa.core import pagination
+    from forsa.learners.models import Learner
+
+    for name in ("Amal", "Badr", "Chama"):
+        make_learner(world["own"].center, first_name=name, birth_date="2011-02-0" + str(len(name)))
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    paginator = pagination.ListPaginator(Learner.objects.order_by("first_name"), 2)
+    assert paginator.count == 3 and paginator.is_capped
+    assert [learner.first_name for learner in paginator.page(1)] == ["Amal", "Badr"]  # deferred join keeps order
