@@ -23,6 +23,11 @@ def placed_on(day):
     return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gt=day))
 
 
+def expected_learner_ids(*, group, day):
+    """The ids of the learners a roll call of ``group`` on ``day`` covers (one query, no objects)."""
+    return set(Placement.objects.filter(placed_on(day), group=group).values_list("enrollment__learner_id", flat=True))
+
+
 def expected_learners(*, group, day):
     """The learners a roll call of ``group`` on ``day`` covers, by id (one query)."""
     placed = Placement.objects.filter(placed_on(day), group=group).values("enrollment__learner")

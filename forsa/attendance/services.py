@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forsa.attendance.models import Absence, AbsenceRule, Activity, Session
-from forsa.attendance.selectors import absence_rule_for, expected_learners
+from forsa.attendance.selectors import absence_rule_for, expected_learner_ids
 from forsa.audit.models import AuditEntry
 from forsa.audit.services import audit_record
 from forsa.centers.models import Group
@@ -31,11 +31,14 @@ def _clean_marks(marks, expected):
     return cleaned
 
 
+def _count(session, marks):
+    session.absent = sum(1 for m in marks.values() if m["kind"] == Absence.Kind.ABSENT)
+    session.late = sum(1 for m in marks.values() if m["kind"] == Absence.Kind.LATE)
+
+
 def _write_marks(session, marks):
     Absence.objects.bulk_create(Absence(session=session, learner_id=learner_id, **mark)
                                 for learner_id, mark in marks.items())
-    session.absent = sum(1 for m in marks.values() if m["kind"] == Absence.Kind.ABSENT)
-    session.late = sum(1 for m in marks.values() if m["kind"] == Absence.Kind.LATE)
 
 
 def _history(marks):
@@ -61,7 +64,7 @@ def roll_call_record(*, actor, group: Group, date, slot, marks, activity=None, c
     if Session.objects.filter(group=group, date=date, slot=slot).exists():
         raise ValidationError({"slot": _("The roll of this group was already taken for this half-day; "
                                          "correct it instead.")})
-    expected = expected_learners(group=group, day=date)
+    expected = expected_learner_ids(group=group, day=date)
     marks = _clean_marks(marks, expected)
     session = Session(
         group=group, date=date, slot=slot, activity=activity or ACTIVITY_OF_GROUP[group.kind],
@@ -69,14 +72,20 @@ def roll_call_record(*, actor, group: Group, date, slot, marks, activity=None, c
         client_key=client_key or None, center_id=group.center_id, province_id=group.center.province_id,
         region_id=group.center.region_id, expected=len(expected),
     )
-    session.full_clean(exclude=["center", "province", "region", "taken_by"], validate_constraints=False)
+    _count(session, marks)
+    # The group and the key were just checked; uniqueness is left to the database (below).
+    session.full_clean(exclude=["center", "province", "region", "taken_by", "group"],
+                       validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             session.save()
     except IntegrityError:  # the same roll sent twice at the same moment
+        resent = client_key and Session.objects.filter(client_key=client_key, group=group, date=date,
+                                                       slot=slot).first()
+        if resent:
+            return resent, False
         raise ValidationError({"slot": _("The roll of this group was already taken for this half-day.")}) from None
     _write_marks(session, marks)
-    session.save(update_fields=["absent", "late"])
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=session, changes={"marks": _history(marks)})
     return session, True
 
@@ -89,12 +98,13 @@ def roll_call_correct(*, actor, session: Session, marks) -> Session:
     if (timezone.localdate() - session.date).days > rule.correction_days:
         raise ValidationError(_("This roll call is more than %(days)s days old and can no longer be corrected.")
                               % {"days": rule.correction_days})
-    expected = expected_learners(group=session.group, day=session.date)
+    expected = expected_learner_ids(group=session.group, day=session.date)
     marks = _clean_marks(marks, expected)
     before = _history({a.learner_id: {"kind": a.kind, "justified": a.justified}
                        for a in session.absences.all()})
     session.absences.all().delete()
     _write_marks(session, marks)
+    _count(session, marks)
     session.expected = len(expected)
     session.save(update_fields=["absent", "late", "expected", "updated_at"])
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=session,
