@@ -9,7 +9,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from forsa.attendance.models import Absence, AbsenceRule, Session, Slot
-from forsa.centers.models import Center, Group
+from forsa.centers.models import Center, Group, school_year_of, school_year_start  # noqa: F401 (used by the views)
 from forsa.core import scoping
 from forsa.learners.models import Learner, Placement
 from forsa.territory.models import Province, Region
@@ -182,16 +182,6 @@ def learner_calendar(*, learner, start, end):
 # Reads of the attendance pages: groups, one roll call, the overview, a learner's month.
 
 SMALL_CELL = 5  # partners never see a figure that fewer learners stand behind
-
-
-def school_year_start(day: date) -> date:
-    """The 1 September that opens the school year ``day`` falls in."""
-    return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
-
-
-def school_year_of(day: date) -> str:
-    start = school_year_start(day).year
-    return f"{start}-{start + 1}"
 
 
 def month_span(day: date):

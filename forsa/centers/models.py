@@ -83,6 +83,17 @@ class Center(BilingualName, TimeStampedModel):
 SCHOOL_YEAR = RegexValidator(r"^(20\d\d)-(20\d\d)$", _("Write the school year as 2025-2026."))
 
 
+def school_year_start(day):
+    """The 1 September that opens the school year ``day`` falls in."""
+    return day.replace(year=day.year if day.month >= 9 else day.year - 1, month=9, day=1)
+
+
+def school_year_of(day) -> str:
+    """The school year a day falls in, e.g. "2026-2027"."""
+    start = school_year_start(day).year
+    return f"{start}-{start + 1}"
+
+
 def validate_school_year(value):
     if not SCHOOL_YEAR.regex.match(value or ""):
         return  # SCHOOL_YEAR already says how to write it

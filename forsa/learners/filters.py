@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from forsa.centers.models import Center, Group
+from forsa.centers.models import Center, Group, school_year_of
 from forsa.core.filters import ScopedFilterSet
 from forsa.learners.models import Learner, Sex, Track, TrackParticipation
 from forsa.learners.selectors import learner_search
@@ -43,7 +43,7 @@ class LearnerFilter(ScopedFilterSet):
         data = data or {}
         groups = self.filters["group"].queryset
         if str(data.get("center", "")).isdigit():
-            groups = groups.filter(center=data.get("center"))
+            groups = groups.filter(center=data.get("center"), school_year=school_year_of(timezone.localdate()))
         else:
             groups = groups.filter(pk=data.get("group")) if str(data.get("group", "")).isdigit() else groups.none()
         self.filters["group"].queryset = groups

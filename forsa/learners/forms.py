@@ -4,14 +4,13 @@ Forms parse and present; the services validate the learner (full_clean, consent,
 duplicates) and their errors come back on the fields of the same names.
 """
 
-import datetime
 from pathlib import Path
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from forsa.centers.models import Group
+from forsa.centers.models import Group, school_year_of
 from forsa.learners import selectors
 from forsa.learners.models import (
     Consent,
@@ -38,12 +37,6 @@ CODE = {"dir": "ltr", "autocapitalize": "characters", "spellcheck": "false"}
 
 def date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def school_year_of(day: datetime.date) -> str:
-    """The school year a day falls in: it starts on 1 September."""
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}-{start + 1}"
 
 
 # ---------------------------------------------------------------------------
