@@ -50,9 +50,17 @@ def test_production_settings_pass_check_deploy():
 
 def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if k != "FORSA_SECRET_KEY"} | {"FORSA_DEBUG": "0"}
-    result = subprocess.run([sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True,
-                            cwd=forsa_settings.BASE_DIR)
-    assert result.returncode != 0 and "FORSA_SECRET_KEY" in result.stderr
+    for command in (["manage.py", "check", "--deploy"], ["-c", "import forsa.wsgi"]):
+        result = subprocess.run([sys.executable, *command], env=env, capture_output=True, text=True,
+                                cwd=forsa_settings.BASE_DIR)
+        assert result.returncode != 0 and "FORSA_SECRET_KEY" in result.stderr, command
+
+
+def test_schema_commands_need_no_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in ("FORSA_SECRET_KEY", "FORSA_DEBUG")}
+    result = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], env=env,
+                            capture_output=True, text=True, cwd=forsa_settings.BASE_DIR)
+    assert result.returncode == 0 and "No changes detected" in result.stdout, result.stderr
 
 
 def test_passwords_are_argon2_and_at_least_12_characters():
