@@ -15,8 +15,10 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
+from forsa.assessments.api import router as assessments_router
 from forsa.attendance.api import router as attendance_router
 from forsa.centers.api import router as centers_router
+from forsa.conventions.api import router as conventions_router
 from forsa.core.api import ApiTokenAuth
 from forsa.learners.api import router as learners_router
 from forsa.organizations.api import router as organizations_router
@@ -39,6 +41,8 @@ api.add_router("", organizations_router)
 api.add_router("", centers_router)
 api.add_router("", learners_router)
 api.add_router("", attendance_router)
+api.add_router("", assessments_router)
+api.add_router("", conventions_router)
 
 
 def _invalid(request, errors):

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "forsa.centers",
     "forsa.learners",
     "forsa.attendance",
+    "forsa.assessments",
+    "forsa.conventions",
     "forsa.audit",
     "forsa.reporting",
 ]

@@ -10,6 +10,8 @@ urlpatterns = [
     path("centres/", include("forsa.centers.urls")),
     path("learners/", include("forsa.learners.urls")),
     path("attendance/", include("forsa.attendance.urls")),
+    path("assessments/", include("forsa.assessments.urls")),
+    path("conventions/", include("forsa.conventions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -4,13 +4,12 @@ Forms parse and present; the services validate the learner (full_clean, consent,
 duplicates) and their errors come back on the fields of the same names.
 """
 
-from pathlib import Path
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forsa.centers.models import Group, school_year_of
+from forsa.core.forms import DocumentField
 from forsa.learners import selectors
 from forsa.learners.models import (
     Consent,
@@ -37,46 +36,6 @@ CODE = {"dir": "ltr", "autocapitalize": "characters", "spellcheck": "false"}
 
 def date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-# ---------------------------------------------------------------------------
-# Uploads: the signed consent form
-
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-# The first bytes of each accepted type, and the extensions it may carry.
-UPLOAD_SIGNATURES = (
-    (b"%PDF-", {".pdf"}),
-    (b"\x89PNG\r\n\x1a\n", {".png"}),
-    (b"\xff\xd8\xff", {".jpg", ".jpeg"}),
-)
-
-
-class DocumentField(forms.FileField):
-    """A scanned or photographed document: PDF, JPEG or PNG by content, at most 5 MB."""
-
-    default_error_messages = {
-        "file_type": _("%(field)s: only PDF, JPEG or PNG files are accepted."),
-        "too_large": _("%(field)s: the file is larger than 5 MB."),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", _("PDF, JPEG or PNG, at most 5 MB."))
-        kwargs.setdefault("widget", forms.ClearableFileInput(
-            attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}))
-        super().__init__(**kwargs)
-
-    def validate(self, value):
-        super().validate(value)
-        if not value:
-            return
-        params = {"field": self.label}
-        if value.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(self.error_messages["too_large"], code="too_large", params=params)
-        head = value.read(8)
-        value.seek(0)
-        extension = Path(value.name).suffix.lower()
-        if not any(head.startswith(magic) and extension in extensions for magic, extensions in UPLOAD_SIGNATURES):
-            raise forms.ValidationError(self.error_messages["file_type"], code="file_type", params=params)
 
 
 # ---------------------------------------------------------------------------
