@@ -1,0 +1,288 @@
+"""Every write of basic skills: the framework and its versions, assessments and their results,
+remediation groups and their sessions."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from forsa.assessments.defaults import POLES, SCALE
+from forsa.assessments.models import (
+    Assessment,
+    Competency,
+    Domain,
+    Framework,
+    LevelDescriptor,
+    Pole,
+    RemediationGroup,
+    RemediationSession,
+    Result,
+)
+from forsa.attendance.selectors import expected_learner_ids
+from forsa.audit.models import AuditEntry
+from forsa.audit.services import audit_record
+from forsa.core.services import instance_save, require
+from forsa.learners.models import Learner
+
+ABSENT = "absent"
+
+
+# ---------------------------------------------------------------------------
+# The framework
+
+
+def _copy_tree(source: Framework, target: Framework):
+    """Copy poles, domains, competencies and level descriptors of ``source`` into ``target``."""
+    poles = list(source.poles.all())
+    new_poles = Pole.objects.bulk_create(
+        Pole(framework=target, code=p.code, name_fr=p.name_fr, name_ar=p.name_ar, position=p.position) for p in poles)
+    pole_of = {old.pk: new for old, new in zip(poles, new_poles, strict=True)}
+    domains = list(Domain.objects.filter(pole__framework=source))
+    new_domains = Domain.objects.bulk_create(
+        Domain(pole=pole_of[d.pole_id], code=d.code, name_fr=d.name_fr, name_ar=d.name_ar, position=d.position)
+        for d in domains)
+    domain_of = {old.pk: new for old, new in zip(domains, new_domains, strict=True)}
+    competencies = list(source.competencies.all())
+    new_competencies = Competency.objects.bulk_create(
+        Competency(framework=target, domain=domain_of[c.domain_id], code=c.code, name_fr=c.name_fr,
+                   name_ar=c.name_ar, reference_level=c.reference_level, position=c.position)
+        for c in competencies)
+    competency_of = {old.pk: new for old, new in zip(competencies, new_competencies, strict=True)}
+    LevelDescriptor.objects.bulk_create(
+        LevelDescriptor(framework=target, competency=competency_of.get(d.competency_id), level=d.level,
+                        text_fr=d.text_fr, text_ar=d.text_ar)
+        for d in source.descriptors.all())
+
+
+@transaction.atomic
+def framework_ensure_default(*, actor=None) -> int:
+    """Create and publish the default framework (version 1) when there is no framework at all.
+
+    Idempotent: once any version exists, nothing is touched. Returns the competencies created.
+    """
+    if Framework.objects.exists():
+        return 0
+    framework = Framework.objects.create(version=1, status=Framework.Status.PUBLISHED, published_at=timezone.now(),
+                                         notes="Référentiel par défaut : littératie et numératie.")
+    LevelDescriptor.objects.bulk_create(LevelDescriptor(framework=framework, level=level, text_fr=fr, text_ar=ar)
+                                        for level, fr, ar in SCALE)
+    created = 0
+    for p_rank, (p_code, p_fr, p_ar, domains) in enumerate(POLES):
+        pole = Pole.objects.create(framework=framework, code=p_code, name_fr=p_fr, name_ar=p_ar, position=p_rank)
+        for d_rank, (d_code, d_fr, d_ar, competencies) in enumerate(domains):
+            domain = Domain.objects.create(pole=pole, code=d_code, name_fr=d_fr, name_ar=d_ar, position=d_rank)
+            created += len(Competency.objects.bulk_create(
+                Competency(framework=framework, domain=domain, code=code, name_fr=fr, name_ar=ar,
+                           reference_level=level, position=rank)
+                for rank, (code, fr, ar, level) in enumerate(competencies)))
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=framework, changes={"competencies": created})
+    return created
+
+
+@transaction.atomic
+def framework_draft_create(*, actor, source: Framework) -> Framework:
+    """A new draft version copied from ``source``: the way to change a frozen framework."""
+    require(actor, "framework.manage")
+    if Framework.objects.filter(status=Framework.Status.DRAFT).exists():
+        raise ValidationError(_("A draft version already exists: edit it or publish it first."))
+    version = (Framework.objects.aggregate(last=Max("version"))["last"] or 0) + 1
+    notes = _("Copied from version %(v)s.") % {"v": source.version}
+    draft = instance_save(actor=actor, instance=Framework(version=version, levels=source.levels, notes=notes))
+    _copy_tree(source, draft)
+    return draft
+
+
+@transaction.atomic
+def framework_publish(*, actor, framework: Framework) -> Framework:
+    """Publish a draft: the version published until now is retired (its results stay readable)."""
+    require(actor, "framework.manage")
+    if framework.status != Framework.Status.DRAFT:
+        raise ValidationError(_("Only a draft version can be published."))
+    if not framework.competencies.exists():
+        raise ValidationError(_("A framework without any competency cannot be published."))
+    for current in Framework.objects.select_for_update().filter(status=Framework.Status.PUBLISHED):
+        current.status = Framework.Status.RETIRED
+        instance_save(actor=actor, instance=current)
+    framework.status = Framework.Status.PUBLISHED
+    framework.published_at = timezone.now()
+    return instance_save(actor=actor, instance=framework)
+
+
+def _editable(framework):
+    if framework.is_frozen:
+        raise ValidationError(_("Version %(v)s is %(status)s and frozen: create a new draft version to change it.")
+                              % {"v": framework.version, "status": framework.get_status_display()})
+
+
+@transaction.atomic
+def domain_add(*, actor, pole: Pole, **fields) -> Domain:
+    require(actor, "framework.manage")
+    _editable(pole.framework)
+    return instance_save(actor=actor, instance=Domain(pole=pole, **fields))
+
+
+@transaction.atomic
+def competency_save(*, actor, competency: Competency, **fields) -> Competency:
+    """Add (a competency not yet saved) or change a competency of a draft version."""
+    require(actor, "framework.manage")
+    for name, value in fields.items():
+        setattr(competency, name, value)
+    competency.framework = competency.domain.pole.framework
+    _editable(competency.framework)
+    return instance_save(actor=actor, instance=competency)
+
+
+# ---------------------------------------------------------------------------
+# Assessments and results
+
+
+def published_framework():
+    framework = Framework.objects.filter(status=Framework.Status.PUBLISHED).first()
+    if framework is None:
+        raise ValidationError(_("No competency framework is published yet."))
+    return framework
+
+
+@transaction.atomic
+def assessment_create(*, actor, group, kind, date, competencies=None) -> Assessment:
+    """A diagnostic, periodic or end-of-stage assessment of ``group``, under the published framework.
+
+    ``competencies`` defaults to every competency of the framework; one group has at most one
+    assessment of a kind on a day.
+    """
+    require(actor, "assessment.record", group)
+    framework = published_framework()
+    if date and date > timezone.localdate():
+        raise ValidationError({"date": _("An assessment cannot be dated in the future.")})
+    if Assessment.objects.filter(group=group, kind=kind, date=date).exists():
+        raise ValidationError({"date": _("This group already has an assessment of this kind on this day.")})
+    chosen = list(framework.competencies.all()) if competencies is None else list(competencies)
+    if not chosen:
+        raise ValidationError({"competencies": _("Choose at least one competency.")})
+    if any(c.framework_id != framework.pk for c in chosen):
+        raise ValidationError({"competencies": _("Choose competencies of the published framework.")})
+    assessment = Assessment(group=group, kind=kind, date=date, framework=framework, center_id=group.center_id,
+                            assessed_by=actor if getattr(actor, "is_authenticated", False) else None)
+    return instance_save(actor=actor, instance=assessment, m2m={"competencies": chosen})
+
+
+def _parse(value):
+    """A cell as sent: "" or None (nothing entered), "absent", or a level."""
+    if value in (None, ""):
+        return None
+    if value == ABSENT or value is True:
+        return ABSENT
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value  # refused below, with the cell named
+
+
+def _cell_errors(assessment, cells, expected, competencies):
+    """Every problem of the grid, each naming the learner and the competency."""
+    scale = assessment.framework.levels
+    strangers = sorted({learner for learner, _c in cells} - expected)
+    problems = [(learner, competency, value) for (learner, competency), value in cells.items()
+                if learner in expected and competency in competencies and value is not None and value != ABSENT
+                and not (isinstance(value, int) and 1 <= value <= scale)]
+    unknown = sorted({c for _l, c in cells} - set(competencies))
+    if not (strangers or problems or unknown):
+        return []
+    names = {learner.pk: learner.full_name for learner in
+             Learner._base_manager.filter(pk__in=strangers + [p[0] for p in problems])}
+    errors = [_("%(learner)s is not in this group on %(date)s.") % {
+        "learner": names.get(pk, pk), "date": assessment.date} for pk in strangers]
+    errors += [_("%(learner)s, %(competency)s: level %(level)s is outside the scale (1 to %(max)s).") % {
+        "learner": names[learner], "competency": competencies[competency].code, "level": value, "max": scale}
+        for learner, competency, value in problems]
+    errors += [_("Competency %(id)s is not assessed in this assessment.") % {"id": pk} for pk in unknown]
+    return errors
+
+
+@transaction.atomic
+def results_save(*, actor, assessment: Assessment, cells) -> dict:
+    """Save the grid of an assessment: ``cells`` maps (learner id, competency id) to a level,
+    "absent" or None (nothing entered: an earlier value is removed).
+
+    Everything is checked first (learners placed in the group on the assessment date,
+    competencies of the assessment, levels within the framework's scale): any problem refuses
+    the whole grid. The number of queries does not depend on the size of the group.
+    """
+    require(actor, "assessment.record", assessment.group)
+    cells = {(int(learner), int(competency)): _parse(value) for (learner, competency), value in cells.items()}
+    expected = expected_learner_ids(group=assessment.group, day=assessment.date)
+    competencies = {c.pk: c for c in assessment.competencies.all()}
+    errors = _cell_errors(assessment, cells, expected, competencies)
+    if errors:
+        raise ValidationError({"results": errors})
+    existing = {(r.learner_id, r.competency_id): r for r in assessment.results.all()}
+    created, updated, removed = [], [], []
+    for key, value in cells.items():
+        level, absent = (None, True) if value == ABSENT else (value, False)
+        result = existing.get(key)
+        if value is None:
+            if result is not None:
+                removed.append(result.pk)
+        elif result is None:
+            created.append(Result(assessment=assessment, learner_id=key[0], competency_id=key[1], level=level,
+                                  absent=absent))
+        elif (result.level, result.absent) != (level, absent):
+            result.level, result.absent = level, absent
+            updated.append(result)
+    Result.objects.bulk_create(created)
+    Result.objects.bulk_update(updated, ["level", "absent"])
+    if removed:
+        Result.objects.filter(pk__in=removed).delete()
+    counts = {"created": len(created), "updated": len(updated), "removed": len(removed)}
+    if any(counts.values()):
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=assessment, changes={"results": counts})
+    return counts
+
+
+# ---------------------------------------------------------------------------
+# Remediation
+
+
+@transaction.atomic
+def remediation_group_create(*, actor, center, name, competencies, learners, start_date, facilitator=None,
+                             group=None) -> RemediationGroup:
+    require(actor, "remediation.manage", center)
+    competencies, learners = list(competencies), list(learners)
+    errors = {}
+    if not competencies:
+        errors["competencies"] = _("Choose at least one competency.")
+    if not learners:
+        errors["learners"] = _("Choose at least one learner.")
+    elsewhere = [learner.full_name for learner in learners if learner.center_id != center.pk]
+    if elsewhere:
+        errors["learners"] = _("Not learners of this centre: %(names)s.") % {"names": ", ".join(elsewhere)}
+    if errors:
+        raise ValidationError(errors)
+    remediation = RemediationGroup(center=center, name=name, start_date=start_date, group=group,
+                                   facilitator=facilitator or (actor if getattr(actor, "is_authenticated", False)
+                                                               else None))
+    return instance_save(actor=actor, instance=remediation, m2m={"competencies": competencies, "learners": learners})
+
+
+@transaction.atomic
+def remediation_session_record(*, actor, remediation_group, date, content, attended=(), follow_up="",
+                               done=True) -> RemediationSession:
+    """A session planned (``done`` False) or held, with who attended and a follow-up note."""
+    require(actor, "remediation.manage", remediation_group.center)
+    attended = list(attended)
+    members = set(remediation_group.learners.values_list("pk", flat=True))
+    if any(learner.pk not in members for learner in attended):
+        raise ValidationError({"attended": _("Only members of the remediation group can attend its sessions.")})
+    if not done and attended:
+        raise ValidationError({"attended": _("A session not yet held has no attendance.")})
+    session = RemediationSession(remediation_group=remediation_group, date=date, content=content,
+                                 follow_up=follow_up, done=done)
+    return instance_save(actor=actor, instance=session, m2m={"attended": attended})
+
+
+@transaction.atomic
+def remediation_group_close(*, actor, remediation_group) -> RemediationGroup:
+    require(actor, "remediation.manage", remediation_group.center)
+    remediation_group.status = RemediationGroup.Status.CLOSED
+    return instance_save(actor=actor, instance=remediation_group)
