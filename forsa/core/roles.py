@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     TRAINER = "trainer", _("trainer")
     COUNSELLOR = "counsellor", _("psychosocial counsellor")
     PARTNER_VIEWER = "partner_viewer", _("partner viewer")
+    # Conventions: scores the applications assigned to them (and sees nothing else by scope).
+    REVIEWER = "reviewer", _("evaluator")
 
 
 # Which scope object each role is bound to; national roles are bound to none.
@@ -29,6 +31,7 @@ ROLE_SCOPE_FIELD = {
     Role.TRAINER: "center",
     Role.COUNSELLOR: "center",
     Role.PARTNER_VIEWER: "partner",
+    Role.REVIEWER: None,  # bound to no scope object: sees exactly what is assigned to them
 }
 SCOPE_FIELDS = ("region", "province", "association", "center", "partner")
 

@@ -103,6 +103,9 @@ class Rule:
     distinct: bool = False  # paths cross a to-many relation
     owner: str | None = None  # rows belong to one user (their API tokens): only they see them
     group_staff: str | None = None  # path to the educators of the row's groups (GROUP_STAFF_ROLES)
+    # Path to the users assigned to the row (the reviewers of an application): they see it, whatever
+    # their scope, and hold ASSIGNEE_ROLE over it.
+    assignee: str | None = None
 
 
 def _center_anchor(center):
@@ -217,6 +220,9 @@ def visible(queryset: models.QuerySet, user) -> models.QuerySet:
         if ids:
             condition |= Q(**{f"{rule.paths['center']}__in": ids, rule.group_staff: user})
             crosses_many = True
+    if rule.assignee:
+        condition |= Q(**{rule.assignee: user})
+        crosses_many = True
     if not condition:
         return queryset.none()
     if crosses_many:  # keep one row per object without DISTINCT on the outer query
@@ -234,7 +240,19 @@ def roles_over(user, obj=None, **anchor) -> frozenset[str]:
     for grant in scope.grants:
         if grant.field in SCOPE_KEYS and anchor.get(grant.field) == grant.object_id:
             roles.add(grant.role)
+    if obj is not None and _is_assignee(user, obj):
+        roles.add(ASSIGNEE_ROLE)
     return frozenset(roles)
+
+
+ASSIGNEE_ROLE = Role.REVIEWER  # what an assignment makes of a user over the assigned row
+
+
+def _is_assignee(user, obj) -> bool:
+    rule = rule_for(type(obj))
+    if not rule.assignee or not scope_of(user).grants:
+        return False
+    return type(obj)._base_manager.filter(pk=obj.pk, **{rule.assignee: user}).exists()
 
 
 # What each action needs. Partners hold no write permission anywhere.
@@ -267,6 +285,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "learner.access_log": frozenset({Role.NATIONAL_ADMIN, Role.CENTER_DIRECTOR}),
     "attendance.take": frozenset({Role.NATIONAL_ADMIN, Role.CENTER_DIRECTOR, Role.EDUCATOR, Role.TRAINER}),
     "attendance.rules": frozenset({Role.NATIONAL_ADMIN, Role.CENTER_DIRECTOR}),
+    # conventions: the owner of a call (national admin for central calls, regional manager for
+    # their region's) runs it and decides; the assigned reviewers score; associations apply and report.
+    "call.manage": frozenset({Role.NATIONAL_ADMIN, Role.REGIONAL_MANAGER}),
+    "application.submit": frozenset({Role.ASSOCIATION_MANAGER}),
+    "application.review": frozenset({Role.REVIEWER}),
+    "application.decide": frozenset({Role.NATIONAL_ADMIN, Role.REGIONAL_MANAGER}),
+    "convention.manage": frozenset({Role.NATIONAL_ADMIN, Role.REGIONAL_MANAGER}),
+    "report.submit": frozenset({Role.ASSOCIATION_MANAGER}),
+    "report.approve": frozenset({Role.NATIONAL_ADMIN, Role.REGIONAL_MANAGER}),
+    "tranche.release": frozenset({Role.NATIONAL_ADMIN, Role.REGIONAL_MANAGER}),
 }
 
 

@@ -1,0 +1,301 @@
+"""Every read of conventions, already scoped; performance computed from the learners' data.
+
+Performance of a convention, over its centres and its dates (never typed in):
+
+* enrolled: distinct learners with an enrolment at a covered centre overlapping the convention's
+  dates, by sex, against the targets;
+* retention: the share of them who did not drop out (an exit "dropped out" within the dates);
+* attendance: 1 − absent / expected over the roll calls of the covered centres within the dates;
+* positive exits: exits within the dates to school, training, apprenticeship or work, among all exits;
+* disbursed against planned (tranches), reports late (due date passed, not approved).
+
+Lists compute these for a whole page in one grouped query per measure, whatever its length.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, F, Prefetch, Q, Sum
+from django.utils import timezone
+
+from forsa.attendance.models import Session
+from forsa.conventions.models import (
+    Application,
+    ApplicationDocument,
+    CallForProjects,
+    Convention,
+    Report,
+    Review,
+    Tranche,
+)
+from forsa.core import scoping
+from forsa.core.roles import Role
+from forsa.learners.models import POSITIVE_OUTCOMES, Enrollment, Outcome
+
+UNDER_ENROLMENT_SHARE = Decimal("0.8")  # below 80 % of the target …
+UNDER_ENROLMENT_AFTER_MONTHS = 3  # … three months after the start
+
+
+# Calls ----------------------------------------------------------------------------------
+
+
+def _call_drafts_visible(user):
+    """Draft calls are seen by those who run them only."""
+    scope = scoping.scope_of(user)
+    if Role.NATIONAL_ADMIN in scope.roles:
+        return Q()
+    regions = scope.ids("region", roles={Role.REGIONAL_MANAGER})
+    return ~Q(status=CallForProjects.Status.DRAFT) | Q(region__in=regions)
+
+
+def call_list(*, user):
+    if not scoping.scope_of(user).sees_persons:  # partners: not theirs
+        return CallForProjects.objects.none()
+    return (CallForProjects.objects.for_user(user).filter(_call_drafts_visible(user))
+            .select_related("owner", "region").annotate(applications_count=Count("applications")))
+
+
+def call_get(*, user, pk) -> CallForProjects:
+    return call_list(user=user).prefetch_related("criteria").get(pk=pk)
+
+
+def call_owner_choices(*, user):
+    """The public bodies on whose behalf the user may launch a call."""
+    from forsa.organizations.models import Organization
+
+    scope = scoping.scope_of(user)
+    bodies = Organization.objects.filter(kind__in=[Organization.Kind.MINISTRY, Organization.Kind.AREF])
+    if Role.NATIONAL_ADMIN in scope.roles:
+        return bodies
+    return bodies.filter(kind=Organization.Kind.AREF, region__in=scope.ids("region", roles={Role.REGIONAL_MANAGER}))
+
+
+# Applications ---------------------------------------------------------------------------
+
+
+def application_list(*, user):
+    return (Application.objects.for_user(user)
+            .select_related("call", "call__owner", "association")
+            .annotate(score=_mean_score(), reviews_done=Count("reviews", filter=Q(
+                reviews__status=Review.Status.SUBMITTED)))
+            .order_by("call", "association__name", "pk"))
+
+
+def _mean_score():
+    from django.db.models import Avg
+
+    return Avg("reviews__total", filter=Q(reviews__status=Review.Status.SUBMITTED))
+
+
+def application_get(*, user, pk) -> Application:
+    return (Application.objects.for_user(user)
+            .select_related("call", "call__owner", "association", "new_site_commune")
+            .prefetch_related("centers", "trades", "documents", "call__criteria",
+                              Prefetch("reviews", queryset=Review.objects.select_related("reviewer")))
+            .get(pk=pk))
+
+
+def document_get(*, user, pk) -> ApplicationDocument:
+    return ApplicationDocument.objects.for_user(user).select_related("application", "application__call").get(pk=pk)
+
+
+def review_get(*, user, pk) -> Review:
+    """A review the user was assigned (the only reviews one may fill in)."""
+    return (Review.objects.for_user(user).filter(reviewer=user)
+            .select_related("application", "application__call", "application__association")
+            .prefetch_related("application__call__criteria", "application__documents", "application__centers")
+            .get(pk=pk))
+
+
+def my_reviews(*, user):
+    return (Review.objects.filter(reviewer=user).select_related("application", "application__call",
+                                                                "application__association")
+            .order_by("status", "application__call", "pk"))
+
+
+@dataclass
+class RankedApplication:
+    application: Application
+    rank: int
+    score: Decimal | None
+    reviews: int
+    tie: bool = False  # same score as the one before: ordered by earlier submission
+
+
+def call_ranking(*, user, call) -> list[RankedApplication]:
+    """The call's submitted applications by the mean of their submitted reviews, best first.
+
+    Equal scores share a rank; between them the one submitted first comes first (and is flagged).
+    Applications not yet scored come last.
+    """
+    rows = list(application_list(user=user).filter(call=call).exclude(status=Application.Status.DRAFT)
+                .order_by(F("score").desc(nulls_last=True), "submitted_at", "pk"))
+    ranked, previous = [], None
+    for position, application in enumerate(rows, start=1):
+        score = None if application.score is None else Decimal(application.score).quantize(Decimal("0.01"))
+        tie = previous is not None and score is not None and score == previous.score
+        rank = previous.rank if tie else position
+        item = RankedApplication(application, rank, score, application.reviews_done, tie)
+        if tie:
+            previous.tie = True
+        ranked.append(item)
+        previous = item
+    return ranked
+
+
+# Conventions ----------------------------------------------------------------------------
+
+
+def convention_list(*, user):
+    return (Convention.objects.for_user(user)
+            .select_related("party", "party__region", "association", "region")
+            .order_by("-start_date", "number"))
+
+
+def convention_get(*, user, pk) -> Convention:
+    return (Convention.objects.for_user(user)
+            .select_related("party", "party__region", "association", "region", "application")
+            .prefetch_related("centers", "fundings", "amendments",
+                              Prefetch("tranches", queryset=Tranche.objects.prefetch_related("required_reports")),
+                              "reports")
+            .get(pk=pk))
+
+
+def report_get(*, user, pk) -> Report:
+    return Report.objects.for_user(user).select_related("convention", "convention__party").get(pk=pk)
+
+
+def tranche_get(*, user, pk) -> Tranche:
+    return (Tranche.objects.for_user(user).select_related("convention", "convention__party")
+            .prefetch_related("required_reports").get(pk=pk))
+
+
+# Performance ----------------------------------------------------------------------------
+
+
+def _share(part, whole):
+    return None if not whole else round(100 * part / whole, 1)
+
+
+@dataclass
+class Performance:
+    convention: Convention
+    enrolled_girls: int = 0
+    enrolled_boys: int = 0
+    dropouts: int = 0
+    exits: int = 0
+    positive_exits: int = 0
+    expected: int = 0
+    absent: int = 0
+    budget: Decimal = Decimal(0)
+    planned: Decimal = Decimal(0)
+    disbursed: Decimal = Decimal(0)
+    reports_late: int = 0
+    alerts: list = field(default_factory=list)
+
+    @property
+    def enrolled(self):
+        return self.enrolled_girls + self.enrolled_boys
+
+    @property
+    def enrolment_rate(self):
+        return _share(self.enrolled, self.convention.target_total)
+
+    @property
+    def retention(self):
+        return _share(self.enrolled - self.dropouts, self.enrolled)
+
+    @property
+    def attendance(self):
+        return _share(self.expected - self.absent, self.expected)
+
+    @property
+    def positive_exit_rate(self):
+        return _share(self.positive_exits, self.exits)
+
+    @property
+    def disbursed_rate(self):
+        return _share(self.disbursed, self.planned)
+
+
+class Alert:
+    OVERDUE_REPORTS = "overdue_reports"
+    UNDER_ENROLMENT = "under_enrolment"
+
+
+def performance_of(conventions, *, today=None) -> dict[int, Performance]:
+    """Performance of each convention given, in a fixed number of grouped queries."""
+    today = today or timezone.localdate()
+    conventions = list(conventions)
+    ids = [c.pk for c in conventions]
+    result = {c.pk: Performance(c) for c in conventions}
+    if not ids:
+        return result
+    key = "center__conventions"
+    start, end = F(f"{key}__start_date"), F(f"{key}__end_date")
+    in_window = Q(**{f"{key}__in": ids}) & Q(start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
+    enrolled = (Enrollment.objects.filter(in_window).values(key, "learner__sex")
+                .annotate(n=Count("learner", distinct=True)).order_by())
+    for row in enrolled:
+        perf = result[row[key]]
+        if row["learner__sex"] == "F":
+            perf.enrolled_girls += row["n"]
+        else:
+            perf.enrolled_boys += row["n"]
+    exits = (Enrollment.objects.filter(in_window & Q(exit__exit_date__gte=start, exit__exit_date__lte=end))
+             .values(key).annotate(
+                 exits=Count("learner", distinct=True),
+                 dropouts=Count("learner", distinct=True, filter=Q(exit__outcome=Outcome.DROPOUT)),
+                 positive=Count("learner", distinct=True, filter=Q(exit__outcome__in=POSITIVE_OUTCOMES)))
+             .order_by())
+    for row in exits:
+        perf = result[row[key]]
+        perf.exits, perf.dropouts, perf.positive_exits = row["exits"], row["dropouts"], row["positive"]
+    sessions = (Session.objects.filter(Q(**{f"{key}__in": ids}) & Q(date__gte=start, date__lte=end))
+                .values(key).annotate(expected=Sum("expected"), absent=Sum("absent")).order_by())
+    for row in sessions:
+        result[row[key]].expected, result[row[key]].absent = row["expected"] or 0, row["absent"] or 0
+    money = (Convention.objects.filter(pk__in=ids).values("pk").annotate(
+        budget=Sum("fundings__amount")).order_by())
+    for row in money:
+        result[row["pk"]].budget = row["budget"] or Decimal(0)
+    tranches = (Tranche.objects.filter(convention__in=ids).values("convention").annotate(
+        planned=Sum("planned_amount"), disbursed=Sum("released_amount", filter=Q(status=Tranche.Status.RELEASED)))
+        .order_by())
+    for row in tranches:
+        perf = result[row["convention"]]
+        perf.planned, perf.disbursed = row["planned"] or Decimal(0), row["disbursed"] or Decimal(0)
+    late = (Report.objects.filter(convention__in=ids, due_on__lt=today).exclude(status=Report.Status.APPROVED)
+            .values("convention").annotate(n=Count("pk")).order_by())
+    for row in late:
+        result[row["convention"]].reports_late = row["n"]
+    for perf in result.values():
+        perf.alerts = _alerts(perf, today)
+    return result
+
+
+def _alerts(perf, today):
+    alerts = []
+    convention = perf.convention
+    if perf.reports_late and convention.status != Convention.Status.CLOSED:
+        alerts.append(Alert.OVERDUE_REPORTS)
+    settled = convention.start_date + relativedelta(months=UNDER_ENROLMENT_AFTER_MONTHS) <= today
+    if (convention.status == Convention.Status.ACTIVE and settled and convention.target_total
+            and perf.enrolled < UNDER_ENROLMENT_SHARE * convention.target_total):
+        alerts.append(Alert.UNDER_ENROLMENT)
+    return alerts
+
+
+def convention_years(*, user) -> list[int]:
+    return sorted({d.year for d in convention_list(user=user).dates("start_date", "year")}, reverse=True)
+
+
+def late_reports(*, convention, today=None):
+    today = today or timezone.localdate()
+    return [r for r in convention.reports.all() if r.due_on < today and r.status != Report.Status.APPROVED]
+
+
+def is_late(report, today: date) -> bool:
+    return report.due_on < today and report.status != Report.Status.APPROVED
