@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, Prefetch
+from django.utils import timezone
 
 from forsa.assessments.models import (
     Assessment,
@@ -218,6 +219,12 @@ def _results_for_indicators(user):
     if scoping.scope_of(user).sees_persons:
         return Result.objects.for_user(user)
     return Result.objects.filter(assessment__center__in=Center.objects.for_user(user).values("pk"))
+
+
+def recent_school_years(count=3):
+    """The current school year and the ones before it, latest first."""
+    start = int(school_year_of(timezone.localdate())[:4])
+    return [f"{year}-{year + 1}" for year in range(start, start - count, -1)]
 
 
 def indicator_level(user):

@@ -1,4 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from forsa.assessments import views
 
 app_name = "assessments"
-urlpatterns = []
+urlpatterns = [
+    path("", views.my_groups, name="mine"),
+    path("indicators/", views.indicators, name="indicators"),
+    path("groups/<int:pk>/", views.group_detail, name="group"),
+    path("groups/<int:pk>/heatmap/", views.heatmap, name="heatmap"),
+    path("groups/<int:pk>/remediation/", views.suggestions, name="suggestions"),
+    path("<int:pk>/", views.grid, name="grid"),
+    path("remediation/<int:pk>/", views.remediation_detail, name="remediation"),
+    path("learners/<int:pk>/", views.learner_progress, name="learner"),
+    path("learners/<int:pk>/bulletin-<str:language>.pdf", views.learner_bulletin, name="bulletin"),
+    path("framework/", views.framework_list, name="frameworks"),
+    path("framework/<int:pk>/", views.framework_detail, name="framework"),
+    path("framework/<int:pk>/draft/", views.framework_draft, name="framework_draft"),
+    path("framework/<int:pk>/publish/", views.framework_publish, name="framework_publish"),
+    path("framework/<int:pk>/competencies/new/", views.competency_edit, name="competency_new"),
+    path("framework/<int:pk>/competencies/<int:competency>/", views.competency_edit, name="competency_edit"),
+]

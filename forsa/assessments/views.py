@@ -1,0 +1,205 @@
+"""Basic skills pages: groups and their assessments, the results grid, the heat-map, remediation,
+a learner's progress and bulletin, indicators, and the framework (national admins)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from forsa.assessments import bulletin, forms, selectors, services
+from forsa.assessments.models import Competency
+from forsa.core import scoping
+from forsa.core.views import paginate, run_service, scoped_or_404
+from forsa.learners.selectors import learner_get
+from forsa.learners.views import persons_only
+
+
+@persons_only
+def my_groups(request):
+    school_year = selectors.school_year_of(timezone.localdate())
+    page_obj = paginate(request, selectors.group_list(user=request.user, school_year=school_year))
+    return render(request, "assessments/groups.html", {"page_obj": page_obj, "school_year": school_year})
+
+
+@persons_only
+def group_detail(request, pk):
+    group = scoped_or_404(selectors.group_get, user=request.user, pk=pk)
+    may_record = scoping.can(request.user, "assessment.record", group)
+    form = forms.AssessmentForm(request.POST or None, framework=selectors.framework_published())
+    if request.method == "POST":
+        if not may_record:
+            raise PermissionDenied
+        if form.is_valid() and (assessment := run_service(
+                form, services.assessment_create, actor=request.user, group=group,
+                kind=form.cleaned_data["kind"], date=form.cleaned_data["date"], competencies=form.competencies())):
+            messages.success(request, _("Assessment created: enter the results."))
+            return redirect("assessments:grid", pk=assessment.pk)
+    return render(request, "assessments/group.html", {
+        "group": group, "form": form, "may_record": may_record,
+        "assessments": selectors.assessment_list(user=request.user, group=group),
+        "remediation": selectors.remediation_list(user=request.user).filter(group=group),
+    })
+
+
+@persons_only
+def grid(request, pk):
+    assessment = scoped_or_404(selectors.assessment_get, user=request.user, pk=pk)
+    grid = selectors.results_grid(user=request.user, assessment=assessment)
+    form = forms.GridForm(request.POST or None, grid=grid)
+    if request.method == "POST":
+        if not grid.may_record:
+            raise PermissionDenied
+        if form.is_valid() and run_service(form, services.results_save, actor=request.user, assessment=assessment,
+                                           cells=form.cells()) is not None:
+            messages.success(request, _("Results saved."))
+            return redirect("assessments:grid", pk=assessment.pk)
+    return render(request, "assessments/grid.html", {"assessment": assessment, "grid": grid, "form": form})
+
+
+@persons_only
+def heatmap(request, pk):
+    group = scoped_or_404(selectors.group_get, user=request.user, pk=pk)
+    chosen = request.GET.get("assessment")
+    assessment = scoped_or_404(selectors.assessment_get, user=request.user, pk=chosen) if chosen and \
+        chosen.isdigit() else None
+    if assessment is not None and assessment.group_id != group.pk:
+        raise Http404
+    return render(request, "assessments/heatmap.html", {"group": group} | selectors.group_heatmap(
+        user=request.user, group=group, assessment=assessment))
+
+
+def _threshold(value):
+    return int(value) if value and value.isdigit() and 2 <= int(value) <= 6 else selectors.DEFAULT_THRESHOLD
+
+
+@persons_only
+def suggestions(request, pk):
+    group = scoped_or_404(selectors.group_get, user=request.user, pk=pk)
+    threshold = _threshold(request.GET.get("threshold"))
+    found = selectors.remediation_suggestions(user=request.user, group=group, threshold=threshold)
+    may_manage = scoping.can(request.user, "remediation.manage", group.center)
+    learners = selectors.expected_learners(group=group, day=timezone.localdate()).values()
+    competencies = Competency.objects.filter(framework=selectors.framework_published()) \
+        .select_related("domain__pole")
+    form = forms.RemediationGroupForm(request.POST or None, learners=learners, competencies=competencies, initial={
+        "learners": request.GET.getlist("learner"), "competencies": request.GET.getlist("competency")})
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied
+        if form.is_valid() and (remediation := run_service(
+                form, services.remediation_group_create, actor=request.user, center=group.center, group=group,
+                **form.service_fields())):
+            messages.success(request, _("Remediation group created."))
+            return redirect("assessments:remediation", pk=remediation.pk)
+    return render(request, "assessments/suggestions.html", {
+        "group": group, "threshold": threshold, "suggestions": found, "form": form, "may_manage": may_manage,
+        "thresholds": range(2, 5)})
+
+
+@persons_only
+def remediation_detail(request, pk):
+    remediation = scoped_or_404(selectors.remediation_get, user=request.user, pk=pk)
+    may_manage = scoping.can(request.user, "remediation.manage", remediation.center)
+    form = forms.RemediationSessionForm(request.POST or None, members=remediation.learners.all())
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied
+        if form.is_valid() and run_service(form, services.remediation_session_record, actor=request.user,
+                                           remediation_group=remediation, **form.service_fields()):
+            messages.success(request, _("Session recorded."))
+            return redirect("assessments:remediation", pk=remediation.pk)
+    return render(request, "assessments/remediation.html", {
+        "remediation": remediation, "form": form, "may_manage": may_manage,
+        "change": selectors.remediation_change(remediation_group=remediation)})
+
+
+@persons_only
+def learner_progress(request, pk):
+    learner = scoped_or_404(learner_get, user=request.user, pk=pk)
+    return render(request, "assessments/learner.html", {"learner": learner} | selectors.learner_progress(
+        learner=learner))
+
+
+@persons_only
+def learner_bulletin(request, pk, language):
+    learner = scoped_or_404(learner_get, user=request.user, pk=pk)
+    if language not in ("fr", "ar"):
+        raise Http404
+    with translation.override(language):
+        return bulletin.bulletin_response(actor=request.user, learner=learner, language=language)
+
+
+def indicators(request):
+    if not scoping.scope_of(request.user).grants:
+        raise PermissionDenied
+    school_year = request.GET.get("school_year") or selectors.school_year_of(timezone.localdate())
+    if not forms.SCHOOL_YEAR.fullmatch(school_year):
+        school_year = selectors.school_year_of(timezone.localdate())
+    return render(request, "assessments/indicators.html", selectors.indicators(
+        user=request.user, school_year=school_year) | {"years": selectors.recent_school_years()})
+
+
+# ---------------------------------------------------------------------------
+# The framework (national admins edit; every signed-in user may read it)
+
+
+def _framework_manager(request):
+    if not scoping.can(request.user, "framework.manage"):
+        raise PermissionDenied
+
+
+def framework_list(request):
+    if not scoping.scope_of(request.user).grants:
+        raise PermissionDenied
+    return render(request, "assessments/frameworks.html", {
+        "frameworks": selectors.framework_list(), "may_manage": scoping.can(request.user, "framework.manage")})
+
+
+def framework_detail(request, pk):
+    if not scoping.scope_of(request.user).grants:
+        raise PermissionDenied
+    framework = scoped_or_404(selectors.framework_get, pk=pk)
+    return render(request, "assessments/framework.html", selectors.framework_tree(framework=framework) | {
+        "may_manage": scoping.can(request.user, "framework.manage")})
+
+
+@require_POST
+def framework_draft(request, pk):
+    _framework_manager(request)
+    source = scoped_or_404(selectors.framework_get, pk=pk)
+    try:
+        draft = services.framework_draft_create(actor=request.user, source=source)
+    except services.ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("assessments:framework", pk=source.pk)
+    messages.success(request, _("Draft version created: edit it, then publish it."))
+    return redirect("assessments:framework", pk=draft.pk)
+
+
+@require_POST
+def framework_publish(request, pk):
+    _framework_manager(request)
+    framework = scoped_or_404(selectors.framework_get, pk=pk)
+    try:
+        services.framework_publish(actor=request.user, framework=framework)
+        messages.success(request, _("Version published: new assessments use it."))
+    except services.ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("assessments:framework", pk=framework.pk)
+
+
+def competency_edit(request, pk, competency=None):
+    _framework_manager(request)
+    framework = scoped_or_404(selectors.framework_get, pk=pk)
+    instance = scoped_or_404(Competency.objects.filter(framework=framework).get, pk=competency) if competency \
+        else Competency()
+    form = forms.CompetencyForm(request.POST or None, instance=instance, framework=framework)
+    if request.method == "POST" and form.is_valid() and run_service(
+            form, services.competency_save, actor=request.user, competency=form.instance):
+        messages.success(request, _("Competency saved."))
+        return redirect("assessments:framework", pk=framework.pk)
+    return render(request, "assessments/competency_form.html", {"framework": framework, "form": form,
+                                                                "competency": instance})

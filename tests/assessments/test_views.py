@@ -1,0 +1,226 @@
+"""Basic skills pages: scope on every page, the results grid in one POST (clear refusals, nothing
+half-saved), query counts of the grid, heat-map and progress pages, the framework pages."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from forsa.assessments import services
+from forsa.assessments.models import Assessment, Framework, Result
+from tests.assessments.conftest import PERIODIC_DAY, add_learners, competency
+from tests.queries import assert_constant_queries
+from tests.scope import SCOPED_ROLES, assert_own_visible_foreign_404, status_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pages(scene):
+    for label in ("own", "foreign"):
+        side = scene[label]
+        side.remediation = services.remediation_group_create(
+            actor=side.users["educator"], center=side.center, name="Calcul", group=side.group,
+            competencies=[competency(scene["framework"], "MATH-NUM-2")], learners=side.learners[:2],
+            start_date=datetime.date(2026, 10, 1))
+    return scene
+
+
+PAGES = {  # route → keyword arguments from a side
+    "assessments:group": lambda side: {"pk": side.group.pk},
+    "assessments:heatmap": lambda side: {"pk": side.group.pk},
+    "assessments:suggestions": lambda side: {"pk": side.group.pk},
+    "assessments:grid": lambda side: {"pk": side.diagnostic.pk},
+    "assessments:remediation": lambda side: {"pk": side.remediation.pk},
+    "assessments:learner": lambda side: {"pk": side.learners[0].pk},
+}
+
+
+@pytest.mark.parametrize("route", PAGES)
+@pytest.mark.parametrize("role", SCOPED_ROLES)
+def test_every_page_own_visible_foreign_404(client, pages, role, route):
+    assert_own_visible_foreign_404(client, pages, role, route, PAGES[route])
+
+
+@pytest.mark.parametrize("route", PAGES)
+def test_partners_never_see_a_person_and_national_roles_see_all(client, pages, route):
+    url = reverse(route, kwargs=PAGES[route](pages["foreign"]))
+    assert status_for(client, pages["partner_viewer"], url) == 404
+    assert status_for(client, pages["national_admin"], url) == 200
+    assert status_for(client, pages["national_analyst"], url) == 200
+
+
+def test_an_educator_sees_only_their_groups(client, pages):
+    other = services.remediation_group_create(
+        actor=pages["own"].users["center_director"], center=pages["own"].center, name="Lecture",
+        competencies=[competency(pages["framework"], "AR-READ-1")], learners=pages["own"].learners[2:],
+        start_date=datetime.date(2026, 10, 1))
+    url = reverse("assessments:remediation", args=[other.pk])
+    assert status_for(client, pages["own"].users["educator"], url) == 404
+    assert status_for(client, pages["own"].users["counsellor"], url) == 200
+
+
+def test_indicators_page_for_every_role(client, pages):
+    url = reverse("assessments:indicators")
+    for user in [pages["partner_viewer"], pages["national_admin"], *pages["own"].users.values()]:
+        assert status_for(client, user, url) == 200
+
+
+def _grid_post(side, framework, values):
+    data = {}
+    for learner, value in zip(side.learners, values, strict=True):
+        for code in ("MATH-NUM-2", "FR-READ-1"):
+            data[f"cell_{learner.pk}_{competency(framework, code).pk}"] = value
+    return data
+
+
+def test_the_grid_is_saved_in_one_post(client, pages):
+    own, framework = pages["own"], pages["framework"]
+    client.force_login(own.users["educator"])
+    url = reverse("assessments:grid", args=[own.diagnostic.pk])
+    response = client.post(url, _grid_post(own, framework, ["1", "absent", "4"]))
+    assert response.status_code == 302
+    saved = {(r.learner_id, r.competency.code): (r.level, r.absent) for r in own.diagnostic.results.all()}
+    assert saved[(own.learners[0].pk, "FR-READ-1")] == (1, False)
+    assert saved[(own.learners[1].pk, "MATH-NUM-2")] == (None, True)
+    assert saved[(own.learners[2].pk, "FR-READ-1")] == (4, False)
+    page = client.get(url).content.decode()
+    assert 'value="absent" selected' in page
+
+
+def test_a_bad_grid_post_is_refused_with_a_clear_message_and_nothing_saved(client, pages):
+    own, framework = pages["own"], pages["framework"]
+    client.force_login(own.users["educator"])
+    url = reverse("assessments:grid", args=[own.diagnostic.pk])
+    data = _grid_post(own, framework, ["3", "3", "3"])
+    data[f"cell_{own.learners[1].pk}_{competency(framework, 'FR-READ-1').pk}"] = "9"
+    data[f"cell_{pages['foreign'].learners[0].pk}_{competency(framework, 'FR-READ-1').pk}"] = "2"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Bilal Bennani, FR-READ-1: level 9 is outside the scale (1 to 4)." in page
+    assert "is not in this group on" in page
+    assert own.diagnostic.results.count() == 3 and not own.diagnostic.results.filter(level=3).exists()
+
+
+def test_readers_cannot_post_the_grid(client, pages):
+    own = pages["own"]
+    client.force_login(own.users["counsellor"])
+    response = client.post(reverse("assessments:grid", args=[own.diagnostic.pk]),
+                           _grid_post(own, pages["framework"], ["2", "2", "2"]))
+    assert response.status_code == 403
+    assert own.diagnostic.results.count() == 3
+
+
+def test_create_an_assessment_from_the_group_page_and_refuse_a_duplicate(client, pages):
+    own = pages["own"]
+    client.force_login(own.users["educator"])
+    url = reverse("assessments:group", args=[own.group.pk])
+    data = {"kind": "periodic", "date": PERIODIC_DAY.isoformat(), "poles": ["MATH", "FR"]}
+    response = client.post(url, data)
+    assessment = Assessment.objects.get(group=own.group, kind="periodic")
+    assert response.url == reverse("assessments:grid", args=[assessment.pk])
+    assert set(assessment.competencies.values_list("domain__pole__code", flat=True)) == {"MATH", "FR"}
+    response = client.post(url, data)
+    assert "This group already has an assessment of this kind on this day." in response.content.decode()
+    assert Assessment.objects.filter(group=own.group, kind="periodic").count() == 1
+
+
+def test_remediation_from_a_suggestion_and_a_session(client, pages):
+    own, framework = pages["own"], pages["framework"]
+    client.force_login(own.users["center_director"])
+    url = reverse("assessments:suggestions", args=[own.group.pk])
+    page = client.get(url).content.decode()
+    assert "MATH-NUM-2" in page and "Amina Alaoui" in page and "Bilal Bennani" in page
+    math = competency(framework, "MATH-NUM-2")
+    response = client.post(url, {"name": "Calcul 2", "start_date": "2026-10-10",
+                                 "learners": [own.learners[0].pk], "competencies": [math.pk]})
+    assert response.status_code == 302
+    detail = client.get(response.url)
+    assert "Calcul 2" in detail.content.decode()
+    response = client.post(response.url, {"date": "2026-10-12", "content": "Tables", "done": "on",
+                                          "attended": [own.learners[0].pk], "follow_up": "Bien."})
+    assert response.status_code == 302
+
+
+def test_framework_pages_and_versions(client, pages):
+    framework = pages["framework"]
+    admin = pages["national_admin"]
+    director = pages["own"].users["center_director"]
+    assert status_for(client, director, reverse("assessments:framework", args=[framework.pk])) == 200
+    client.force_login(director)
+    assert client.post(reverse("assessments:framework_draft", args=[framework.pk])).status_code == 403
+    client.force_login(admin)
+    client.post(reverse("assessments:framework_draft", args=[framework.pk]))
+    draft = Framework.objects.get(status="draft")
+    domain = draft.competencies.get(code="MATH-NUM-1").domain
+    response = client.post(reverse("assessments:competency_new", args=[draft.pk]), {
+        "domain": domain.pk, "code": "MATH-NUM-5", "name_fr": "Estimer un ordre de grandeur",
+        "name_ar": "تقدير رتبة مقدار", "reference_level": "S1", "position": 9})
+    assert response.status_code == 302
+    frozen = framework.competencies.get(code="MATH-NUM-1")
+    response = client.post(reverse("assessments:competency_edit", args=[framework.pk, frozen.pk]), {
+        "domain": frozen.domain.pk, "code": "MATH-NUM-1", "name_fr": "Changé", "name_ar": "", "reference_level": "P2",
+        "position": 0})
+    assert "frozen" in response.content.decode()
+    client.post(reverse("assessments:framework_publish", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert draft.status == "published" and draft.competencies.filter(code="MATH-NUM-5").exists()
+    assert Framework.objects.get(pk=framework.pk).status == "retired"
+
+
+# ---------------------------------------------------------------------------
+# Query counts
+
+
+def _bigger(pages, count=6, offset=50):
+    own = pages["own"]
+    learners = add_learners(own.group, count, offset=offset)
+    services.results_save(actor=own.users["educator"], assessment=own.diagnostic, cells={
+        (learner.pk, competency(pages["framework"], code).pk): 2 for learner in learners
+        for code in ("MATH-NUM-2", "AR-READ-1")})
+    return learners
+
+
+@pytest.mark.parametrize("route", ["assessments:grid", "assessments:heatmap", "assessments:learner",
+                                   "assessments:suggestions", "assessments:remediation"])
+def test_query_counts_do_not_grow(client, pages, route):
+    own = pages["own"]
+    client.force_login(own.users["center_director"])
+    url = reverse(route, kwargs=PAGES[route](own))
+
+    def grow():
+        learners = _bigger(pages)
+        periodic = services.assessment_create(actor=own.users["educator"], group=own.group, kind="periodic",
+                                              date=PERIODIC_DAY)
+        services.results_save(actor=own.users["educator"], assessment=periodic, cells={
+            (own.learners[0].pk, competency(pages["framework"], "FR-READ-1").pk): 3})
+        own.remediation.learners.add(*learners)
+
+    assert_constant_queries(client, url, grow, at_most=30)
+
+
+def test_grid_post_queries_do_not_grow(client, pages):
+    own, framework = pages["own"], pages["framework"]
+    client.force_login(own.users["educator"])
+    url = reverse("assessments:grid", args=[own.diagnostic.pk])
+
+    def post(value):
+        """Every cell of the grid changes to ``value`` (updates only: the same statements each time)."""
+        math = competency(framework, "MATH-NUM-2").pk
+        learners = set(Result.objects.filter(assessment=own.diagnostic).values_list("learner_id", flat=True))
+        data = {f"cell_{learner}_{math}": value for learner in learners}
+        data |= {key: value for key in _grid_post(own, framework, ["2", "2", "2"])}
+        with CaptureQueriesContext(connection) as context:
+            assert client.post(url, data).status_code == 302
+        return len(context)
+
+    post("3")  # warm up (the session), and every cell has a result from now on
+    before = post("2")
+    _bigger(pages, count=8)
+    after = post("3")
+    assert before == after, (before, after)
+    assert Result.objects.filter(assessment=own.diagnostic, level=3).count() == 8 + 3 * 2
+
