@@ -1,0 +1,183 @@
+"""Printable documents (bulletins, convention summaries) as PDF, in French, English or Arabic.
+
+fpdf2 lays the page out; HarfBuzz (uharfbuzz) shapes Arabic, so letters join and run right to
+left; the Noto fonts (from pip font packages, OFL) are embedded, subset to the glyphs used. An
+Arabic name in a French document, or a Latin code in an Arabic one, falls back to the other
+font. Callers pass text already translated (under ``translation.override(document.language)``):
+a Document only lays it out.
+"""
+
+import re
+from collections.abc import Iterable, Sequence
+
+import fontpkg_noto_sans
+import fontpkg_noto_sans_arabic
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+LATIN = "NotoSans"
+ARABIC = "NotoSansArabic"
+FONT_FILES = {
+    LATIN: fontpkg_noto_sans.ROOT / "files" / "NotoSans[wdth,wght].ttf",
+    ARABIC: fontpkg_noto_sans_arabic.ROOT / "files" / "NotoSansArabic[wdth,wght].ttf",
+}
+WEIGHTS = {"": {"wght": 400}, "B": {"wght": 700}}
+INK, MUTED, RULE, SHADE = (33, 37, 41), (95, 99, 104), (200, 204, 208), (238, 241, 244)
+SIZE = {"title": 16, "heading": 12, "text": 10, "small": 8}
+LINE = 5.2  # mm per line of 10 pt text
+# A run of Latin text holding a digit ("+1", "2025-2026", "J130245678", "ligne 12", "85 %"): in Arabic
+# text it is isolated (LRI … PDI, as <bdi> in a page), or the bidi algorithm prints "2026-2025" and
+# "1+" (digits after Arabic letters are Arabic numbers, which a hyphen does not join).
+LATIN_RUN = re.compile(r"[+\-−]?[0-9A-Za-zÀ-ÿ](?:[0-9A-Za-zÀ-ÿ .,:/'’()%\-]*[0-9A-Za-zÀ-ÿ%)])?")
+
+
+def _isolate(match):
+    run = match.group()
+    return f"\u2066{run}\u2069" if any(character.isdigit() for character in run) else run
+
+
+class Document:
+    """An A4 document in one language; its blocks flow top to bottom, mirrored for Arabic."""
+
+    def __init__(self, *, title: str, subtitle: str = "", language: str | None = None):
+        self.language = language or translation.get_language() or "fr"
+        self.rtl = translation.get_language_info(self.language)["bidi"]
+        self.title = title
+        self.pdf = pdf = _Page(document=self)
+        for family, path in FONT_FILES.items():
+            pdf.add_font(family, fname=path, variations=WEIGHTS)
+        main, other = (ARABIC, LATIN) if self.rtl else (LATIN, ARABIC)
+        self.font = main
+        pdf.set_font(main, size=SIZE["text"])
+        pdf.set_fallback_fonts([other], exact_match=False)
+        pdf.set_text_shaping(use_shaping_engine=True, direction="rtl" if self.rtl else "ltr")
+        pdf.set_margins(18, 16, 18)
+        pdf.set_auto_page_break(auto=True, margin=18)
+        pdf.set_title(title)
+        pdf.set_lang(self.language)
+        pdf.set_creator("Forsa")
+        pdf.add_page()
+        self._text(title, size=SIZE["title"], bold=True)
+        if subtitle:
+            self._text(subtitle, colour=MUTED)
+        pdf.ln(2)
+
+    @property
+    def align(self):
+        return "R" if self.rtl else "L"
+
+    def heading(self, text: str) -> None:
+        pdf = self.pdf
+        pdf.ln(3)
+        self._text(text, size=SIZE["heading"], bold=True)
+        pdf.set_draw_color(*RULE)
+        pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+        pdf.ln(1.5)
+
+    def paragraph(self, text: str, *, small: bool = False) -> None:
+        self._text(text, size=SIZE["small" if small else "text"], colour=MUTED if small else INK)
+
+    def fields(self, pairs: Iterable[tuple[str, object]]) -> None:
+        """Label: value lines, the labels in a narrow muted column (on the right in Arabic)."""
+        pdf = self.pdf
+        label_width = pdf.epw * 0.32
+        for label, value in pairs:
+            pdf.set_font(self.font, size=SIZE["text"])
+            y = pdf.get_y()
+            label_x, value_x = _columns(pdf, [label_width, pdf.epw - label_width], self.rtl)
+            pdf.set_text_color(*MUTED)
+            pdf.set_xy(label_x, y)
+            pdf.multi_cell(label_width, LINE, self.prepared(label), align=self.align, new_x=XPos.RIGHT, new_y=YPos.TOP)
+            pdf.set_text_color(*INK)
+            pdf.set_xy(value_x, y)
+            pdf.multi_cell(pdf.epw - label_width, LINE, self.prepared(value), align=self.align,
+                           new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.set_y(max(pdf.get_y(), y + LINE))
+
+    def table(self, columns: Sequence[str], rows: Iterable[Sequence[object]],
+              widths: Sequence[float] | None = None) -> None:
+        """A table whose header row is repeated on each page; the first column is on the right in Arabic."""
+        pdf = self.pdf
+        widths = [pdf.epw * w for w in widths] if widths else [pdf.epw / len(columns)] * len(columns)
+        order = list(reversed(range(len(columns)))) if self.rtl else list(range(len(columns)))
+        pdf.set_font(self.font, size=SIZE["small"] + 1)
+        pdf.set_draw_color(*RULE)
+        pdf.set_text_color(*INK)
+        with pdf.table(
+            col_widths=[widths[i] for i in order], text_align=self.align, line_height=LINE - 0.6,
+            headings_style=_heading_style(self.font), repeat_headings=1, first_row_as_headings=True,
+            borders_layout="HORIZONTAL_LINES", padding=(1, 1.5),
+        ) as grid:
+            for cells in [columns, *rows]:
+                row = grid.row()
+                for i in order:
+                    row.cell(self.prepared(cells[i]))
+        pdf.ln(2)
+
+    def prepared(self, value) -> str:
+        """The text to print for a value: a dash for nothing, numbers isolated in Arabic."""
+        text = "—" if value is None or value == "" else str(value)
+        return LATIN_RUN.sub(_isolate, text) if self.rtl else text
+
+    def bytes(self) -> bytes:
+        return bytes(self.pdf.output())
+
+    def _text(self, text, *, size=SIZE["text"], bold=False, colour=INK):
+        pdf = self.pdf
+        pdf.set_font(self.font, style="B" if bold else "", size=size)
+        pdf.set_text_color(*colour)
+        pdf.multi_cell(0, size * 0.5, self.prepared(text), align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(self.font, size=SIZE["text"])
+
+
+class _Page(FPDF):
+    """Each page has the document's title at the top and its number at the bottom."""
+
+    def __init__(self, *, document):
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.document = document
+        self.alias_nb_pages()
+
+    def header(self):
+        if self.page_no() == 1:
+            return
+        self.set_font(self.document.font, size=SIZE["small"])
+        self.set_text_color(*MUTED)
+        self.cell(0, 6, self.document.prepared(self.document.title), align=self.document.align,
+                  new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(2)
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font(self.document.font, size=SIZE["small"])
+        self.set_text_color(*MUTED)
+        with translation.override(self.document.language):
+            label = _("Forsa · page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": "{nb}"}
+        self.cell(0, 6, self.document.prepared(label), align="C")
+
+
+def _heading_style(font):
+    from fpdf.fonts import FontFace
+
+    return FontFace(family=font, emphasis="BOLD", fill_color=SHADE)
+
+
+def _columns(pdf, widths, rtl):
+    """The x of each column, from the start edge (the right edge in Arabic)."""
+    xs, x = [], pdf.l_margin
+    for width in widths:
+        xs.append(x)
+        x += width
+    if rtl:
+        xs = [pdf.w - pdf.r_margin - (start - pdf.l_margin) - width for start, width in zip(xs, widths, strict=True)]
+    return xs
+
+
+def pdf_response(document: Document, filename: str) -> HttpResponse:
+    """The document inline in the browser (the signed-in pages are already no-store)."""
+    response = HttpResponse(document.bytes(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

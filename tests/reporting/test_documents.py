@@ -1,0 +1,104 @@
+"""PDF documents and spreadsheet exports: real files, read back with real readers."""
+
+import io
+import shutil
+import subprocess
+
+import pytest
+from openpyxl import load_workbook
+
+from forsa.audit.models import AuditEntry
+from forsa.centers.models import Center
+from forsa.reporting.exports import safe_cell, workbook_bytes, xlsx_response
+from forsa.reporting.pdf import Document, pdf_response
+
+pdftotext = shutil.which("pdftotext")
+
+
+def _document(language):
+    document = Document(title="بيان التقدم" if language == "ar" else "Bulletin", subtitle="2025-2026",
+                        language=language)
+    document.heading("الهوية" if language == "ar" else "Identité")
+    document.fields([("الاسم" if language == "ar" else "Nom", "Yassine El Amrani — ياسين العمراني"),
+                     ("MASSAR", "J130245678"), ("empty", None)])
+    document.table(["A", "B"], [[f"ligne {i}", i] for i in range(120)], widths=[0.7, 0.3])
+    return document
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_document_is_a_pdf_with_the_fonts_embedded_and_pages_numbered(language):
+    content = _document(language).bytes()
+    assert content.startswith(b"%PDF-")
+    assert b"NotoSansArabic" in content and b"NotoSans" in content  # embedded, both scripts
+    assert b"/Lang (" + language.encode() + b")" in content
+    assert content.count(b"/Type /Page\n") >= 3  # 120 rows do not fit on two pages
+
+
+@pytest.mark.skipif(pdftotext is None, reason="poppler-utils (pdftotext) is not installed")
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_text_reads_back_in_logical_order(language, tmp_path):
+    """Arabic comes out as letters (shaped glyphs mapped back to Unicode), codes and years unbroken."""
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(_document(language).bytes())
+    text = subprocess.run([pdftotext, str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "J130245678" in text
+    assert "2025-2026" in text  # not "2026-2025": numbers are isolated in Arabic text
+    assert "Yassine El Amrani" in text
+    assert "ligne 119" in text
+
+
+def test_arabic_numbers_are_isolated_and_latin_words_are_not():
+    document = Document(title="t", language="ar")
+    assert document.prepared("الموسم 2025-2026") == "الموسم \u20662025-2026\u2069"
+    assert document.prepared("+1") == "\u2066+1\u2069"
+    assert document.prepared("ligne 12") == "\u2066ligne 12\u2069"
+    assert document.prepared("Yassine El Amrani") == "Yassine El Amrani"
+    assert document.prepared(None) == "—"
+    assert Document(title="t", language="fr").prepared("2025-2026") == "2025-2026"
+
+
+def test_pdf_response_is_inline():
+    response = pdf_response(_document("fr"), "bulletin.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="bulletin.pdf"'
+
+
+@pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x\")", "+2+3", "-1+1", "@SUM(A1)", "\tcmd"])
+def test_text_that_would_be_a_formula_stays_text(value):
+    content, count = workbook_bytes(sheet="s", columns=["name"], rows=[[value]])
+    cell = load_workbook(io.BytesIO(content)).active["A2"]
+    assert cell.data_type == "s" and cell.value == "'" + value
+    assert count == 1
+
+
+def test_numbers_and_dates_keep_their_type():
+    import datetime as dt
+    from decimal import Decimal
+
+    assert safe_cell(-3) == -3 and safe_cell(Decimal("1.5")) == Decimal("1.5")
+    content, _ = workbook_bytes(sheet="s", columns=["n", "d"], rows=[[-3, dt.date(2026, 1, 2)]])
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet["A2"].value == -3
+    assert sheet["B2"].value.date() == dt.date(2026, 1, 2)
+    assert sheet["A1"].font.bold
+
+
+@pytest.mark.django_db
+def test_an_export_is_logged_with_its_row_count_and_filters(world):
+    user = world["own"].users["center_director"]
+    response = xlsx_response(actor=user, model=Center, filename="centres.xlsx", sheet="Centres",
+                             columns=["code"], rows=([c] for c in ["A", "B", "C"]), filters={"region": "01"})
+    assert response["Content-Disposition"] == 'attachment; filename="centres.xlsx"'
+    assert load_workbook(io.BytesIO(response.content)).active.max_row == 4
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    assert entry.actor == user
+    assert entry.changes == {"file": "centres.xlsx", "rows": 3, "filters": {"region": "01"}}
+
+
+@pytest.mark.django_db
+def test_an_arabic_export_reads_right_to_left(world):
+    from django.utils import translation
+
+    with translation.override("ar"):
+        content, _ = workbook_bytes(sheet="المراكز", columns=["الرمز"], rows=[])
+    assert load_workbook(io.BytesIO(content)).active.sheet_view.rightToLeft
