@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",
     "forsa.core",
     "forsa.territory",
@@ -68,8 +70,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "forsa.core.middleware.LoginRequiredMiddleware",
     "forsa.accounts.middleware.SessionTimeoutMiddleware",
+    "forsa.accounts.middleware.TwoFactorMiddleware",
     "forsa.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -139,6 +143,12 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling by account and by address (django-axes).
+# Two-factor sign-in (TOTP, django-otp): national and regional roles must use it when this is on
+# (the default in production; off in the demo, where anyone may still turn it on for themselves).
+FORSA_TWO_FACTOR = env_bool("FORSA_TWO_FACTOR", default=not DEBUG)
+OTP_TOTP_ISSUER = "Forsa"
+OTP_TOTP_THROTTLE_FACTOR = 1  # each failed code doubles the wait before the next try
+
 AXES_FAILURE_LIMIT = int(os.environ.get("FORSA_LOGIN_FAILURE_LIMIT", "8"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

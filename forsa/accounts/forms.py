@@ -20,3 +20,17 @@ class ApiTokenForm(forms.Form):
         label=_("Token name"), max_length=80,
         help_text=_("What the token is for, e.g. “MASSAR synchronisation”."),
     )
+
+
+class OtpTokenForm(forms.Form):
+    """The six digits an authenticator application shows."""
+
+    token = forms.RegexField(
+        label=_("Code from your authenticator application"), regex=r"^\s*\d{6}\s*$", max_length=12,
+        error_messages={"invalid": _("Enter the 6 digits shown by your application.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True,
+                                      "dir": "ltr"}),
+    )
+
+    def clean_token(self):
+        return self.cleaned_data["token"].strip()

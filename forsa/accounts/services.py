@@ -1,10 +1,14 @@
 """Every write to users, memberships and API tokens."""
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from forsa.accounts.models import ApiToken, Membership, User
+from forsa.accounts.selectors import two_factor_required
 from forsa.audit.models import AuditEntry
 from forsa.audit.services import audit_record
 from forsa.core import scoping
@@ -76,3 +80,53 @@ def api_token_touch(*, token: ApiToken, every) -> None:
     if token.last_used_at is None or now - token.last_used_at >= every:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+# ---------------------------------------------------------------------------
+# Two-factor sign-in: one authenticator (TOTP) device per user
+
+
+@transaction.atomic
+def two_factor_begin(*, actor) -> TOTPDevice:
+    """A new, unconfirmed authenticator for the actor; its secret is shown once, as a QR code."""
+    TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=actor, name="authenticator", confirmed=False)
+
+
+def _check_token(device: TOTPDevice, token: str) -> None:
+    allowed, why = device.verify_is_allowed()
+    if not allowed:
+        raise ValidationError({"token": _("Too many wrong codes: wait a minute, then try again.")})
+    if not device.verify_token(token):
+        raise ValidationError({"token": _("This code is not valid. Check your phone's time and try the current code.")})
+
+
+@transaction.atomic
+def two_factor_confirm(*, actor, device: TOTPDevice, token: str) -> TOTPDevice:
+    """The first code proves the application holds the secret: the device replaces any earlier one."""
+    if device.user_id != actor.pk or device.confirmed:
+        raise PermissionDenied
+    _check_token(device, token)
+    for old in TOTPDevice.objects.filter(user=actor, confirmed=True):
+        old.delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=actor, changes={"two_factor": [False, True]})
+    return device
+
+
+def two_factor_check(*, actor, token: str) -> TOTPDevice:
+    """The device that accepts ``token`` at sign-in (failures are throttled by django-otp)."""
+    device = TOTPDevice.objects.get(user=actor, confirmed=True)
+    _check_token(device, token)
+    return device
+
+
+@transaction.atomic
+def two_factor_remove(*, actor) -> None:
+    """Turn two-factor off for oneself; refused for the roles that must keep it."""
+    if two_factor_required(user=actor):
+        raise PermissionDenied
+    if TOTPDevice.objects.filter(user=actor).delete()[0]:
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=actor,
+                     changes={"two_factor": [True, False]})

@@ -35,4 +35,5 @@ ROLE_SCOPE_FIELD = {
 }
 SCOPE_FIELDS = ("region", "province", "association", "center", "partner")
 
-
+# Who must prove a second factor at sign-in when FORSA_TWO_FACTOR is on (DESIGN: national and regional).
+TWO_FACTOR_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.NATIONAL_ANALYST, Role.REGIONAL_MANAGER})
