@@ -1,6 +1,7 @@
 """Reading history: whole log for national roles; one object's history where allowed."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
 from forsa.audit.models import AuditEntry
 from forsa.core import scoping
@@ -16,3 +17,17 @@ def history_for(*, user, target, limit=50):
         ).exclude(action=AuditEntry.Action.VIEW)
         .select_related("actor")[:limit]
     )
+
+
+def entries_about(targets):
+    """The entries whose target is one of ``targets``: (content type id, primary key) pairs, in one query.
+
+    Grouped by content type, each group an ``IN`` list on the (target_type, target_id) index.
+    """
+    by_type = {}
+    for type_id, pk in targets:
+        by_type.setdefault(type_id, set()).add(str(pk))
+    condition = Q(pk__in=[])
+    for type_id, pks in by_type.items():
+        condition |= Q(target_type_id=type_id, target_id__in=sorted(pks))
+    return AuditEntry.objects.filter(condition)

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -29,6 +29,7 @@ from pydantic import ConfigDict
 
 from forsa.centers.models import SCHOOL_YEAR
 from forsa.centers.selectors import center_list
+from forsa.core import scoping
 from forsa.core.api import ErrorOut, Pagination, ValidationErrorOut, fetch, filtered
 from forsa.core.services import require
 from forsa.learners import selectors, services
@@ -325,13 +326,24 @@ class FollowUpDueOut(FollowUpOut):
 
 class AccessEntryOut(Schema):
     at: datetime
-    action: str = Field(description="view, create or update")
+    action: str = Field(description="view, create, update, or export (a signed consent form downloaded)")
     actor: str | None = Field(description="Full name of the user; null for the system.")
+    about: str = Field(description="What of the file: learner, guardian, consent, enrollment, placement, "
+                                   "pathwaystep, trackparticipation, individualplan, planreview, exit or followup")
+    about_id: int = Field(description="Its id.")
     changes: dict = Field(description="Changed fields as [old, new]; sensitive values are masked.")
 
     @staticmethod
     def resolve_actor(obj):
         return obj.actor.full_name if obj.actor else None
+
+    @staticmethod
+    def resolve_about(obj):
+        return obj.target_type.model
+
+    @staticmethod
+    def resolve_about_id(obj):
+        return int(obj.target_id)
 
 
 # Requests -----------------------------------------------------------------------------
@@ -425,6 +437,9 @@ class LearnerPatch(Payload):
     reasons_left: list[str] | None = None
     reason_left_other: str | None = None
     referral: str | None = None
+    confirmed_new_person: bool = Field(
+        False, description="After a 409 (the changed identity looks like another learner's): this is someone else."
+    )
 
 
 class TransferIn(Payload):
@@ -433,6 +448,14 @@ class TransferIn(Payload):
     school_year: str | None = Field(None, description="The current enrolment's year when omitted.")
     groups: list[int] = Field([], description="Ids of the receiving centre's groups.")
     age_override_reason: str = ""
+
+
+class EnrollIn(Payload):
+    center: int = Field(description="Id of the centre.")
+    school_year: str = Field(description="e.g. 2026-2027")
+    start_date: date
+    groups: list[int] = Field([], description="Ids of the centre's groups for that year.")
+    age_override_reason: str = Field("", description="Required outside the centre's age range.")
 
 
 class ExitIn(Payload):
@@ -475,9 +498,11 @@ class LearnerReferences(forms.Form):
     commune = forms.ModelChoiceField(queryset=None, to_field_name="code", required=False)
     school_year = forms.CharField(validators=[SCHOOL_YEAR], required=False)
 
-    def __init__(self, data, *, user):
+    def __init__(self, data, *, user, destinations=None):
         super().__init__(data)
         self.fields["center"].queryset = self.fields["to_center"].queryset = center_list(user=user)
+        if destinations is not None:  # a transfer: the centres this learner may be sent to
+            self.fields["to_center"].queryset = destinations
         # The groups the user sees, as the list's filter offers them; the service checks centre and year.
         self.fields["groups"].queryset = LearnerFilter.scoped_choices["group"](user)
         self.fields["commune"].queryset = commune_list(user=user)
@@ -486,11 +511,11 @@ class LearnerReferences(forms.Form):
 GuardianForm = forms.modelform_factory(Guardian, fields=("full_name", "relation", "phone", "cin"))
 
 
-def _fields(request, payload: Schema) -> dict:
+def _fields(request, payload: Schema, destinations=None) -> dict:
     """The payload's fields (only those sent), with references turned into objects."""
     data = payload.model_dump(exclude_unset=True)
     sent = {name: data[name] for name in LearnerReferences.base_fields if data.get(name) not in (None, [])}
-    form = LearnerReferences(sent, user=request.auth)
+    form = LearnerReferences(sent, user=request.auth, destinations=destinations)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     return data | {name: form.cleaned_data[name] for name in sent}
@@ -543,7 +568,8 @@ def _duplicate(request, exc: ValidationError, fields: dict):
     exact = next(iter(errors)) if len(errors) == 1 and set(errors) <= set(EXACT) else None
     if not (possible or exact):
         return None
-    matches = selectors.duplicate_summary(user=request.auth, **{name: fields.get(name, "") for name in IDENTITY})
+    identity = {name: fields.get(name, "") for name in IDENTITY}
+    matches = selectors.duplicate_summary(user=request.auth, exclude_pk=fields.get("exclude_pk"), **identity)
     if exact and not any(match["reason"] == exact for match in matches):
         return None  # a format error, not a duplicate
     return Status(409, {"detail": exc.messages[0], "errors": errors, "matches": matches})
@@ -586,11 +612,23 @@ def learner_create(request, payload: LearnerIn):
 
 @router.patch(
     "/learners/{learner_id}",
-    response={200: LearnerOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={200: LearnerOut, 403: ErrorOut, 404: ErrorOut, 409: DuplicateOut, 422: ValidationErrorOut},
 )
 def learner_update(request, learner_id: int, payload: LearnerPatch):
+    """Change some fields. 409 when a changed name, birth date, CIN or MASSAR code makes the learner look
+    like someone already registered (see ``matches``; resend with ``confirmed_new_person``); another
+    learner's CIN or MASSAR code is refused (409 naming the field).
+    """
     learner = fetch(selectors.learner_get, user=request.auth, pk=learner_id)
-    return services.learner_update(actor=request.auth, learner=learner, **_fields(request, payload))
+    fields = _fields(request, payload)
+    identity = {name: fields.get(name, getattr(learner, name)) for name in IDENTITY}
+    try:
+        return services.learner_update(actor=request.auth, learner=learner, **fields)
+    except ValidationError as exc:
+        answer = _duplicate(request, exc, identity | {"exclude_pk": learner.pk})
+        if answer is None:
+            raise
+        return answer
 
 
 @router.post(
@@ -598,11 +636,30 @@ def learner_update(request, learner_id: int, payload: LearnerPatch):
     response={201: EnrollmentOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
 )
 def learner_transfer(request, learner_id: int, payload: TransferIn):
-    """Move the learner to another centre: the current enrolment is closed and kept."""
+    """Move the learner to another centre: the current enrolment is closed and kept.
+
+    Who may transfer in the learner's centre sends them to any open centre; others may take them
+    into a centre where they may transfer.
+    """
     learner = fetch(selectors.learner_get, user=request.auth, pk=learner_id)
-    fields = _fields(request, payload)
+    if not scoping.can_anywhere(request.auth, "learner.transfer"):
+        raise PermissionDenied("learner.transfer")
+    fields = _fields(request, payload, destinations=selectors.transfer_destinations(user=request.auth,
+                                                                                     learner=learner))
     with _naming(group="groups", start_date="transfer_date", end_date="transfer_date"):
         return Status(201, services.learner_transfer(actor=request.auth, learner=learner, **fields))
+
+
+@router.post(
+    "/learners/{learner_id}/enrollments",
+    response={201: EnrollmentOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+)
+def learner_enroll(request, learner_id: int, payload: EnrollIn):
+    """Enrol again a learner who left (a new school year, or a return): the exit stays in their history."""
+    learner = fetch(selectors.learner_get, user=request.auth, pk=learner_id)
+    fields = _fields(request, payload)
+    with _naming(group="groups"):
+        return Status(201, services.learner_enroll(actor=request.auth, learner=learner, **fields))
 
 
 @router.post(

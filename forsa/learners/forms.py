@@ -130,14 +130,38 @@ class LearnerFieldsForm(SectionsMixin, forms.Form):
         names = [n for n in IDENTITY + SCHOOLING + HOUSEHOLD if n in self.fields and n != "province"]
         return {name: self.cleaned_data[name] for name in names}
 
+    def clean(self):
+        data = super().clean()
+        names = ("first_name", "last_name", "first_name_ar", "last_name_ar", "massar_code", "cin")
+        self._identity = {name: data.get(name) or "" for name in names} | {"birth_date": data.get("birth_date")}
+        return data
+
+    def found_duplicates(self):
+        """Whether the service stopped on a learner already registered (possibly, or surely)."""
+        return (self.has_error(forms.forms.NON_FIELD_ERRORS, "possible_duplicate")
+                or self.has_error("massar_code") or self.has_error("cin"))
+
+    def identity(self):
+        """What duplicate detection compares, as typed (a service error removes its field from cleaned_data)."""
+        return self._identity
+
 
 class LearnerForm(LearnerFieldsForm):
     """Edit a learner's identity, schooling and (for the roles allowed) household situation."""
+
+    confirmed_new_person = forms.BooleanField(
+        label=_("I checked: this is a different person"), required=False,
+        help_text=_("Only if none of the possible matches above is this adolescent."),
+    )
 
     def __init__(self, *args, learner, **kwargs):
         initial = forms.model_to_dict(learner, fields=IDENTITY + SCHOOLING + HOUSEHOLD)
         initial["province"] = learner.commune.province_id
         super().__init__(*args, initial=initial, **kwargs)
+
+    def service_fields(self):
+        """The cleaned data as learner_update takes it."""
+        return self.learner_fields() | {"confirmed_new_person": self.cleaned_data["confirmed_new_person"]}
 
 
 # ---------------------------------------------------------------------------
@@ -231,18 +255,7 @@ class IntakeForm(LearnerFieldsForm):
             self.add_error("photo_consent", _("Photos are consented to together with data processing."))
         if data.get("document") and not data.get("data_consent"):
             self.add_error("data_consent", _("Tick the consent the signed form records."))
-        names = ("first_name", "last_name", "first_name_ar", "last_name_ar", "massar_code", "cin")
-        self._identity = {name: data.get(name) or "" for name in names} | {"birth_date": data.get("birth_date")}
         return data
-
-    def found_duplicates(self):
-        """Whether the intake stopped on a learner already registered (possibly, or surely)."""
-        return (self.has_error(forms.forms.NON_FIELD_ERRORS, "possible_duplicate")
-                or self.has_error("massar_code") or self.has_error("cin"))
-
-    def identity(self):
-        """What duplicate detection compares, as typed (a service error removes its field from cleaned_data)."""
-        return self._identity
 
     def service_fields(self):
         """The cleaned data as learner_intake takes it."""
@@ -270,8 +283,15 @@ class FieldsForm(forms.Form):
         return dict(self.cleaned_data)
 
 
+class CenterChoiceField(forms.ModelChoiceField):
+    """A centre named by its name, code and commune: all a user is told of a centre outside their scope."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.code}) – {obj.commune.name}"
+
+
 class TransferForm(FieldsForm):
-    to_center = forms.ModelChoiceField(queryset=None, label=_("Destination centre"))
+    to_center = CenterChoiceField(queryset=None, label=_("Destination centre"))
     transfer_date = forms.DateField(label=_("Transfer date"), widget=date_input())
     age_override_reason = forms.CharField(
         label=_("reason for the age exception"), max_length=200, required=False,
@@ -281,6 +301,45 @@ class TransferForm(FieldsForm):
     def __init__(self, *args, centers, **kwargs):
         super().__init__(*args, initial={"transfer_date": timezone.localdate()}, **kwargs)
         self.fields["to_center"].queryset = centers
+
+
+class EnrollForm(FieldsForm):
+    """Enrol again a learner who left: a school year, a centre and its groups, the age rule as at intake."""
+
+    center = CenterChoiceField(queryset=None, label=_("Centre"))
+    school_year = forms.ChoiceField(label=_("School year"))
+    start_date = forms.DateField(label=_("Start date"), widget=date_input())
+    groups = forms.ModelMultipleChoiceField(
+        queryset=Group.objects.none(), label=_("Groups"), required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choices"}),
+        help_text=_("The catch-up class or workshop of the centre for this school year (optional)."),
+    )
+    age_override_reason = forms.CharField(
+        label=_("reason for the age exception"), max_length=200, required=False,
+        help_text=_("Required when the learner is younger or older than the centre's age range."),
+    )
+
+    def __init__(self, *args, user, centers, learner, **kwargs):
+        today = timezone.localdate()
+        year, previous = school_year_of(today), school_year_of(today.replace(year=today.year - 1))
+        initial = {"school_year": year, "start_date": today}
+        if learner.center_id in {center.pk for center in centers}:
+            initial["center"] = learner.center_id
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["center"].queryset = centers
+        self.fields["school_year"].choices = [(year, year), (previous, previous)]
+        chosen = self.data.get("center") if self.is_bound else self.initial.get("center")
+        year_chosen = self.data.get("school_year") if self.is_bound else year
+        self.fields["groups"].queryset = Group.objects.for_user(user).filter(
+            center=chosen if str(chosen or "").isdigit() else None, school_year=year_chosen).order_by("kind", "name")
+        # The intake's group options follow the centre and year chosen here too.
+        options = {"hx-get": "/learners/groups/options/", "hx-target": "#groups-field", "hx-swap": "outerHTML",
+                   "hx-include": "[name=center], [name=school_year]"}
+        self.fields["center"].widget.attrs.update(options)
+        self.fields["school_year"].widget.attrs.update(options)
+
+    def service_fields(self):
+        return dict(self.cleaned_data) | {"groups": list(self.cleaned_data["groups"])}
 
 
 class ModelFieldsForm(forms.ModelForm):
@@ -408,7 +467,6 @@ class ConsentWithdrawForm(FieldsForm):
         super().__init__(*args, initial={"withdrawn_on": timezone.localdate()}, **kwargs)
 
 
-def transfer_centers(*, user, learner=None):
-    """The centres ``user`` may move a learner to (not the one they are in)."""
-    centers = selectors.centers_where(user=user, permission="learner.transfer")
-    return centers.exclude(pk=learner.center_id) if learner and learner.center_id else centers
+def transfer_centers(*, user, learner):
+    """The centres ``user`` may move ``learner`` to (not the one they are in)."""
+    return selectors.transfer_destinations(user=user, learner=learner)

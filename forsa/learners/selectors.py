@@ -2,14 +2,27 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.db.models import Prefetch
+from django.db.models import IntegerField, Prefetch, Value
 from django.utils import timezone
 
 from forsa.audit.models import AuditEntry
+from forsa.audit.selectors import entries_about
 from forsa.centers.models import Center
 from forsa.core import scoping
 from forsa.learners import matching
-from forsa.learners.models import Consent, Enrollment, FollowUp, IndividualPlan, Learner, Placement
+from forsa.learners.models import (
+    Consent,
+    Enrollment,
+    Exit,
+    FollowUp,
+    Guardian,
+    IndividualPlan,
+    Learner,
+    PathwayStep,
+    Placement,
+    PlanReview,
+    TrackParticipation,
+)
 from forsa.learners.services import duplicate_candidates
 from forsa.learners.validators import looks_like_cin, looks_like_massar
 
@@ -45,7 +58,7 @@ def learner_file(*, user, pk) -> Learner:
     enrollments = (
         Enrollment.objects.select_related("center", "transferred_from__center", "exit", "plan")
         .prefetch_related(Prefetch("placements", queryset=placements), "steps", "tracks",
-                          "plan__reviews__reviewer", "exit__follow_ups")
+                          "plan__reviews__reviewer", "exit__follow_ups__recorded_by")
         .order_by("-start_date", "-pk")
     )
     return (
@@ -103,15 +116,46 @@ def follow_up_worklist(*, user, horizon_days=14):
     )
 
 
+# The rows that make up a learner's file, each with its path to the learner.
+FILE_ROWS = {
+    Guardian: "learner", Consent: "learner", Enrollment: "learner", Placement: "enrollment__learner",
+    PathwayStep: "enrollment__learner", TrackParticipation: "enrollment__learner",
+    IndividualPlan: "enrollment__learner", PlanReview: "plan__enrollment__learner", Exit: "enrollment__learner",
+    FollowUp: "learner",
+}
+
+
+def file_rows(learner):
+    """(content type id, primary key) of the learner and of every row of their file, in one query.
+
+    Why collect the rows rather than record the learner's id on each audit entry: audit entries
+    are append-only and shared by every app, and those already written name only their own row;
+    the rows of one file are few (tens), so one UNION of indexed lookups finds them all, for
+    history written before and after this log was extended, without a column on the national
+    audit table. The application never deletes these rows (consents are withdrawn, not
+    deleted), so no history is lost from sight.
+    """
+    types = ContentType.objects.get_for_models(Learner, *FILE_ROWS)
+    parts = [
+        model._base_manager.filter(**{path: learner.pk}).order_by()
+        .annotate(kind=Value(types[model].pk, output_field=IntegerField())).values_list("pk", "kind")
+        for model, path in FILE_ROWS.items()
+    ]
+    rows = [(kind, pk) for pk, kind in parts[0].union(*parts[1:], all=True)]
+    return [(types[Learner].pk, learner.pk), *rows]
+
+
 def access_log(*, user, learner):
-    """Who opened or changed this learner's file, and when (for the director and national admins)."""
+    """Who opened, changed or downloaded anything of this learner's file, and when, newest first.
+
+    For the centre director and national admins: views of the file, changes to the learner and
+    to their guardians, consents, enrolments, placements, stages, tracks, plan and reviews, exit
+    and follow-ups, and downloads of signed consent forms. A fixed number of queries: the file's
+    rows (``file_rows``), then the page of entries (and its count).
+    """
     if not scoping.can(user, "learner.access_log", learner):
         return AuditEntry.objects.none()
-    return (
-        AuditEntry.objects.filter(target_type=ContentType.objects.get_for_model(Learner), target_id=str(learner.pk))
-        .select_related("actor")
-        .order_by("-at", "-pk")
-    )
+    return entries_about(file_rows(learner)).select_related("actor", "target_type").order_by("-at", "-pk")
 
 
 def active_enrollment(learner):
@@ -188,6 +232,26 @@ def centers_where(*, user, permission):
     centers = Center.objects.for_user(user).only("pk", "region_id", "province_id", "association_id")
     allowed = [center.pk for center in centers if scoping.can(user, permission, center)]
     return Center.objects.filter(pk__in=allowed).select_related("commune").order_by("code")
+
+
+def transfer_destinations(*, user, learner):
+    """The centres ``user`` may move ``learner`` to: name, code and commune only.
+
+    Whoever may transfer in the learner's centre sends them to any open centre of the country
+    (this deliberately looks beyond the user's scope: institutional data, nothing else about
+    the centre is shown); others may pull the learner into the centres where they may transfer.
+    """
+    if learner.center_id and scoping.can(user, "learner.transfer", learner):
+        centers = Center.objects.filter(status=Center.Status.OPEN)
+    else:
+        centers = centers_where(user=user, permission="learner.transfer")
+    centers = centers.exclude(pk=learner.center_id) if learner.center_id else centers
+    return centers.select_related("commune").order_by("code")
+
+
+def enrollment_centers(*, user):
+    """The open centres where ``user`` may enrol a learner again."""
+    return centers_where(user=user, permission="learner.create").filter(status=Center.Status.OPEN)
 
 
 def plan_of(enrollment):

@@ -1,9 +1,11 @@
 """Every write to learners: intake, consent, enrolment, transfer, pathway, exit, follow-up."""
 
+import contextvars
+from contextlib import contextmanager
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -12,7 +14,8 @@ from django.utils.translation import gettext as _
 from forsa.audit.models import AuditEntry
 from forsa.audit.services import audit_record
 from forsa.centers.models import Center, Group
-from forsa.core.services import instance_save, require
+from forsa.core import scoping
+from forsa.core.services import SYSTEM, instance_save, require
 from forsa.learners import matching
 from forsa.learners.models import (
     Consent,
@@ -34,6 +37,8 @@ MIN_AGE = 13
 # Household situation and confidential notes: entered only under consent, hidden from most roles.
 SENSITIVE_FIELDS = ("orphanhood", "has_disability", "is_working_child", "travel_minutes", "notes")
 DUPLICATE_THRESHOLD = 85
+# What duplicate detection compares (at intake, and again when an edit changes one of them).
+IDENTITY_FIELDS = ("first_name", "last_name", "first_name_ar", "last_name_ar", "birth_date", "massar_code", "cin")
 
 
 def _has_sensitive(fields):
@@ -64,6 +69,18 @@ def _check_age(learner, center, start_date, override_reason):
 def _check_start(start_date):
     if start_date > timezone.localdate():
         raise ValidationError({"start_date": _("The start date cannot be in the future.")})
+
+
+def _require_either(actor, permission, *objects):
+    """Refuse unless the actor may do ``permission`` on one of ``objects`` (403)."""
+    if actor is SYSTEM or any(scoping.can(actor, permission, obj) for obj in objects):
+        return
+    raise PermissionDenied(permission)
+
+
+def _check_open(center, field):
+    if center.status != Center.Status.OPEN:
+        raise ValidationError({field: _("This centre is not open: it cannot take in learners.")})
 
 
 def _place_learner(learner, center, status=Learner.Status.ENROLLED):
@@ -113,6 +130,65 @@ def duplicate_candidates(*, first_name="", last_name="", first_name_ar="", last_
     return sorted(found, key=lambda item: -item[2])
 
 
+def _check_duplicates(learner, confirmed_new_person, *, possibly):
+    """Refuse an identifier another learner holds (naming the field); stop on a likely match until confirmed.
+
+    ``possibly`` is the message for a likely match (it says what the user can do about it).
+    """
+    candidates = duplicate_candidates(**{k: getattr(learner, k) for k in IDENTITY_FIELDS}, exclude_pk=learner.pk)
+    exact = [c for c in candidates if c[1] in ("massar_code", "cin")]
+    if exact:
+        field = exact[0][1]
+        message = _("A learner with this %(field)s is already registered. Open their file or transfer them "
+                    "instead.") % {"field": Learner._meta.get_field(field).verbose_name}
+        raise ValidationError({field: ValidationError(message, code="duplicate")})
+    if candidates and not confirmed_new_person:
+        raise ValidationError(possibly, code="possible_duplicate")
+
+
+# Uploaded documents written by the services of the current call, to delete again if it fails.
+_written_files = contextvars.ContextVar("forsa_learner_files", default=None)
+
+
+@contextmanager
+def _files_removed_on_failure():
+    """Files written inside are deleted again when an exception leaves the block: no orphan on disk.
+
+    A document is written to storage before its row is saved; if anything later in the service
+    (or in the service that called it: uses nest, the outermost keeps the list) fails, the
+    transaction rolls back and the file must go too. Services are the transaction boundary
+    (pages and endpoints do not wrap requests in a transaction), so the service's own failure is
+    the rollback to watch. Put it outside ``transaction.atomic``: the file goes after the rows.
+    """
+    files = _written_files.get()
+    token = None
+    if files is None:
+        files = []
+        token = _written_files.set(files)
+    start = len(files)
+    try:
+        yield files
+    except BaseException:
+        for storage, name in files[start:]:
+            storage.delete(name)
+        del files[start:]
+        raise
+    finally:
+        if token is not None:
+            _written_files.reset(token)
+
+
+def _write_document(instance, field, upload):
+    """Write an uploaded document now, and have it deleted again if the calling service fails."""
+    files = _written_files.get()
+    if files is None:
+        raise RuntimeError("write documents inside _files_removed_on_failure()")
+    stored = getattr(instance, field)
+    stored.save(upload.name, upload, save=False)
+    files.append((stored.storage, stored.name))
+
+
+@_files_removed_on_failure()
 @transaction.atomic
 def learner_intake(*, actor, center: Center, school_year, start_date, guardians=(), consent=None,
                    groups=(), age_override_reason="", confirmed_new_person=False, **fields) -> Learner:
@@ -131,18 +207,9 @@ def learner_intake(*, actor, center: Center, school_year, start_date, guardians=
     learner.full_clean(validate_constraints=False)  # duplicates are reported below, naming the field
     _check_start(start_date)
     _check_age(learner, center, start_date, age_override_reason)
-    candidates = duplicate_candidates(**{k: getattr(learner, k) for k in (
-        "first_name", "last_name", "first_name_ar", "last_name_ar", "birth_date", "massar_code", "cin")})
-    exact = [c for c in candidates if c[1] in ("massar_code", "cin")]
-    if exact:
-        field = exact[0][1]
-        message = _("A learner with this %(field)s is already registered. Open their file or transfer them "
-                    "instead.") % {"field": Learner._meta.get_field(field).verbose_name}
-        raise ValidationError({field: ValidationError(message, code="duplicate")})
-    if candidates and not confirmed_new_person:
-        raise ValidationError(_("This person may already be registered. Check the possible matches, then "
-                                "link or transfer the existing file, or confirm this is someone else."),
-                              code="possible_duplicate")
+    _check_duplicates(learner, confirmed_new_person, possibly=_(
+        "This person may already be registered. Check the possible matches, then link or transfer the existing "
+        "file, or confirm this is someone else."))
     if _has_sensitive(fields) and not consent:
         raise _consent_missing(fields)
     if consent and consent.get("guardian") is not None and not 0 <= consent["guardian"] < len(guardians):
@@ -172,14 +239,24 @@ def _open_enrollment(*, actor, learner, center, school_year, start_date, age_ove
 
 
 @transaction.atomic
-def learner_update(*, actor, learner: Learner, **fields) -> Learner:
+def learner_update(*, actor, learner: Learner, confirmed_new_person=False, **fields) -> Learner:
+    """Change a learner's fields. A change of names, birth date, CIN or MASSAR code runs the intake's
+    duplicate detection again: another learner's identifier is refused, a likely match needs
+    ``confirmed_new_person``.
+    """
     require(actor, "learner.change", learner)
     if set(fields) & set(SENSITIVE_FIELDS):
         require(actor, "learner.sensitive", learner)
         _require_consent(learner, fields)
+    before = {name: getattr(learner, name) for name in IDENTITY_FIELDS}
     for name, value in fields.items():
         setattr(learner, name, value)
     learner.search_key = _search_key(learner)
+    if any(getattr(learner, name) != value for name, value in before.items()):
+        learner.full_clean(validate_constraints=False)  # a badly written field first, then duplicates
+        _check_duplicates(learner, confirmed_new_person, possibly=_(
+            "With these changes, this learner looks like someone already registered. Check the possible "
+            "matches, then correct the file or confirm this is someone else."))
     return instance_save(actor=actor, instance=learner, redact=SENSITIVE_FIELDS, exclude_from_history=("search_key",))
 
 
@@ -189,8 +266,10 @@ def guardian_add(*, actor, learner: Learner, **fields) -> Guardian:
     return instance_save(actor=actor, instance=Guardian(learner=learner, **fields))
 
 
+@_files_removed_on_failure()
 @transaction.atomic
 def consent_record(*, actor, learner: Learner, purpose, given_on, guardian=None, document=None) -> Consent:
+    """Record a consent; its signed form is written to storage and deleted again if the record fails."""
     require(actor, "learner.change", learner)
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": _("The date of consent cannot be in the future.")})
@@ -200,8 +279,13 @@ def consent_record(*, actor, learner: Learner, purpose, given_on, guardian=None,
         raise ValidationError({"guardian": _("This guardian is not the learner's.")})
     consent = Consent(learner=learner, purpose=purpose, guardian=guardian, given_on=given_on)
     if document:
-        consent.document = document
+        _write_document(consent, "document", document)
     return instance_save(actor=actor, instance=consent)
+
+
+def consent_document_downloaded(*, actor, consent: Consent) -> None:
+    """Each download of a signed consent form is logged (who, when): it shows in the learner's access log."""
+    audit_record(actor=actor, action=AuditEntry.Action.EXPORT, target=consent)
 
 
 @transaction.atomic
@@ -234,10 +318,11 @@ def consent_withdraw(*, actor, consent: Consent, withdrawn_on: date, reason="") 
 @transaction.atomic
 def learner_enroll(*, actor, learner: Learner, center: Center, school_year, start_date, groups=(),
                    age_override_reason="") -> Enrollment:
-    """Enrol a learner again (a new school year, or a return after leaving)."""
+    """Enrol a learner again (a new school year, or a return after leaving): earlier enrolments and the exit stay."""
     require(actor, "learner.create", center)
     if learner.enrollments.filter(status=Enrollment.Status.ACTIVE).exists():
         raise ValidationError(_("This learner already has an active enrolment."))
+    _check_open(center, "center")
     _check_start(start_date)
     _check_age(learner, center, start_date, age_override_reason)
     enrollment = _open_enrollment(actor=actor, learner=learner, center=center, school_year=school_year,
@@ -260,13 +345,18 @@ def _close_enrollment(*, actor, enrollment, end_date, status):
 @transaction.atomic
 def learner_transfer(*, actor, learner: Learner, to_center: Center, transfer_date, school_year=None, groups=(),
                      age_override_reason="") -> Enrollment:
-    """Move a learner to another centre; the old enrolment is closed and kept, linked to the new one."""
-    require(actor, "learner.transfer", to_center)
+    """Move a learner to another centre; the old enrolment is closed and kept, linked to the new one.
+
+    The actor may transfer in the centre the learner leaves (a director sends them out to any open
+    centre) or in the one that takes them (a director pulls in a learner found at intake).
+    """
     current = learner.enrollments.filter(status=Enrollment.Status.ACTIVE).select_related("center").first()
+    _require_either(actor, "learner.transfer", current.center if current else learner, to_center)
     if current is None:
         raise ValidationError(_("This learner has no active enrolment to transfer."))
     if current.center_id == to_center.pk:
         raise ValidationError({"to_center": _("The learner is already enrolled in this centre.")})
+    _check_open(to_center, "to_center")
     _check_start(transfer_date)
     _check_age(learner, to_center, transfer_date, age_override_reason)
     _close_enrollment(actor=actor, enrollment=current, end_date=transfer_date, status=Enrollment.Status.TRANSFERRED)

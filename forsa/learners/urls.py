@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.learner_edit, name="edit"),
     path("<int:pk>/transfer/", views.learner_transfer, name="transfer"),
     path("<int:pk>/exit/", views.learner_exit, name="exit"),
+    path("<int:pk>/enroll/", views.learner_enroll, name="enroll"),
     path("<int:pk>/access-log/", views.learner_access_log, name="access_log"),
     path("<int:pk>/stage/", views.stage_advance, name="stage"),
     path("<int:pk>/track/", views.track_start, name="track"),

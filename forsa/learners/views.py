@@ -18,7 +18,7 @@ from forsa.core import scoping
 from forsa.core.views import list_template, paginate, run_service, scoped_or_404
 from forsa.learners import forms, selectors, services
 from forsa.learners.filters import LearnerFilter
-from forsa.learners.models import LeftReason
+from forsa.learners.models import Learner, LeftReason
 
 
 def persons_only(view):
@@ -77,7 +77,8 @@ def learner_detail(request, pk):
         "sensitive": selectors.sees_sensitive(user=request.user, learner=learner),
         "may": {action: scoping.can(request.user, f"learner.{action}", learner)
                 for action in ("change", "exit", "access_log")}
-        | {"transfer": scoping.can_anywhere(request.user, "learner.transfer")},
+        | {"transfer": scoping.can_anywhere(request.user, "learner.transfer"),
+           "enroll": scoping.can_anywhere(request.user, "learner.create")},
     })
 
 
@@ -127,11 +128,30 @@ def learner_edit(request, pk):
     learner = _learner_for(request, pk, "learner.change")
     form = forms.LearnerForm(request.POST or None, learner=learner, user=request.user,
                              sensitive=selectors.sees_sensitive(user=request.user, learner=learner))
+    matches = None
     if request.method == "POST" and form.is_valid():
-        if run_service(form, services.learner_update, actor=request.user, learner=learner, **form.learner_fields()):
+        if run_service(form, services.learner_update, actor=request.user, learner=learner, **form.service_fields()):
             messages.success(request, _("Learner updated."))
             return redirect("learners:detail", pk=learner.pk)
-    return render(request, "learners/form.html", {"form": form, "learner": learner, "title": _("Edit the learner")})
+        if form.found_duplicates():
+            matches = selectors.duplicate_summary(user=request.user, exclude_pk=learner.pk, **form.identity())
+        learner.refresh_from_db()  # the page names the learner as saved, not as typed
+    return render(request, "learners/form.html", {"form": form, "learner": learner, "matches": matches,
+                                                  "title": _("Edit the learner")})
+
+
+@persons_only
+def learner_enroll(request, pk):
+    """Enrol again a learner who left: the earlier enrolments and the exit stay in their history."""
+    learner = scoped_or_404(selectors.learner_get, user=request.user, pk=pk)
+    if learner.status != Learner.Status.EXITED:
+        raise Http404
+    centers = selectors.enrollment_centers(user=request.user)
+    if not centers:
+        raise PermissionDenied
+    form = forms.EnrollForm(request.POST or None, user=request.user, centers=centers, learner=learner)
+    return _action(request, form, services.learner_enroll, learner=learner, using={"learner": learner},
+                   title=_("Enrol again"), done=_("Learner enrolled again."))
 
 
 def _transfer(request, learner, match=None):
@@ -284,5 +304,6 @@ def consent_document(request, pk, consent_pk):
     consent = _consent_for(request, pk, consent_pk)
     if not consent.document:
         raise Http404
+    services.consent_document_downloaded(actor=request.user, consent=consent)
     return FileResponse(consent.document.open("rb"), as_attachment=True,
                         filename=f"consent-{consent.learner_id}-{consent.purpose}{Path(consent.document.name).suffix}")

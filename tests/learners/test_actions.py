@@ -3,13 +3,14 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from forsa.audit.models import AuditEntry
 from forsa.learners import services
 from forsa.learners.models import Consent, FollowUp, Learner
-from tests.factories import make_center, make_group, make_learner
+from tests.factories import make_center, make_group, make_learner, make_user
 
 D = datetime.date.fromisoformat
 PDF = b"%PDF-1.7\n%%EOF\n"
@@ -93,10 +94,40 @@ def test_national_admin_transfers_and_history_is_kept(client, world, learner):
     assert world["own"].center.name in html and world["foreign"].center.name in html
 
 
-def test_director_is_told_a_transfer_is_done_by_the_destination(client, world, learner):
-    html = as_user(client, world["own"].users["center_director"]).get(
-        reverse("learners:transfer", args=[learner.pk])).content.decode()
-    assert 'name="to_center"' not in html and 'class="alert"' in html
+def test_director_sends_a_learner_out_to_any_open_centre(client, world, learner):
+    """The director of the learner's centre is offered every open centre (name, code, commune), then loses sight."""
+    own, foreign = world["own"], world["foreign"]
+    closed = make_center(foreign.association, "06", status="closed")
+    url = reverse("learners:transfer", args=[learner.pk])
+    client = as_user(client, own.users["center_director"])
+    html = client.get(url).content.decode()
+    assert f'value="{foreign.center.pk}"' in html
+    assert f"{foreign.center.name} ({foreign.center.code}) – {foreign.center.commune.name}" in html
+    assert f'value="{own.center.pk}"' not in html and f'value="{closed.pk}"' not in html
+    assert client.post(url, {"to_center": foreign.center.pk, "transfer_date": "2026-11-02"}).status_code == 302
+    learner.refresh_from_db()
+    assert learner.center == foreign.center
+    old, new = learner.enrollments.order_by("start_date")
+    assert (old.status, old.center, new.transferred_from) == ("transferred", own.center, old)
+    # The learner has left the director's scope; the receiving director has the whole file.
+    assert client.get(reverse("learners:detail", args=[learner.pk])).status_code == 404
+    client.force_login(foreign.users["center_director"])
+    html = client.get(reverse("learners:detail", args=[learner.pk])).content.decode()
+    assert own.center.name in html and foreign.center.name in html
+
+
+def test_director_of_an_unrelated_centre_still_gets_404(client, world, learner):
+    neighbour = make_center(world["own"].association, "01")
+    director = make_user("center_director", neighbour)
+    for user in (director, world["foreign"].users["center_director"]):
+        client = as_user(client, user)
+        assert client.get(reverse("learners:transfer", args=[learner.pk])).status_code == 404
+        response = client.post(reverse("learners:transfer", args=[learner.pk]),
+                               {"to_center": neighbour.pk, "transfer_date": "2026-11-02"})
+        assert response.status_code == 404
+        assert client.get(reverse("learners:detail", args=[learner.pk])).status_code == 404
+    learner.refresh_from_db()
+    assert learner.center == world["own"].center
 
 
 def test_association_manager_transfers_between_its_centres(client, world, learner):
@@ -104,18 +135,28 @@ def test_association_manager_transfers_between_its_centres(client, world, learne
     url = reverse("learners:transfer", args=[learner.pk])
     client = as_user(client, world["own"].users["association_manager"])
     html = client.get(url).content.decode()
-    assert f'value="{second.pk}"' in html and f'value="{world["foreign"].center.pk}"' not in html
+    assert f'value="{second.pk}"' in html
     assert client.post(url, {"to_center": second.pk, "transfer_date": "2026-11-02"}).status_code == 302
 
 
-def test_transfer_refuses_a_centre_out_of_reach(client, world, learner):
-    second = make_center(world["own"].association, "01")
+def test_transfer_refuses_a_centre_that_is_not_open(client, world, learner):
+    closed = make_center(world["own"].association, "01", status="closed")
     url = reverse("learners:transfer", args=[learner.pk])
     response = as_user(client, world["own"].users["association_manager"]).post(
-        url, {"to_center": world["foreign"].center.pk, "transfer_date": "2026-11-02"})
+        url, {"to_center": closed.pk, "transfer_date": "2026-11-02"})
     assert response.status_code == 200 and 'id="id_to_center_error"' in response.content.decode()
     learner.refresh_from_db()
-    assert learner.center == world["own"].center and second.pk
+    assert learner.center == world["own"].center
+    with pytest.raises(ValidationError) as refused:
+        services.learner_transfer(actor=world["national_admin"], learner=learner, to_center=closed,
+                                  transfer_date=D("2026-11-02"))
+    assert set(refused.value.message_dict) == {"to_center"}
+
+
+def test_staff_without_the_transfer_right_get_403(client, world, learner):
+    html = as_user(client, world["own"].users["counsellor"]).get(
+        reverse("learners:transfer", args=[learner.pk]))
+    assert html.status_code == 403
 
 
 def test_exit_needs_the_outcome_details_then_schedules_follow_ups(client, world, learner):
