@@ -8,7 +8,7 @@ from django.urls import reverse
 from forsa.audit.models import AuditEntry
 from forsa.learners import services
 from forsa.learners.models import FollowUp
-from tests.factories import make_center, make_group, make_learner
+from tests.factories import make_center, make_group, make_learner, make_user
 from tests.queries import assert_constant_queries, count_queries
 from tests.scope import SCOPED_ROLES, assert_own_visible_foreign_404, status_for
 
@@ -325,3 +325,51 @@ def test_counts_stop_at_the_cap(world, monkeypatch):
     paginator = pagination.ListPaginator(Learner.objects.order_by("first_name"), 2)
     assert paginator.count == 3 and paginator.is_capped
     assert [learner.first_name for learner in paginator.page(1)] == ["Amal", "Badr"]  # deferred join keeps order
+
+
+def test_file_query_count_does_not_grow_with_enrolments_follow_ups_and_reviews(client, scene):
+    """A file that already holds one of each row, then a return after the exit (in another centre), more
+    reviews by other people, a second exit and follow-ups recorded by different users (the page names who
+    reviewed and who recorded each follow-up)."""
+    side, admin = scene["own"], scene["national_admin"]
+    director = side.users["center_director"]
+    group = make_group(side.center, name="Rattrapage 2025", school_year="2025-2026")
+    learner = make_learner(side.center, school_year="2025-2026", start_date="2025-09-15", groups=[group],
+                           birth_date="2010-02-02", first_name="Rim", last_name="Retour", first_name_ar="",
+                           last_name_ar="")
+    enrollment = learner.enrollments.get()
+    services.track_start(actor=admin, enrollment=enrollment, track="trade", start_date=D("2025-10-15"))
+    plan = services.plan_set(actor=admin, enrollment=enrollment, goals="Lire et écrire")
+    services.plan_review_add(actor=director, plan=plan, reviewed_on=D("2025-10-01"), notes="Progrès")
+    services.learner_exit(actor=None, learner=learner, exit_date=D("2026-01-31"), outcome="dropout",
+                          dropout_reason="economic")
+    services.follow_up_record(actor=director, follow_up=learner.follow_ups.get(months=3), done_on=D("2026-05-01"),
+                              situation="nothing")
+    other = make_center(side.association, "01")
+    staff = [make_user(role, other) for role in ("center_director", "counsellor")]
+
+    def grow():
+        workshop = make_group(other, name="Couture", kind="workshop", school_year="2025-2026")
+        again = services.learner_enroll(actor=admin, learner=learner, center=other, school_year="2025-2026",
+                                        start_date=D("2026-02-15"), groups=[workshop])
+        services.track_start(actor=admin, enrollment=again, track="psychosocial", start_date=D("2026-02-16"))
+        services.pathway_advance(actor=admin, enrollment=again, stage="catch_up", start_date=D("2026-03-01"))
+        plan = services.plan_set(actor=admin, enrollment=again, goals="Reprendre confiance")
+        for day, reviewer in zip(("2026-03-01", "2026-04-01", "2026-05-01"), [*staff, admin], strict=True):
+            services.plan_review_add(actor=reviewer, plan=plan, reviewed_on=D(day), notes="Suivi")
+        services.guardian_add(actor=admin, learner=learner, full_name="Omar Retour", relation="father")
+        services.consent_record(actor=admin, learner=learner, purpose="photos", given_on=D("2026-02-15"),
+                                guardian=learner.guardians.last())
+        services.learner_exit(actor=None, learner=learner, exit_date=D("2026-06-30"), outcome="school",
+                              school_level="S1", school_name="Collège Ibn Battouta")
+        for months, user in ((6, staff[0]), (12, staff[1])):
+            follow_up = learner.follow_ups.get(months=months, exit__enrollment=enrollment)
+            services.follow_up_record(actor=user, follow_up=follow_up, done_on=D("2026-11-01"), situation="school")
+        services.follow_up_record(actor=admin, follow_up=learner.follow_ups.get(months=3, exit__enrollment=again),
+                                  done_on=D("2026-10-01"), situation="school")
+
+    client.force_login(admin)
+    url = reverse("learners:detail", args=[learner.pk])
+    assert_constant_queries(client, url, grow, at_most=20)
+    html = client.get(url).content.decode()
+    assert all(user.full_name in html for user in (director, *staff, admin))
