@@ -280,6 +280,18 @@ class Amendment(TimeStampedModel):
     def __str__(self):
         return _("Amendment %(number)s") % {"number": self.number}
 
+    @property
+    def change_rows(self):
+        """(what changed, before, after), named in the reader's language."""
+        rows = []
+        for name, (before, after) in self.changes.items():
+            if name.startswith("funding:"):
+                label = _("funding: %(source)s") % {"source": FundingSource(name.split(":", 1)[1]).label}
+            else:
+                label = Convention._meta.get_field(name).verbose_name
+            rows.append((label, before, after))
+        return rows
+
 
 class Report(TimeStampedModel):
     """An activity or financial report the association owes, approved or returned by the public party."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from forsa.accounts.models import User
 from forsa.conventions import services
 from forsa.conventions.models import ApplicationDocument
 from forsa.organizations.models import Organization
@@ -81,4 +82,10 @@ def conventions(world, settings, tmp_path):
     world["reviewer"], world["other_reviewer"] = reviewer, other_reviewer
     world["own"].conventions = build_side(world["own"], reviewer)
     world["foreign"].conventions = build_side(world["foreign"], other_reviewer)
+    # Pages in English, so that assertions read the source strings (French is the default).
+    User.objects.update(language="en")
+    for user in [*world["own"].users.values(), *world["foreign"].users.values(), reviewer, other_reviewer,
+                 world["national_admin"], world["national_analyst"], world["partner_viewer"]]:
+        user.language = "en"
     return world
+
