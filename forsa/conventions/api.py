@@ -1,3 +1,507 @@
-from ninja import Router
+"""Conventions: calls, applications, reviews, decisions, conventions with their performance,
+tranches and reports.
+
+Everything reads through ``forsa.conventions.selectors`` (scoped by ``forsa.core.scoping``) and writes
+through ``forsa.conventions.services``:
+
+* an association sees only its own applications and conventions; a region its region's; the
+  provinces and centres covered read their conventions; a reviewer sees exactly the applications
+  assigned to them; partner viewers see none of it (404);
+* performance (enrolment by sex, retention, attendance, positive exits, disbursed, late reports,
+  alerts) is computed from the learners' records, for a whole page in a fixed number of queries;
+* documents and reports are uploaded through the pages (files are checked by content there).
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from forsa.centers.models import Center, Trade
+from forsa.conventions import selectors, services
+from forsa.conventions.filters import ConventionFilter
+from forsa.core.api import ErrorOut, Pagination, ValidationErrorOut, fetch, filtered
+from forsa.organizations.models import Association
 
 router = Router(tags=["conventions"])
+
+
+def _write(schema, created=False):
+    return {201 if created else 200: schema, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+
+
+# Answers ------------------------------------------------------------------------------
+
+
+class CriterionOut(Schema):
+    id: int
+    label: str
+    weight: int = Field(description="Weight in %; the weights of a grid add up to 100.")
+    max_score: int
+
+
+class CallOut(Schema):
+    id: int
+    reference: str
+    title: str
+    owner: str = Field(description="The Ministry or the AREF launching the call.")
+    region: str | None = Field(description="Region code of a regional call; null for a central call.")
+    budget: Decimal
+    opens_on: dt.date
+    closes_on: dt.date
+    eligibility: str
+    status: str = Field(description="draft, open, closed or decided")
+
+    @staticmethod
+    def resolve_owner(obj):
+        return obj.owner.name
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code if obj.region else None
+
+
+class CallDetailOut(CallOut):
+    criteria: list[CriterionOut]
+
+    @staticmethod
+    def resolve_criteria(obj):
+        return obj.criteria.all()
+
+
+class ApplicationOut(Schema):
+    id: int
+    call: int
+    association: int
+    association_name: str
+    title: str
+    target_girls: int
+    target_boys: int
+    budget_requested: Decimal
+    cofunding: Decimal
+    status: str = Field(description="draft, submitted, under_review, retained or not_retained")
+    decision_reason: str
+    score: float | None = Field(None, description="Mean of the submitted reviews, out of 100.")
+
+    @staticmethod
+    def resolve_call(obj):
+        return obj.call_id
+
+    @staticmethod
+    def resolve_association(obj):
+        return obj.association_id
+
+    @staticmethod
+    def resolve_association_name(obj):
+        return obj.association.name
+
+    @staticmethod
+    def resolve_score(obj):
+        score = getattr(obj, "score", None)
+        return None if score is None else round(float(score), 2)
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+
+
+class ApplicationDetailOut(ApplicationOut):
+    summary: str
+    centers: list[int]
+    trades: list[str]
+    documents: list[DocumentOut]
+
+    @staticmethod
+    def resolve_centers(obj):
+        return [c.pk for c in obj.centers.all()]
+
+    @staticmethod
+    def resolve_trades(obj):
+        return [t.code for t in obj.trades.all()]
+
+    @staticmethod
+    def resolve_documents(obj):
+        return obj.documents.all()
+
+
+class ReviewOut(Schema):
+    id: int
+    application: int
+    reviewer: str
+    scores: dict[str, int] = Field(description="Score per criterion id.")
+    total: Decimal | None = Field(description="Weighted score out of 100.")
+    comment: str
+    status: str = Field(description="assigned or submitted")
+
+    @staticmethod
+    def resolve_application(obj):
+        return obj.application_id
+
+    @staticmethod
+    def resolve_reviewer(obj):
+        return obj.reviewer.full_name
+
+
+class RankOut(Schema):
+    rank: int
+    tie: bool = Field(description="Same score as another: ordered by submission time.")
+    score: Decimal | None
+    reviews: int
+    application: ApplicationOut
+
+
+class PerformanceOut(Schema):
+    enrolled: int
+    enrolled_girls: int
+    enrolled_boys: int
+    enrolment_rate: float | None = Field(description="Enrolled against the target, in %.")
+    retention: float | None = Field(description="% of the enrolled who did not drop out.")
+    attendance: float | None = Field(description="% of expected learner-sessions attended.")
+    exits: int
+    positive_exits: int
+    positive_exit_rate: float | None
+    budget: Decimal
+    planned: Decimal = Field(description="Sum of the planned tranches (MAD).")
+    disbursed: Decimal = Field(description="Sum of the released tranches (MAD).")
+    reports_late: int
+    alerts: list[str] = Field(description="overdue_reports, under_enrolment")
+
+
+class ConventionOut(Schema):
+    """A convention and its performance, computed from the learners' records."""
+
+    id: int
+    number: str
+    party: str
+    association: int
+    association_name: str
+    region: str
+    status: str = Field(description="draft, signed, active, suspended or closed")
+    start_date: dt.date
+    end_date: dt.date
+    renewal_year: int
+    target_girls: int
+    target_boys: int
+    performance: PerformanceOut
+
+    @staticmethod
+    def resolve_id(obj):
+        return obj.convention.pk
+
+    @staticmethod
+    def resolve_performance(obj):
+        return obj
+
+    @staticmethod
+    def resolve_party(obj):
+        return obj.convention.party.name
+
+    @staticmethod
+    def resolve_association(obj):
+        return obj.convention.association_id
+
+    @staticmethod
+    def resolve_association_name(obj):
+        return obj.convention.association.name
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.convention.region.code
+
+    @staticmethod
+    def resolve_number(obj):
+        return obj.convention.number
+
+    @staticmethod
+    def resolve_status(obj):
+        return obj.convention.status
+
+    @staticmethod
+    def resolve_start_date(obj):
+        return obj.convention.start_date
+
+    @staticmethod
+    def resolve_end_date(obj):
+        return obj.convention.end_date
+
+    @staticmethod
+    def resolve_renewal_year(obj):
+        return obj.convention.renewal_year
+
+    @staticmethod
+    def resolve_target_girls(obj):
+        return obj.convention.target_girls
+
+    @staticmethod
+    def resolve_target_boys(obj):
+        return obj.convention.target_boys
+
+
+class FundingOut(Schema):
+    source: str
+    amount: Decimal
+
+
+class AmendmentOut(Schema):
+    number: int
+    signed_on: dt.date
+    reason: str
+    changes: dict[str, list] = Field(description="{field: [before, after]}; budget lines as funding:<source>.")
+
+
+class ConventionDetailOut(ConventionOut):
+    centers: list[int]
+    fundings: list[FundingOut]
+    amendments: list[AmendmentOut]
+    obligations: str
+    signed_on: dt.date | None
+
+    @staticmethod
+    def resolve_centers(obj):
+        return [c.pk for c in obj.convention.centers.all()]
+
+    @staticmethod
+    def resolve_fundings(obj):
+        return obj.convention.fundings.all()
+
+    @staticmethod
+    def resolve_amendments(obj):
+        return obj.convention.amendments.all()
+
+    @staticmethod
+    def resolve_obligations(obj):
+        return obj.convention.obligations
+
+    @staticmethod
+    def resolve_signed_on(obj):
+        return obj.convention.signed_on
+
+
+class ReportOut(Schema):
+    id: int
+    kind: str = Field(description="activity or financial")
+    period: str
+    due_on: dt.date
+    status: str = Field(description="expected, submitted, returned or approved")
+    submitted_on: dt.date | None
+    comments: str
+
+
+class TrancheOut(Schema):
+    id: int
+    order: int
+    planned_amount: Decimal
+    planned_on: dt.date
+    status: str = Field(description="planned or released")
+    released_on: dt.date | None
+    released_amount: Decimal | None
+    required_reports: list[int]
+    blockers: list[str] = Field(description="Why it cannot be released now; empty when it can.")
+
+    @staticmethod
+    def resolve_required_reports(obj):
+        return [r.pk for r in obj.required_reports.all()]
+
+    @staticmethod
+    def resolve_blockers(obj):
+        return services.tranche_release_blockers(obj) if obj.status == "planned" else []
+
+
+# Requests ------------------------------------------------------------------------------
+
+
+class ApplicationIn(Schema):
+    call: int
+    association: int
+    title: str
+    summary: str = ""
+    centers: list[int] = []
+    trades: list[str] = []
+    target_girls: int = Field(0, ge=0)
+    target_boys: int = Field(0, ge=0)
+    budget_requested: Decimal = Field(Decimal(0), ge=0)
+    cofunding: Decimal = Field(Decimal(0), ge=0)
+    cofunding_sources: str = ""
+
+
+class ScoresIn(Schema):
+    scores: dict[str, int] = Field(description="A score for every criterion id of the call's grid.")
+    comment: str = ""
+
+
+class DecisionIn(Schema):
+    retained: bool
+    reason: str = Field(description="Mandatory.")
+
+
+class TransitionIn(Schema):
+    status: str = Field(description="active, suspended or closed (signing is done on the page, with the document)")
+    reason: str = ""
+
+
+class ReportReviewIn(Schema):
+    approved: bool
+    comments: str = Field("", description="Mandatory when returning the report.")
+
+
+class ReleaseIn(Schema):
+    released_on: dt.date
+    released_amount: Decimal | None = Field(None, description="The planned amount when omitted.")
+
+
+class ConventionQuery(Schema):
+    q: str | None = None
+    region: str | None = Field(None, description="Region code.")
+    status: str | None = None
+    year: int | None = Field(None, description="Year the convention starts.")
+
+
+# Endpoints ----------------------------------------------------------------------------
+
+
+@router.get("/calls", response=list[CallOut])
+@paginate(Pagination)
+def call_list(request):
+    """Published calls (drafts for those who run them)."""
+    return selectors.call_list(user=request.auth).order_by("-opens_on", "pk")
+
+
+@router.get("/calls/{call_id}", response={200: CallDetailOut, 404: ErrorOut})
+def call_detail(request, call_id: int):
+    return fetch(selectors.call_get, user=request.auth, pk=call_id)
+
+
+@router.get("/calls/{call_id}/ranking", response={200: list[RankOut], 403: ErrorOut, 404: ErrorOut})
+def call_ranking(request, call_id: int):
+    """Submitted applications by the mean of their reviews (the call's owner only)."""
+    call = fetch(selectors.call_get, user=request.auth, pk=call_id)
+    if not selectors.may_manage_call(user=request.auth, call=call):
+        raise PermissionDenied
+    return [{"rank": r.rank, "tie": r.tie, "score": r.score, "reviews": r.reviews, "application": r.application}
+            for r in selectors.call_ranking(user=request.auth, call=call)]
+
+
+@router.get("/applications", response=list[ApplicationOut])
+@paginate(Pagination)
+def application_list(request, call: int | None = None):
+    rows = selectors.application_list(user=request.auth)
+    return rows.filter(call=call) if call else rows
+
+
+@router.get("/applications/{application_id}", response={200: ApplicationDetailOut, 404: ErrorOut})
+def application_detail(request, application_id: int):
+    return fetch(selectors.application_get, user=request.auth, pk=application_id)
+
+
+@router.post("/applications", response=_write(ApplicationDetailOut, created=True))
+def application_create(request, payload: ApplicationIn):
+    """A draft application of the caller's association (documents are attached on the page)."""
+    call = fetch(selectors.call_get, user=request.auth, pk=payload.call)
+    association = fetch(Association.objects.for_user(request.auth).get, pk=payload.association)
+    data = payload.model_dump(exclude={"call", "association", "centers", "trades"})
+    application = services.application_save(
+        actor=request.auth, call=call, association=association,
+        centers=Center.objects.for_user(request.auth).filter(pk__in=payload.centers),
+        trades=Trade.objects.filter(code__in=payload.trades), **data)
+    return Status(201, fetch(selectors.application_get, user=request.auth, pk=application.pk))
+
+
+@router.post("/applications/{application_id}/submit", response=_write(ApplicationDetailOut))
+def application_submit(request, application_id: int):
+    application = fetch(selectors.application_get, user=request.auth, pk=application_id)
+    services.application_submit(actor=request.auth, application=application)
+    return fetch(selectors.application_get, user=request.auth, pk=application_id)
+
+
+@router.post("/applications/{application_id}/decision", response=_write(ApplicationDetailOut))
+def application_decide(request, application_id: int, payload: DecisionIn):
+    application = fetch(selectors.application_get, user=request.auth, pk=application_id)
+    services.application_decide(actor=request.auth, application=application, retained=payload.retained,
+                                reason=payload.reason)
+    return fetch(selectors.application_get, user=request.auth, pk=application_id)
+
+
+@router.get("/reviews", response=list[ReviewOut])
+@paginate(Pagination)
+def review_list(request):
+    """The reviews assigned to the caller."""
+    return selectors.my_reviews(user=request.auth).select_related("reviewer")
+
+
+@router.put("/reviews/{review_id}", response=_write(ReviewOut))
+def review_submit(request, review_id: int, payload: ScoresIn):
+    review = fetch(selectors.review_get, user=request.auth, pk=review_id)
+    return services.review_submit(actor=request.auth, review=review, scores=payload.scores, comment=payload.comment)
+
+
+class PerformancePagination(Pagination):
+    """A page of conventions, each with its performance (a fixed number of queries for the page)."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        performance = selectors.performance_of(page["items"])
+        page["items"] = [performance[c.pk] for c in page["items"]]
+        return page
+
+
+@router.get("/conventions", response={200: list[ConventionOut], 422: ValidationErrorOut})
+@paginate(PerformancePagination)
+def convention_list(request, filters: Query[ConventionQuery]):
+    """National, regional, provincial or association list of conventions, with their performance."""
+    return filtered(ConventionFilter, request, selectors.convention_list(user=request.auth), filters)
+
+
+def _convention(request, convention_id):
+    convention = fetch(selectors.convention_get, user=request.auth, pk=convention_id)
+    return selectors.performance_of([convention])[convention.pk]
+
+
+@router.get("/conventions/{convention_id}", response={200: ConventionDetailOut, 404: ErrorOut})
+def convention_detail(request, convention_id: int):
+    return _convention(request, convention_id)
+
+
+@router.get("/conventions/{convention_id}/performance", response={200: PerformanceOut, 404: ErrorOut})
+def convention_performance(request, convention_id: int):
+    return _convention(request, convention_id)
+
+
+@router.post("/conventions/{convention_id}/transition", response=_write(ConventionDetailOut))
+def convention_transition(request, convention_id: int, payload: TransitionIn):
+    convention = fetch(selectors.convention_get, user=request.auth, pk=convention_id)
+    services.convention_transition(actor=request.auth, convention=convention, to=payload.status,
+                                   reason=payload.reason)
+    return _convention(request, convention_id)
+
+
+@router.get("/conventions/{convention_id}/reports", response={200: list[ReportOut], 404: ErrorOut})
+def report_list(request, convention_id: int):
+    return fetch(selectors.convention_get, user=request.auth, pk=convention_id).reports.all()
+
+
+@router.get("/conventions/{convention_id}/tranches", response={200: list[TrancheOut], 404: ErrorOut})
+def tranche_list(request, convention_id: int):
+    convention = fetch(selectors.convention_get, user=request.auth, pk=convention_id)
+    tranches = list(convention.tranches.all())
+    for tranche in tranches:
+        tranche.convention = convention
+    return tranches
+
+
+@router.post("/reports/{report_id}/review", response=_write(ReportOut))
+def report_review(request, report_id: int, payload: ReportReviewIn):
+    """Approve a submitted report, or return it with comments."""
+    report = fetch(selectors.report_get, user=request.auth, pk=report_id)
+    return services.report_review(actor=request.auth, report=report, approved=payload.approved,
+                                  comments=payload.comments)
+
+
+@router.post("/tranches/{tranche_id}/release", response=_write(TrancheOut))
+def tranche_release(request, tranche_id: int, payload: ReleaseIn):
+    """Release a tranche: only when the convention is active and its reports are approved (else 422, saying why)."""
+    tranche = fetch(selectors.tranche_get, user=request.auth, pk=tranche_id)
+    return services.tranche_release(actor=request.auth, tranche=tranche, released_on=payload.released_on,
+                                    released_amount=payload.released_amount)

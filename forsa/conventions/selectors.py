@@ -61,6 +61,11 @@ def call_get(*, user, pk) -> CallForProjects:
     return call_list(user=user).prefetch_related("criteria").get(pk=pk)
 
 
+def may_manage_call(*, user, call) -> bool:
+    """The owner of a call runs it and decides: national admins for a central call, the region's managers."""
+    return scoping.can(user, "call.manage", **({"region": call.region_id} if call.region_id else {}))
+
+
 def call_owner_choices(*, user):
     """The public bodies on whose behalf the user may launch a call."""
     from forsa.organizations.models import Organization

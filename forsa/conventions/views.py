@@ -86,16 +86,12 @@ def call_create(request):
                                                      "back": reverse("conventions:calls")})
 
 
-def _may_manage_call(user, call):
-    return scoping.can(user, "call.manage", **({"region": call.region_id} if call.region_id else {}))
-
-
 @persons_only
 def call_detail(request, pk):
     call = _for(request, selectors.call_get, pk)
     associations = _my_associations(request.user)
     return render(request, "conventions/call.html", {
-        "call": call, "may_manage": _may_manage_call(request.user, call),
+        "call": call, "may_manage": selectors.may_manage_call(user=request.user, call=call),
         "may_apply": call.status == CallForProjects.Status.OPEN and associations.exists(),
         "applications": selectors.application_list(user=request.user).filter(call=call),
     })
@@ -115,7 +111,7 @@ def call_status(request, pk):
 @persons_only
 def call_ranking(request, pk):
     call = _for(request, selectors.call_get, pk)
-    if not _may_manage_call(request.user, call):
+    if not selectors.may_manage_call(user=request.user, call=call):
         raise PermissionDenied
     return render(request, "conventions/ranking.html", {
         "call": call, "ranking": selectors.call_ranking(user=request.user, call=call)})

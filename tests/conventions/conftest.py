@@ -12,6 +12,7 @@ from forsa.conventions import services
 from forsa.conventions.models import ApplicationDocument
 from forsa.organizations.models import Organization
 from forsa.organizations.services import public_bodies_ensure
+from tests.api.conftest import api_as  # noqa: F401 (a fixture of the API tests, shared here)
 from tests.factories import make_user
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
