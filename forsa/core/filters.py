@@ -1,4 +1,7 @@
 import django_filters
+from django import forms
+
+from forsa.core.forms import QuickSelect
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -13,3 +16,10 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(data, queryset, **kwargs)
         for name, choices in self.scoped_choices.items():
             self.filters[name].queryset = choices(user)
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        for field in form_class.base_fields.values():
+            if type(field.widget) is forms.Select:  # not its subclasses (SelectMultiple, NullBooleanSelect…)
+                field.widget.__class__ = QuickSelect
+        return form_class

@@ -27,9 +27,10 @@ class LearnerFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(choices=Learner.Status.choices, label=_("Status"))
     track = django_filters.ChoiceFilter(choices=Track.choices, label=_("Track"), method="on_track")
 
+    # Only the columns of the option labels: these lists are built on every load of the page.
     scoped_choices = {
-        "center": lambda user: Center.objects.for_user(user).order_by("code"),
-        "group": lambda user: Group.objects.for_user(user).select_related("center").order_by("-school_year", "name"),
+        "center": lambda user: Center.objects.for_user(user).only("code", "name_fr", "name_ar").order_by("code"),
+        "group": lambda user: Group.objects.for_user(user).only("name", "school_year").order_by("-school_year", "name"),
     }
 
     class Meta:
