@@ -303,6 +303,12 @@ def consent_withdraw(*, actor, consent: Consent, withdrawn_on: date, reason="") 
     if withdrawn_on < consent.given_on or withdrawn_on > timezone.localdate():
         raise ValidationError({"withdrawn_on": _("The withdrawal date must be between the consent and today.")})
     consent.withdrawn_on, consent.withdrawal_reason = withdrawn_on, reason
+    if consent.purpose != Consent.Purpose.DATA and consent.document:
+        # The signed photo form stays only as long as the consent: the row forgets it now, and the file
+        # goes once that is committed (a rollback keeps both).
+        storage, name = consent.document.storage, consent.document.name
+        consent.document = ""
+        transaction.on_commit(lambda: storage.delete(name))
     instance_save(actor=actor, instance=consent)
     if consent.purpose == Consent.Purpose.DATA:
         blank = {"orphanhood": "", "has_disability": None, "is_working_child": None, "travel_minutes": None,
@@ -310,8 +316,6 @@ def consent_withdraw(*, actor, consent: Consent, withdrawn_on: date, reason="") 
         for name, value in blank.items():
             setattr(learner, name, value)
         instance_save(actor=actor, instance=learner, redact=SENSITIVE_FIELDS, exclude_from_history=("search_key",))
-    elif consent.document:
-        consent.document.delete(save=True)  # the signed photo form stays only as long as the consent
     return consent
 
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
 from forsa.core import services as core_services
 from forsa.learners import services
@@ -72,3 +73,29 @@ def test_a_refused_consent_writes_no_file(world, media_root):
         services.consent_record(actor=None, learner=learner, purpose="data", given_on=D("2026-09-20"),
                                 guardian=None, document=SimpleUploadedFile("accord.pdf", PDF))
     assert files_in(media_root) == []
+
+
+def photo_consent(world):
+    learner = make_learner(world["own"].center)
+    return services.consent_record(actor=None, learner=learner, purpose="photos", given_on=D("2026-09-20"),
+                                   guardian=learner.guardians.get(), document=SimpleUploadedFile("photos.pdf", PDF))
+
+
+def test_withdrawing_photos_deletes_the_form_once_committed(world, media_root, django_capture_on_commit_callbacks):
+    consent = photo_consent(world)
+    assert len(files_in(media_root)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.consent_withdraw(actor=None, consent=consent, withdrawn_on=D("2026-10-01"))
+    consent.refresh_from_db()
+    assert not consent.document and files_in(media_root) == []
+
+
+def test_a_withdrawal_that_rolls_back_keeps_the_form(world, media_root, django_capture_on_commit_callbacks):
+    consent = photo_consent(world)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        with transaction.atomic():
+            services.consent_withdraw(actor=None, consent=consent, withdrawn_on=D("2026-10-01"))
+            raise RuntimeError("something later in the same transaction fails")
+    consent.refresh_from_db()
+    assert consent.document and consent.withdrawn_on is None
+    assert files_in(media_root) == [consent.document.name.rsplit("/", 1)[-1]]
