@@ -29,14 +29,15 @@ INK, MUTED, RULE, SHADE = (33, 37, 41), (95, 99, 104), (200, 204, 208), (238, 24
 SIZE = {"title": 16, "heading": 12, "text": 10, "small": 8}
 LINE = 5.2  # mm per line of 10 pt text
 # A run of Latin text holding a digit ("+1", "2025-2026", "J130245678", "ligne 12", "85 %"): in Arabic
-# text it is isolated (LRI … PDI, as <bdi> in a page), or the bidi algorithm prints "2026-2025" and
-# "1+" (digits after Arabic letters are Arabic numbers, which a hyphen does not join).
+# text it is held left-to-right between two LRM marks, or the bidi algorithm prints "2026-2025" and
+# "1+" (digits after Arabic letters are Arabic numbers, which a hyphen does not join). Not LRI … PDI:
+# fpdf2 2.8.9 then prints every later line of the document in the wrong font's glyphs.
 LATIN_RUN = re.compile(r"[+\-−]?[0-9A-Za-zÀ-ÿ](?:[0-9A-Za-zÀ-ÿ .,:/'’()%\-]*[0-9A-Za-zÀ-ÿ%)])?")
 
 
 def _isolate(match):
     run = match.group()
-    return f"\u2066{run}\u2069" if any(character.isdigit() for character in run) else run
+    return f"\u200e{run}\u200e" if any(character.isdigit() for character in run) else run
 
 
 class Document:

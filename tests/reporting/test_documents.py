@@ -49,9 +49,9 @@ def test_the_text_reads_back_in_logical_order(language, tmp_path):
 
 def test_arabic_numbers_are_isolated_and_latin_words_are_not():
     document = Document(title="t", language="ar")
-    assert document.prepared("الموسم 2025-2026") == "الموسم \u20662025-2026\u2069"
-    assert document.prepared("+1") == "\u2066+1\u2069"
-    assert document.prepared("ligne 12") == "\u2066ligne 12\u2069"
+    assert document.prepared("الموسم 2025-2026") == "الموسم \u200e2025-2026\u200e"
+    assert document.prepared("+1") == "\u200e+1\u200e"
+    assert document.prepared("ligne 12") == "\u200eligne 12\u200e"
     assert document.prepared("Yassine El Amrani") == "Yassine El Amrani"
     assert document.prepared(None) == "—"
     assert Document(title="t", language="fr").prepared("2025-2026") == "2025-2026"
