@@ -125,6 +125,20 @@ def call_close(*, actor, call):
     return call
 
 
+def call_decide(*, actor, call):
+    """Closed → decided, once every submitted application has its decision."""
+    require(actor, "call.manage", **_call_anchor(call.owner))
+    pending = call.applications.filter(status__in=[Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW])
+    waiting = pending.count()
+    with transaction.atomic():
+        before = _transition(call, allowed_from=[CallForProjects.Status.CLOSED], to=CallForProjects.Status.DECIDED,
+                             check_first=_raise({"status": _("%(count)s applications still wait for a decision.")
+                                                 % {"count": waiting}} if waiting else {}))
+        call.save(update_fields=["status", "updated_at"])
+        _audit_transition(actor, call, before)
+    return call
+
+
 # Applications ---------------------------------------------------------------------------
 
 

@@ -101,11 +101,12 @@ def call_detail(request, pk):
 @require_POST
 def call_status(request, pk):
     call = _for(request, selectors.call_get, pk)
-    service = {"open": services.call_open, "close": services.call_close}.get(request.POST.get("to"))
+    service, done = {"open": (services.call_open, _("Call opened.")), "close": (services.call_close, _("Call closed.")),
+                     "decided": (services.call_decide, _("Call marked as decided."))}.get(
+        request.POST.get("to"), (None, None))
     if service is None:
         raise Http404
-    return _button(request, service, call=call, back=reverse("conventions:call", args=[pk]),
-                   done=_("Call opened.") if service is services.call_open else _("Call closed."))
+    return _button(request, service, call=call, back=reverse("conventions:call", args=[pk]), done=done)
 
 
 @persons_only
