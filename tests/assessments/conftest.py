@@ -7,6 +7,7 @@ import pytest
 
 from forsa.assessments import services
 from forsa.assessments.models import Framework
+from tests.api.conftest import api_as  # noqa: F401 (the API tests sign in with it)
 from tests.factories import make_group, make_learner
 
 START = "2026-09-15"
