@@ -9,7 +9,13 @@ writes through ``forsa.learners.services``:
   them, and every endpoint that names a learner, consent or follow-up answers 404;
 * household situation and confidential notes appear only for the roles that need them
   (``selectors.sees_sensitive``, decided in ``_if_sensitive`` below); otherwise they are null;
-* each GET of a learner file is recorded in the access log (``services.learner_file_viewed``);
+* each GET of a learner file is recorded in the access log (``services.learner_file_viewed``); the
+  access log lists the views and every change to the file (guardians, consents, enrolments, pathway,
+  plan, exit, follow-ups) and the downloads of signed consent forms;
+* a transfer is allowed to whoever may transfer in the learner's centre (to any open centre) or in
+  the receiving one; a learner who left is enrolled again through ``/learners/{id}/enrollments``;
+* an edit of the names, birth date, CIN or MASSAR code runs the intake's duplicate check again
+  (409 with the matches, as below);
 * an intake that may register someone already known answers 409 with the possible matches,
   told with just enough to decide (initials, birth year, centre and region for a learner
   outside the user's scope); send ``confirmed_new_person`` when it is someone else, or open
