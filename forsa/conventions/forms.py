@@ -15,7 +15,6 @@ from forsa.conventions.models import (
 from forsa.conventions.services import APPLICATION_FIELDS
 from forsa.core.forms import DocumentField
 from forsa.organizations.models import Association
-from forsa.territory.models import Commune
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
@@ -71,7 +70,7 @@ class ApplicationForm(forms.ModelForm):
         widgets = {"centers": forms.CheckboxSelectMultiple, "trades": forms.CheckboxSelectMultiple,
                    "summary": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, associations, centers, **kwargs):
+    def __init__(self, *args, associations, centers, communes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["association"].queryset = associations
         if self.instance.pk:
@@ -81,7 +80,7 @@ class ApplicationForm(forms.ModelForm):
             self.fields["association"].initial = associations.first()
         self.fields["centers"].queryset = centers
         self.fields["trades"].queryset = Trade.objects.filter(is_active=True)
-        self.fields["new_site_commune"].queryset = Commune.objects.select_related("province").order_by("name_fr")
+        self.fields["new_site_commune"].queryset = communes
         self.fields["new_site_commune"].required = False
 
     def service_fields(self):

@@ -23,6 +23,7 @@ from forsa.core.roles import Role
 from forsa.core.views import list_template, paginate, run_service, scoped_or_404
 from forsa.learners.views import persons_only
 from forsa.organizations.models import Association
+from forsa.territory.models import Commune
 
 
 def _for(request, selector, pk, permission=None):
@@ -126,10 +127,14 @@ def _my_associations(user):
     return Association.objects.filter(pk__in=ids, status=Association.Status.ACTIVE).order_by("name")
 
 
-def _application_form(request, associations, instance=None):
+def _application_form(request, call, associations, instance=None):
+    """Centres of the association; for a new site, the communes of a regional call's region."""
     centers = Center.objects.for_user(request.user).filter(association__in=associations).order_by("code")
+    communes = Commune.objects.order_by("name_fr")
+    if call.region_id:
+        communes = communes.filter(province__region=call.region_id)
     return forms.ApplicationForm(request.POST or None, instance=instance, associations=associations,
-                                 centers=centers)
+                                 centers=centers, communes=communes)
 
 
 @persons_only
@@ -146,7 +151,7 @@ def application_create(request, pk):
     associations = _my_associations(request.user)
     if not associations.exists():
         raise PermissionDenied
-    form = _application_form(request, associations)
+    form = _application_form(request, call, associations)
     if request.method == "POST" and form.is_valid():
         application = run_service(form, services.application_save, actor=request.user, call=call,
                                   **form.service_fields())
@@ -160,7 +165,8 @@ def application_create(request, pk):
 @persons_only
 def application_edit(request, pk):
     application = _for(request, selectors.application_get, pk, "application.submit")
-    form = _application_form(request, Association.objects.filter(pk=application.association_id), application)
+    form = _application_form(request, application.call, Association.objects.filter(pk=application.association_id),
+                             application)
     back = reverse("conventions:application", args=[pk])
     return _action(request, form, services.application_save, title=_("Edit the application"), back=back,
                    done=_("Application saved."), using={"call": application.call, "application": application})
