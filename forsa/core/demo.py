@@ -39,6 +39,7 @@ from forsa.accounts.models import Membership, User
 from forsa.accounts.services import membership_grant, user_create
 from forsa.centers.models import LATITUDE_RANGE, LONGITUDE_RANGE, Center, StaffAssignment, Trade
 from forsa.centers.services import center_create, staff_assign, trades_ensure_defaults
+from forsa.core.demo_assessments import seed_assessments
 from forsa.core.demo_conventions import seed_conventions
 from forsa.core.demo_learners import DEFAULT_LEARNERS, LearnerReport, seed_learners
 from forsa.core.roles import ROLE_SCOPE_FIELD, Role
@@ -326,6 +327,8 @@ def seed_demo(*, seed: int = 1, learners: int = DEFAULT_LEARNERS, progress: bool
             staff_users={"director": by_role[Role.CENTER_DIRECTOR], "educator": by_role[Role.EDUCATOR],
                          "counsellor": by_role[Role.COUNSELLOR]},
         )
+        report.created["results"] = seed_assessments(rng=step_rng(seed=seed, step="assessments"), today=REFERENCE_DATE,
+                                                     demo_center=network.demo_center, educator=by_role[Role.EDUCATOR])
     if not report.already_seeded:
         report.created.update(seed_conventions(rng=step_rng(seed=seed, step="conventions"), network=network,
                                                password=DEMO_PASSWORD))
