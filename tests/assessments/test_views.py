@@ -224,3 +224,10 @@ def test_grid_post_queries_do_not_grow(client, pages):
     assert before == after, (before, after)
     assert Result.objects.filter(assessment=own.diagnostic, level=3).count() == 8 + 3 * 2
 
+
+
+def test_the_learner_file_links_to_the_progress(client, pages):
+    learner = pages["own"].learners[0]
+    client.force_login(pages["own"].users["center_director"])
+    page = client.get(reverse("learners:detail", args=[learner.pk])).content.decode()
+    assert reverse("assessments:learner", args=[learner.pk]) in page
