@@ -104,6 +104,9 @@ def test_director_sends_a_learner_out_to_any_open_centre(client, world, learner)
     assert f'value="{foreign.center.pk}"' in html
     assert f"{foreign.center.name} ({foreign.center.code}) – {foreign.center.commune.name}" in html
     assert f'value="{own.center.pk}"' not in html and f'value="{closed.pk}"' not in html
+    # Offered as a destination, and nothing more: the centre's own page and API stay closed to this director.
+    assert client.get(reverse("centers:detail", args=[foreign.center.pk])).status_code == 404
+    assert client.get(f"/api/v1/centers/{foreign.center.pk}").status_code == 404
     assert client.post(url, {"to_center": foreign.center.pk, "transfer_date": "2026-11-02"}).status_code == 302
     learner.refresh_from_db()
     assert learner.center == foreign.center
