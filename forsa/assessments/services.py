@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from forsa.assessments.defaults import POLES, SCALE
@@ -191,8 +192,9 @@ def _cell_errors(assessment, cells, expected, competencies):
         return []
     names = {learner.pk: learner.full_name for learner in
              Learner._base_manager.filter(pk__in=strangers + [p[0] for p in problems])}
-    errors = [_("%(learner)s is not in this group on %(date)s.") % {
-        "learner": names.get(pk, pk), "date": assessment.date} for pk in strangers]
+    day = date_format(assessment.date, "SHORT_DATE_FORMAT")
+    errors = [_("%(learner)s is not in this group on %(date)s.") % {"learner": names.get(pk, pk), "date": day}
+              for pk in strangers]
     errors += [_("%(learner)s, %(competency)s: level %(level)s is outside the scale (1 to %(max)s).") % {
         "learner": names[learner], "competency": competencies[competency].code, "level": value, "max": scale}
         for learner, competency, value in problems]

@@ -33,12 +33,12 @@ def test_default_framework_is_published_once_and_idempotent(framework):
 def test_a_published_version_is_frozen_and_a_new_version_keeps_past_results_readable(scene, national_admin):
     framework = scene["framework"]
     math = competency(framework, "MATH-NUM-2")
-    with pytest.raises(ValidationError, match="frozen"):
+    with pytest.raises(ValidationError, match="figée"):
         services.competency_save(actor=national_admin, competency=math, name_fr="Autre chose")
     draft = services.framework_draft_create(actor=national_admin, source=framework)
     assert (draft.version, draft.status) == (2, "draft")
     assert draft.competencies.count() == framework.competencies.count()
-    with pytest.raises(ValidationError, match="draft"):
+    with pytest.raises(ValidationError, match="brouillon"):
         services.framework_draft_create(actor=national_admin, source=framework)
     new_math = draft.competencies.get(code="MATH-NUM-2")
     services.competency_save(actor=national_admin, competency=new_math, name_fr="Additionner et soustraire "
@@ -82,7 +82,7 @@ def test_a_second_assessment_of_the_same_kind_on_the_same_day_is_refused(scene):
     with pytest.raises(ValidationError) as error:
         services.assessment_create(actor=own.users["educator"], group=own.group, kind="diagnostic",
                                    date=DIAGNOSTIC_DAY)
-    assert "already has an assessment of this kind on this day" in str(error.value.message_dict["date"])
+    assert "a déjà une évaluation de ce type ce jour-là" in str(error.value.message_dict["date"])
     assert Assessment.objects.filter(group=own.group).count() == 1
     # Another kind on the same day is fine.
     services.assessment_create(actor=own.users["educator"], group=own.group, kind="periodic", date=DIAGNOSTIC_DAY)
@@ -110,7 +110,8 @@ def test_a_result_for_a_learner_not_in_the_group_is_refused(scene):
     cells[(stranger.pk, competency(framework, "FR-READ-1").pk)] = 2
     with pytest.raises(ValidationError) as error:
         services.results_save(actor=own.users["educator"], assessment=own.diagnostic, cells=cells)
-    assert any("Amina Alaoui" in m and "not in this group" in m for m in error.value.message_dict["results"])
+    assert any("Amina Alaoui" in m and "pas dans ce groupe le 20/09/2026" in m
+               for m in error.value.message_dict["results"])
     assert own.diagnostic.results.count() == 3
 
 

@@ -100,8 +100,8 @@ def test_a_bad_grid_post_is_refused_with_a_clear_message_and_nothing_saved(clien
     response = client.post(url, data)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Bilal Bennani, FR-READ-1: level 9 is outside the scale (1 to 4)." in page
-    assert "is not in this group on" in page
+    assert "Bilal Bennani, FR-READ-1 : le niveau 9 est hors de" in page  # … l'échelle (1 à 4).
+    assert "Amina Alaoui n&#x27;est pas dans ce groupe le" in page
     assert own.diagnostic.results.count() == 3 and not own.diagnostic.results.filter(level=3).exists()
 
 
@@ -124,7 +124,7 @@ def test_create_an_assessment_from_the_group_page_and_refuse_a_duplicate(client,
     assert response.url == reverse("assessments:grid", args=[assessment.pk])
     assert set(assessment.competencies.values_list("domain__pole__code", flat=True)) == {"MATH", "FR"}
     response = client.post(url, data)
-    assert "This group already has an assessment of this kind on this day." in response.content.decode()
+    assert "Ce groupe a déjà une évaluation de ce type ce jour-là." in response.content.decode()
     assert Assessment.objects.filter(group=own.group, kind="periodic").count() == 1
 
 
@@ -164,7 +164,7 @@ def test_framework_pages_and_versions(client, pages):
     response = client.post(reverse("assessments:competency_edit", args=[framework.pk, frozen.pk]), {
         "domain": frozen.domain.pk, "code": "MATH-NUM-1", "name_fr": "Changé", "name_ar": "", "reference_level": "P2",
         "position": 0})
-    assert "frozen" in response.content.decode()
+    assert "figée" in response.content.decode()
     client.post(reverse("assessments:framework_publish", args=[draft.pk]))
     draft.refresh_from_db()
     assert draft.status == "published" and draft.competencies.filter(code="MATH-NUM-5").exists()
