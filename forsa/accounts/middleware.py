@@ -85,15 +85,16 @@ class TwoFactorMiddleware:
         if (not user.is_authenticated or user.is_verified() or request.session.get(self.NOT_NEEDED)
                 or request.path.startswith(settings.STATIC_URL)):
             return self.get_response(request)
-        match = request.resolver_match or _resolve(request.path_info)
-        if match is not None and match.namespace == "accounts" and match.url_name in self.OPEN:
-            return self.get_response(request)
         if selectors.two_factor_device(user=user) is not None:
             target = "accounts:two_factor_verify"
         elif selectors.two_factor_required(user=user):
             target = "accounts:two_factor_setup"
         else:
             request.session[self.NOT_NEEDED] = True
+            return self.get_response(request)
+        match = _resolve(request.path_info)
+        if match is not None and match.namespace == "accounts" and match.url_name in self.OPEN:
+            request.second_factor_pending = True  # the page shows no menu: it would only lead back here
             return self.get_response(request)
         if request.path_info.startswith("/api/"):
             return JsonResponse({"detail": _("Two-factor verification is required.")}, status=403)

@@ -96,9 +96,11 @@ def two_factor_begin(*, actor) -> TOTPDevice:
 def _check_token(device: TOTPDevice, token: str) -> None:
     allowed, why = device.verify_is_allowed()
     if not allowed:
-        raise ValidationError({"token": _("Too many wrong codes: wait a minute, then try again.")})
+        raise ValidationError({"token": ValidationError(_("Too many wrong codes: wait a minute, then try again."),
+                                                        code="throttled")})
     if not device.verify_token(token):
-        raise ValidationError({"token": _("This code is not valid. Check your phone's time and try the current code.")})
+        raise ValidationError({"token": ValidationError(
+            _("This code is not valid. Check your phone's time and try the current code."), code="wrong_code")})
 
 
 @transaction.atomic
