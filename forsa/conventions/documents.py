@@ -79,7 +79,9 @@ def convention_summary(*, convention, language):
             document.heading(_("Amendments"))
             document.table([_("Amendment"), _("Signature date"), _("Reason"), _("Changes")],
                            [(a.number, _date(a.signed_on), a.reason, "; ".join(
-                               f"{label}: {before} → {after}" for label, before, after in a.change_rows))
+                               _("%(what)s: from %(before)s to %(after)s") % {
+                                   "what": label, "before": before, "after": after}
+                               for label, before, after in a.change_rows))
                             for a in amendments], widths=[0.12, 0.18, 0.3, 0.4])
         if convention.obligations:
             document.heading(_("Obligations of the parties"))

@@ -133,6 +133,31 @@ class ConventionFromApplicationForm(ServiceForm):
     end_date = _date(_("End date"))
 
 
+class ConventionForm(forms.ModelForm):
+    """A draft's terms, and its budget line by funding source."""
+
+    class Meta:
+        model = Convention
+        fields = ["number", "centers", "start_date", "end_date", "renewal_year", "target_girls", "target_boys",
+                  "target_retention", "target_positive_exits", "obligations"]
+        widgets = {"centers": forms.CheckboxSelectMultiple, "start_date": DATE["widget"], "end_date": DATE["widget"],
+                   "obligations": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, centers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centers"].queryset = centers
+        lines = {f.source: f.amount for f in self.instance.fundings.all()}
+        for source, label in FundingSource.choices:
+            self.fields[f"funding_{source}"] = forms.DecimalField(
+                label=_("Funding: %(source)s (MAD)") % {"source": label}, min_value=0, max_digits=14,
+                decimal_places=2, required=False, initial=lines.get(source))
+
+    def service_fields(self):
+        data = dict(self.cleaned_data)
+        fundings = {source: data.pop(f"funding_{source}") or 0 for source in FundingSource.values}
+        return data | {"fundings": fundings}
+
+
 class SignForm(ServiceForm):
     signed_on = _date(_("Signature date"), required=False)
     signed_document = DocumentField(label=_("Signed convention"), required=False)

@@ -356,6 +356,31 @@ def convention_from_application(*, actor, application, start_date, end_date, cen
     )
 
 
+DRAFT_FIELDS = ("number", "start_date", "end_date", "renewal_year", "target_girls", "target_boys", "target_retention",
+                "target_positive_exits", "obligations")
+
+
+def convention_update(*, actor, convention, centers, fundings, **fields):
+    """Complete a draft before signature (afterwards only an amendment changes it)."""
+    require(actor, "convention.manage", convention)
+    if convention.status != Convention.Status.DRAFT:
+        raise ValidationError(_("Only a draft is edited; a signed convention changes by amendment."))
+    centers = list(centers)
+    if not centers:
+        raise ValidationError({"centers": _("A convention covers at least one centre.")})
+    foreign = [c.code for c in centers if c.association_id != convention.association_id]
+    if foreign:
+        raise ValidationError({"centers": _("These centres are not run by the association: %(codes)s.")
+                               % {"codes": ", ".join(foreign)}})
+    for name in DRAFT_FIELDS:
+        if name in fields:
+            setattr(convention, name, fields[name])
+    with transaction.atomic():
+        instance_save(actor=actor, instance=convention, m2m={"centers": centers})
+        _fundings_set(convention, fundings)
+    return convention
+
+
 def convention_sign(*, actor, convention, signed_on, signed_document):
     """Draft → signed: the signed document and its date are mandatory."""
     require(actor, "convention.manage", convention)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.convention_detail, name="detail"),
     path("<int:pk>/summary.pdf", views.convention_pdf, name="pdf"),
     path("<int:pk>/signed/", views.convention_signed_document, name="signed_document"),
+    path("<int:pk>/edit/", views.convention_edit, name="edit"),
     path("<int:pk>/sign/", views.convention_sign, name="sign"),
     path("<int:pk>/status/", views.convention_status, name="status"),
     path("<int:pk>/amend/", views.amendment_create, name="amend"),

@@ -335,6 +335,16 @@ def convention_signed_document(request, pk):
 
 
 @persons_only
+def convention_edit(request, pk):
+    convention = _for(request, selectors.convention_get, pk, "convention.manage")
+    centers = Center.objects.for_user(request.user).filter(association=convention.association_id).order_by("code")
+    form = forms.ConventionForm(request.POST or None, instance=convention, centers=centers)
+    return _action(request, form, services.convention_update, title=_("Edit the draft convention"),
+                   back=reverse("conventions:detail", args=[pk]), done=_("Convention saved."),
+                   using={"convention": convention})
+
+
+@persons_only
 def convention_sign(request, pk):
     convention = _for(request, selectors.convention_get, pk, "convention.manage")
     return _action(request, forms.SignForm(request.POST or None, request.FILES or None), services.convention_sign,

@@ -100,6 +100,10 @@ def test_application_to_convention(new_context, forsa_server, sign_in, choose_la
     expect(manager.locator("main")).to_contain_text("65")  # 40 girls + 25 boys targeted
     convention_url = manager.url
     manager.screenshot(path=screenshots / "convention-fr-desktop.png", full_page=True)
+    manager.goto("/conventions/?status=active")  # the region's list, with performance and alerts
+    expect(manager.locator("main table.conventions tbody tr").first).to_contain_text("AREF-06/2025/")
+    manager.screenshot(path=screenshots / "conventions-list-fr-desktop.png", full_page=True)
+    manager.goto(convention_url)
 
     # 4. The same page in Arabic, and both on a phone.
     choose_language(manager, "ar")

@@ -66,6 +66,7 @@ def test_lists_are_scoped(api_as, active):
     client = api_as(active["partner_viewer"])
     assert client.get(f"{API}/conventions").json()["count"] == 0
     assert client.get(f"{API}/calls").json()["count"] == 0
+    assert client.get(f"{API}/calls/{own.conventions.call.pk}").status_code == 404
 
 
 def test_reviewer_sees_assigned_only_and_scores_through_the_api(api_as, active):
@@ -131,6 +132,10 @@ def test_release_rule_and_transitions_through_the_api(api_as, active):
                            content_type="application/json")
     assert response.status_code == 200 and response.json()["status"] == "released"
     assert client.post(f"{API}/tranches/{foreign.tranche.pk}/release", {"released_on": "2026-11-20"},
+                       content_type="application/json").status_code == 404
+    assert client.post(f"{API}/reports/{foreign.report.pk}/review", {"approved": True},
+                       content_type="application/json").status_code == 404
+    assert client.post(f"{API}/conventions/{foreign.conventions.convention.pk}/transition", {"status": "closed"},
                        content_type="application/json").status_code == 404
     performance = client.get(f"{API}/conventions/{own.conventions.convention.pk}/performance").json()
     assert float(performance["disbursed"]) == float(performance["planned"]) == 100

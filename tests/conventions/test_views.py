@@ -69,6 +69,10 @@ ACTION_PAGES = [  # (route, object, the role allowed on its own side)
     ("tranche_release", lambda s: s.tranche, "regional_manager"),
     ("review_assign", lambda s: s.conventions.application, "regional_manager"),
     ("decide", lambda s: s.conventions.application, "regional_manager"),
+    ("from_application", lambda s: s.conventions.application, "regional_manager"),
+    ("edit", lambda s: s.conventions.convention, "regional_manager"),
+    ("application_edit", lambda s: s.conventions.application, "association_manager"),
+    ("document_add", lambda s: s.conventions.application, "association_manager"),
 ]
 
 
@@ -284,3 +288,27 @@ def test_call_creation_by_the_regional_manager(client, conventions):
     assert status_for(client, conventions["foreign"].users["regional_manager"],
                       reverse("conventions:ranking", args=[call.pk])) == 403
 
+
+
+def test_a_draft_is_completed_on_its_page_and_a_signed_one_only_by_amendment(client, conventions):
+    own = conventions["own"]
+    convention = own.conventions.convention
+    client.force_login(own.users["regional_manager"])
+    data = {"number": "AREF-01/2026/777", "centers": [own.center.pk], "start_date": "2026-09-01",
+            "end_date": "2027-08-31", "renewal_year": 2, "target_girls": 70, "target_boys": 40,
+            "target_retention": 85, "obligations": "L'association transmet ses rapports semestriels.",
+            "funding_aref": "800000", "funding_unicef": "50000"}
+    response = client.post(page("edit", convention), data)
+    assert response.status_code == 302
+    convention.refresh_from_db()
+    assert (convention.number, convention.renewal_year, convention.target_girls) == ("AREF-01/2026/777", 2, 70)
+    assert {f.source: int(f.amount) for f in convention.fundings.all()} == {"aref": 800000, "unicef": 50000}
+    foreign_center = conventions["foreign"].center
+    response = client.post(page("edit", convention), data | {"centers": [foreign_center.pk]})
+    assert response.status_code == 200 and "centers" in response.context["form"].errors
+    services.convention_sign(actor=own.users["regional_manager"], convention=convention, signed_on=D(2026, 9, 1),
+                             signed_document=pdf())
+    response = client.post(page("edit", convention), data | {"target_girls": 1})
+    assert "changes by amendment" in response.content.decode()
+    convention.refresh_from_db()
+    assert convention.target_girls == 70
