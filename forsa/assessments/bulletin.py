@@ -84,9 +84,9 @@ def _pole_table(document, rows):
                    widths=[0.52, 0.18, 0.15, 0.15])
 
 
-def bulletin_response(*, actor, learner, language):
+def bulletin_response(*, actor, learner, language, until=None):
     from forsa.reporting.pdf import pdf_response
 
-    document = bulletin_document(learner=learner, language=language)
+    document = bulletin_document(learner=learner, language=language, until=until)
     audit_record(actor=actor, action=AuditEntry.Action.EXPORT, target=learner, changes={"bulletin": language})
     return pdf_response(document, f"bulletin-{learner.pk}-{language}.pdf")

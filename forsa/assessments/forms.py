@@ -41,7 +41,7 @@ class GridForm(forms.Form):
     """One choice per learner × competency: nothing, a level of the scale, or absent."""
 
     def __init__(self, data=None, *, grid):
-        super().__init__(data)
+        super().__init__(data, auto_id=False)  # hundreds of cells: no ids, each select is labelled itself
         self.grid = grid
         choices = [("", "—")] + [(str(level), str(level)) for level in grid.assessment.framework.level_range] + [
             (ABSENT, _("Abs.")),
@@ -49,9 +49,10 @@ class GridForm(forms.Form):
         for learner in grid.learners:
             for competency in grid.competencies:
                 value = grid.values.get((learner.pk, competency.pk))
+                label = f"{learner.full_name} · {competency.code}"
                 self.fields[f"cell_{learner.pk}_{competency.pk}"] = forms.ChoiceField(
-                    choices=choices, required=False, initial="" if value is None else str(value),
-                    label=f"{learner.full_name} · {competency.code}")
+                    choices=choices, required=False, initial="" if value is None else str(value), label=label,
+                    widget=forms.Select(attrs={"aria-label": label}))
 
     def rows(self):
         return [(learner, [(competency, self[f"cell_{learner.pk}_{competency.pk}"])

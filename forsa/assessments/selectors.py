@@ -162,8 +162,8 @@ def learner_progress(*, learner, until=None):
         row.cells = [row.cells.get(column.pk) for column in columns]
     ordered = sorted(rows.values(), key=lambda r: (r.pole.position, r.competency.domain.position,
                                                    r.competency.position, r.code))
-    remediation = list(RemediationGroup.objects.filter(learners=learner).prefetch_related("competencies")
-                       .order_by("start_date"))
+    remediation = RemediationGroup.objects.filter(learners=learner).prefetch_related("competencies")
+    remediation = list((remediation.filter(start_date__lte=until) if until else remediation).order_by("start_date"))
     return {"columns": columns, "rows": ordered, "remediation": remediation}
 
 

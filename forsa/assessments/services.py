@@ -272,6 +272,8 @@ def remediation_session_record(*, actor, remediation_group, date, content, atten
                                done=True) -> RemediationSession:
     """A session planned (``done`` False) or held, with who attended and a follow-up note."""
     require(actor, "remediation.manage", remediation_group.center)
+    if remediation_group.status == RemediationGroup.Status.CLOSED:
+        raise ValidationError(_("This remediation group is closed."))
     attended = list(attended)
     members = set(remediation_group.learners.values_list("pk", flat=True))
     if any(learner.pk not in members for learner in attended):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("groups/<int:pk>/remediation/", views.suggestions, name="suggestions"),
     path("<int:pk>/", views.grid, name="grid"),
     path("remediation/<int:pk>/", views.remediation_detail, name="remediation"),
+    path("remediation/<int:pk>/close/", views.remediation_close, name="remediation_close"),
     path("learners/<int:pk>/", views.learner_progress, name="learner"),
     path("learners/<int:pk>/bulletin-<str:language>.pdf", views.learner_bulletin, name="bulletin"),
     path("framework/", views.framework_list, name="frameworks"),

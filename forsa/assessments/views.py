@@ -1,6 +1,8 @@
 """Basic skills pages: groups and their assessments, the results grid, the heat-map, remediation,
 a learner's progress and bulletin, indicators, and the framework (national admins)."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -116,6 +118,15 @@ def remediation_detail(request, pk):
         "change": selectors.remediation_change(remediation_group=remediation)})
 
 
+@require_POST
+@persons_only
+def remediation_close(request, pk):
+    remediation = scoped_or_404(selectors.remediation_get, user=request.user, pk=pk)
+    services.remediation_group_close(actor=request.user, remediation_group=remediation)
+    messages.success(request, _("Remediation group closed."))
+    return redirect("assessments:remediation", pk=remediation.pk)
+
+
 @persons_only
 def learner_progress(request, pk):
     learner = scoped_or_404(learner_get, user=request.user, pk=pk)
@@ -128,8 +139,12 @@ def learner_bulletin(request, pk, language):
     learner = scoped_or_404(learner_get, user=request.user, pk=pk)
     if language not in ("fr", "ar"):
         raise Http404
+    try:  # the report as of a date (the end of a stage, of the school year); today by default
+        until = min(date.fromisoformat(request.GET.get("until", "")), timezone.localdate())
+    except ValueError:
+        until = timezone.localdate()
     with translation.override(language):
-        return bulletin.bulletin_response(actor=request.user, learner=learner, language=language)
+        return bulletin.bulletin_response(actor=request.user, learner=learner, language=language, until=until)
 
 
 def indicators(request):

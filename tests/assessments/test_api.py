@@ -138,3 +138,16 @@ def test_progress_and_indicators(api_as, scene):
     foreign = api_as(scene["foreign"].users["center_director"]).get(f"{API}/assessments/indicators",
                                                                     {"school_year": "2026-2027"}).json()
     assert foreign == []  # the foreign side has no later assessment, and never sees the own side
+
+
+def test_writes_on_a_foreign_scope_are_404(api_as, scene):
+    foreign = scene["foreign"]
+    client = api_as(scene["own"].users["educator"])
+    created = client.post(f"{API}/assessments/groups/{foreign.group.pk}",
+                          {"kind": "periodic", "date": PERIODIC_DAY.isoformat()}, content_type="application/json")
+    assert created.status_code == 404
+    saved = client.put(f"{API}/assessments/{foreign.diagnostic.pk}/results", {"results": [
+        {"learner": foreign.learners[0].pk, "competency": competency(scene["framework"], "MATH-NUM-2").pk,
+         "level": 4}]}, content_type="application/json")
+    assert saved.status_code == 404
+    assert foreign.diagnostic.results.filter(level=4).count() == 0

@@ -73,3 +73,16 @@ def test_bulletin_is_scoped(client, progress):
     assert status_for(client, progress["partner_viewer"], url) == 404
     assert status_for(client, progress["own"].users["center_director"],
                       reverse("assessments:bulletin", args=[learner.pk, "de"])) == 404
+
+
+@pytest.mark.skipif(not pdftotext, reason="poppler-utils is not installed")
+def test_bulletin_as_of_a_date(client, progress, tmp_path):
+    """Up to a date before the periodic assessment, the latest level is the diagnostic's."""
+    own = progress["own"]
+    client.force_login(own.users["educator"])
+    url = reverse("assessments:bulletin", args=[own.learners[0].pk, "fr"])
+    before = _text(tmp_path, client.get(url, {"until": "2026-10-01"}).content, "before")
+    assert "Calcul du soir" not in before and "Lire un texte court" not in before  # not assessed yet
+    assert re.search(r"Additionner et soustraire.*?\b1\s+1\b", before, re.S)
+    latest = _text(tmp_path, client.get(url, {"until": "not a date"}).content, "latest")  # today
+    assert re.search(r"Additionner et soustraire.*?\b1\s+3\b", latest, re.S)

@@ -231,3 +231,26 @@ def test_the_learner_file_links_to_the_progress(client, pages):
     client.force_login(pages["own"].users["center_director"])
     page = client.get(reverse("learners:detail", args=[learner.pk])).content.decode()
     assert reverse("assessments:learner", args=[learner.pk]) in page
+
+
+def test_my_groups_lists_only_visible_groups(client, pages):
+    url = reverse("assessments:mine")
+    client.force_login(pages["own"].users["educator"])
+    page = client.get(url).content.decode()
+    assert reverse("assessments:group", args=[pages["own"].group.pk]) in page
+    assert reverse("assessments:group", args=[pages["foreign"].group.pk]) not in page
+    assert status_for(client, pages["partner_viewer"], url) == 404  # no group, no person
+
+
+def test_a_closed_remediation_group_takes_no_more_sessions(client, pages):
+    own = pages["own"]
+    client.force_login(own.users["counsellor"])
+    url = reverse("assessments:remediation", args=[own.remediation.pk])
+    assert client.post(reverse("assessments:remediation_close", args=[own.remediation.pk])).status_code == 302
+    own.remediation.refresh_from_db()
+    assert own.remediation.status == "closed"
+    response = client.post(url, {"date": "2026-10-12", "content": "Tables", "done": "on"})
+    assert response.status_code == 200 and "Ce groupe de remédiation est clos." in response.content.decode()
+    assert not own.remediation.sessions.exists()
+    client.force_login(own.users["association_manager"])  # sees the group, may not manage it
+    assert client.post(reverse("assessments:remediation_close", args=[own.remediation.pk])).status_code == 403
