@@ -19,7 +19,12 @@ from forsa.assessments.models import (
     RemediationSession,
     Result,
 )
-from forsa.attendance.selectors import expected_learners, group_get, group_list  # noqa: F401 (used by the views)
+from forsa.attendance.selectors import (  # noqa: F401 (used by the views)
+    expected_learners,
+    group_get,
+    group_list,
+    overview_breakdown,
+)
 from forsa.centers.models import Center, school_year_of  # noqa: F401
 from forsa.core import scoping
 from forsa.learners.models import Learner
@@ -240,12 +245,14 @@ PLACE_PATH = {"region": "assessment__center__region_id", "province": "assessment
               "center": "assessment__center_id"}
 
 
-def indicators(*, user, school_year, level=None):
+def indicators(*, user, school_year, level=None, within=None):
     """Per place (regions, provinces or centres, as the user's scope calls for) and pole: learners measured,
     learners who gained at least one level (see ``pole_gains``) and their share. One aggregate query
-    (means per learner, pole and assessment) plus the names."""
+    (means per learner, pole and assessment) plus the names. ``within`` narrows to a region or province
+    ({"region": region}), to drill down."""
     level = level or indicator_level(user)
-    rows = (_results_for_indicators(user).filter(absent=False, assessment__group__school_year=school_year)
+    narrow = {f"assessment__center__{key}": place for key, place in (within or {}).items()}
+    rows = (_results_for_indicators(user).filter(absent=False, assessment__group__school_year=school_year, **narrow)
             .values_list("learner_id", PLACE_PATH[level], "competency__domain__pole__code", "assessment__kind",
                          "assessment__date", "assessment_id")
             .annotate(mean=Avg("level")).order_by())

@@ -153,8 +153,15 @@ def indicators(request):
     school_year = request.GET.get("school_year") or selectors.school_year_of(timezone.localdate())
     if not forms.SCHOOL_YEAR.fullmatch(school_year):
         school_year = selectors.school_year_of(timezone.localdate())
+    level, within, place = selectors.overview_breakdown(user=request.user, region=_int(request.GET.get("region")),
+                                                        province=_int(request.GET.get("province")))
     return render(request, "assessments/indicators.html", selectors.indicators(
-        user=request.user, school_year=school_year) | {"years": selectors.recent_school_years()})
+        user=request.user, school_year=school_year, level=level, within=within) | {
+        "years": selectors.recent_school_years(), "place": place})
+
+
+def _int(value):
+    return int(value) if value and value.isdigit() else None
 
 
 # ---------------------------------------------------------------------------

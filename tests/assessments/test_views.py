@@ -254,3 +254,24 @@ def test_a_closed_remediation_group_takes_no_more_sessions(client, pages):
     assert not own.remediation.sessions.exists()
     client.force_login(own.users["association_manager"])  # sees the group, may not manage it
     assert client.post(reverse("assessments:remediation_close", args=[own.remediation.pk])).status_code == 403
+
+
+def test_indicators_drill_down_from_regions_to_centres(client, pages):
+    own, framework = pages["own"], pages["framework"]
+    periodic = services.assessment_create(actor=own.users["educator"], group=own.group, kind="periodic",
+                                          date=PERIODIC_DAY)
+    math = competency(framework, "MATH-NUM-2").pk
+    services.results_save(actor=own.users["educator"], assessment=periodic, cells={
+        (learner.pk, math): 4 for learner in own.learners})
+    client.force_login(pages["national_admin"])
+    url = reverse("assessments:indicators")
+    regions = client.get(url, {"school_year": "2026-2027"})
+    assert f"region={own.center.region.pk}" in regions.content.decode()
+    provinces = client.get(url, {"school_year": "2026-2027", "region": own.center.region.pk})
+    assert [row["object"] for row in provinces.context["rows"]] == [own.center.province]
+    centres = client.get(url, {"school_year": "2026-2027", "province": own.center.province.pk})
+    [row] = centres.context["rows"]
+    assert row["object"] == own.center
+    assert "100 %" in centres.content.decode()  # both measured learners gained (1 → 4, 2 → 4)
+    client.force_login(pages["foreign"].users["regional_manager"])
+    assert client.get(url, {"school_year": "2026-2027", "province": own.center.province.pk}).context["rows"] == []
