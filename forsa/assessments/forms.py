@@ -127,3 +127,21 @@ class CompetencyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["domain"].queryset = Domain.objects.filter(pole__framework=framework).select_related("pole")
         self.fields["domain"].label_from_instance = lambda d: f"{d.pole.name} › {d.name}"
+
+
+class DomainForm(forms.Form):
+    pole = forms.ChoiceField(label=_("Pole"))
+    code = forms.CharField(label=_("Code"), max_length=30)
+    name_fr = forms.CharField(label=_("Name (French)"), max_length=200)
+    name_ar = forms.CharField(label=_("Name (Arabic)"), max_length=200, required=False,
+                              widget=forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}))
+    position = forms.IntegerField(label=_("Position"), min_value=0, initial=0)
+
+    def __init__(self, data=None, *, framework):
+        super().__init__(data)
+        self.poles = {str(pole.pk): pole for pole in framework.poles.all()}
+        self.fields["pole"].choices = [(pk, pole.name) for pk, pole in self.poles.items()]
+
+    def service_fields(self):
+        data = dict(self.cleaned_data)
+        return {"pole": self.poles[data.pop("pole")]} | data

@@ -225,3 +225,15 @@ def competency_edit(request, pk, competency=None):
         return redirect("assessments:framework", pk=framework.pk)
     return render(request, "assessments/competency_form.html", {"framework": framework, "form": form,
                                                                 "competency": instance})
+
+
+def domain_new(request, pk):
+    _framework_manager(request)
+    framework = scoped_or_404(selectors.framework_get, pk=pk)
+    form = forms.DomainForm(request.POST or None, framework=framework)
+    if request.method == "POST" and form.is_valid() and run_service(
+            form, services.domain_add, actor=request.user, **form.service_fields()):
+        messages.success(request, _("Domain added."))
+        return redirect("assessments:framework", pk=framework.pk)
+    return render(request, "assessments/competency_form.html", {"framework": framework, "form": form,
+                                                                "title": _("New domain")})

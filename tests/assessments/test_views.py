@@ -165,6 +165,16 @@ def test_framework_pages_and_versions(client, pages):
         "domain": frozen.domain.pk, "code": "MATH-NUM-1", "name_fr": "Changé", "name_ar": "", "reference_level": "P2",
         "position": 0})
     assert "figée" in response.content.decode()
+    for route in ("assessments:domain_new", "assessments:competency_new"):
+        assert client.get(reverse(route, args=[draft.pk])).status_code == 200
+    assert client.get(reverse("assessments:framework", args=[draft.pk])).status_code == 200
+    response = client.post(reverse("assessments:domain_new", args=[draft.pk]), {
+        "pole": draft.poles.get(code="LIFE").pk, "code": "LIFE-CIT", "name_fr": "Citoyenneté", "name_ar": "المواطنة",
+        "position": 5})
+    assert response.status_code == 302 and draft.poles.get(code="LIFE").domains.filter(code="LIFE-CIT").exists()
+    response = client.post(reverse("assessments:domain_new", args=[framework.pk]), {
+        "pole": framework.poles.get(code="LIFE").pk, "code": "LIFE-X", "name_fr": "X", "position": 0})
+    assert "figée" in response.content.decode()  # the published version takes no new domain
     client.post(reverse("assessments:framework_publish", args=[draft.pk]))
     draft.refresh_from_db()
     assert draft.status == "published" and draft.competencies.filter(code="MATH-NUM-5").exists()
