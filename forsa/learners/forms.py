@@ -165,13 +165,12 @@ class LearnerForm(LearnerFieldsForm):
 
 
 # ---------------------------------------------------------------------------
-# Intake
+# Enrolment: at intake and again after an exit
 
 
-class IntakeForm(LearnerFieldsForm):
-    """One page: enrolment, identity, one guardian and consent, household, schooling."""
+class EnrolmentFields(forms.Form):
+    """The enrolment's year, date, groups and age exception; the form declares its own ``center`` field."""
 
-    center = forms.ModelChoiceField(queryset=None, label=_("Centre"))
     school_year = forms.ChoiceField(label=_("School year"))
     start_date = forms.DateField(label=_("Start date"), widget=date_input())
     groups = forms.ModelMultipleChoiceField(
@@ -183,6 +182,35 @@ class IntakeForm(LearnerFieldsForm):
         label=_("reason for the age exception"), max_length=200, required=False,
         help_text=_("Required when the learner is younger or older than the centre's age range."),
     )
+
+    def offer_enrolment(self, *, user, centers):
+        """Offer the centres given, this school year and the last, and the groups of the centre and year chosen."""
+        today = timezone.localdate()
+        year, previous = school_year_of(today), school_year_of(today.replace(year=today.year - 1))
+        self.fields["center"].queryset = centers
+        self.fields["school_year"].choices = [(year, year), (previous, previous)]
+        center = self._value("center")
+        self.fields["groups"].queryset = Group.objects.for_user(user).filter(
+            center=center if str(center or "").isdigit() else None, school_year=self._value("school_year") or year,
+        ).order_by("kind", "name")
+        # The group options follow the centre and year chosen (htmx swaps #groups-field).
+        options = {"hx-get": "/learners/groups/options/", "hx-target": "#groups-field", "hx-swap": "outerHTML",
+                   "hx-include": "[name=center], [name=school_year]"}
+        self.fields["center"].widget.attrs.update(options)
+        self.fields["school_year"].widget.attrs.update(options)
+
+    def _value(self, name):
+        return self.data.get(name) if self.is_bound else self.initial.get(name)
+
+
+# ---------------------------------------------------------------------------
+# Intake
+
+
+class IntakeForm(EnrolmentFields, LearnerFieldsForm):
+    """One page: enrolment, identity, one guardian and consent, household, schooling."""
+
+    center = forms.ModelChoiceField(queryset=None, label=_("Centre"))
     # The guardian; service errors about "the guardian" land on the name.
     guardian = forms.CharField(label=_("Guardian's full name"), max_length=150, required=False)
     guardian_relation = forms.ChoiceField(label=_("Relation to the learner"), required=False,
@@ -217,27 +245,15 @@ class IntakeForm(LearnerFieldsForm):
 
     def __init__(self, *args, user, centers, **kwargs):
         today = timezone.localdate()
-        year = school_year_of(today)
-        previous = school_year_of(today.replace(year=today.year - 1))
-        initial = {"school_year": year, "start_date": today, "given_on": today}
+        initial = {"school_year": school_year_of(today), "start_date": today, "given_on": today}
         if len(centers) == 1:
             center = centers[0]
             initial |= {"center": center.pk, "province": center.commune.province_id, "commune": center.commune_id}
         super().__init__(*args, initial=initial | kwargs.pop("initial", {}), user=user, **kwargs)
-        self.fields["center"].queryset = centers
-        self.fields["school_year"].choices = [(year, year), (previous, previous)]
-        self.fields["groups"].queryset = Group.objects.for_user(user).filter(
-            center=self._value("center") or None, school_year=self._value("school_year")).order_by("kind", "name")
-        options = {"hx-get": "/learners/groups/options/", "hx-target": "#groups-field", "hx-swap": "outerHTML",
-                   "hx-include": "[name=center], [name=school_year]"}
-        self.fields["center"].widget.attrs.update(options)
-        self.fields["school_year"].widget.attrs.update(options)
+        self.offer_enrolment(user=user, centers=centers)
 
     def field_order_wanted(self):
         return [name for _title, _note, names in self.SECTIONS for name in names]
-
-    def _value(self, name):
-        return self.data.get(name) if self.is_bound else self.initial.get(name)
 
     def clean_guardian_cin(self):
         return self.cleaned_data["guardian_cin"].strip().upper()
@@ -303,40 +319,19 @@ class TransferForm(FieldsForm):
         self.fields["to_center"].queryset = centers
 
 
-class EnrollForm(FieldsForm):
+class EnrollForm(EnrolmentFields, FieldsForm):
     """Enrol again a learner who left: a school year, a centre and its groups, the age rule as at intake."""
 
     center = CenterChoiceField(queryset=None, label=_("Centre"))
-    school_year = forms.ChoiceField(label=_("School year"))
-    start_date = forms.DateField(label=_("Start date"), widget=date_input())
-    groups = forms.ModelMultipleChoiceField(
-        queryset=Group.objects.none(), label=_("Groups"), required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "choices"}),
-        help_text=_("The catch-up class or workshop of the centre for this school year (optional)."),
-    )
-    age_override_reason = forms.CharField(
-        label=_("reason for the age exception"), max_length=200, required=False,
-        help_text=_("Required when the learner is younger or older than the centre's age range."),
-    )
+    field_order = ["center", "school_year", "start_date", "groups", "age_override_reason"]
 
     def __init__(self, *args, user, centers, learner, **kwargs):
         today = timezone.localdate()
-        year, previous = school_year_of(today), school_year_of(today.replace(year=today.year - 1))
-        initial = {"school_year": year, "start_date": today}
+        initial = {"school_year": school_year_of(today), "start_date": today}
         if learner.center_id in {center.pk for center in centers}:
             initial["center"] = learner.center_id
         super().__init__(*args, initial=initial, **kwargs)
-        self.fields["center"].queryset = centers
-        self.fields["school_year"].choices = [(year, year), (previous, previous)]
-        chosen = self.data.get("center") if self.is_bound else self.initial.get("center")
-        year_chosen = self.data.get("school_year") if self.is_bound else year
-        self.fields["groups"].queryset = Group.objects.for_user(user).filter(
-            center=chosen if str(chosen or "").isdigit() else None, school_year=year_chosen).order_by("kind", "name")
-        # The intake's group options follow the centre and year chosen here too.
-        options = {"hx-get": "/learners/groups/options/", "hx-target": "#groups-field", "hx-swap": "outerHTML",
-                   "hx-include": "[name=center], [name=school_year]"}
-        self.fields["center"].widget.attrs.update(options)
-        self.fields["school_year"].widget.attrs.update(options)
+        self.offer_enrolment(user=user, centers=centers)
 
     def service_fields(self):
         return dict(self.cleaned_data) | {"groups": list(self.cleaned_data["groups"])}
