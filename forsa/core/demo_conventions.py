@@ -1,7 +1,7 @@
 """The demo's partnership conventions: a realistic round, written through the services.
 
 A central call (Ministry) and two regional calls (Casablanca-Settat, Souss-Massa), all decided:
-46 applications, reviewed by the demo evaluator and the call's owner, 22 retained (the others with
+46 applications (a few associations submit two projects), reviewed by the demo evaluator and the call's owner, 22 retained (the others with
 their reasons), their conventions signed and mostly active — one suspended, two still drafts —
 with tranches released or planned and reports approved, submitted, returned or overdue, and one
 amendment. A fourth call, regional in Casablanca-Settat, is open: the demo association may apply.
@@ -46,7 +46,7 @@ NOT_RETAINED = [
     "Partenariats d'insertion professionnelle non démontrés.",
 ]
 # (call key, owner region code or None for the Ministry, applications, retained)
-ROUND = [("central", None, 16, 8), ("06", "06", 16, 7), ("09", "09", 14, 7)]
+ROUND = [("central", None, 20, 9), ("06", "06", 16, 8), ("09", "09", 10, 5)]
 PROJECTS = ["Centre E2C-NG de {commune}", "Deuxième chance pour les jeunes de {commune}",
             "Insertion des adolescents non scolarisés – {commune}", "Ateliers et remise à niveau à {commune}"]
 TITLE = "Appel à projets E2C-NG 2025-2027"
@@ -93,13 +93,16 @@ def seed_conventions(*, rng: random.Random, network, password) -> Counter:
         candidates = _candidates(rng, by_region, region, count, network.demo_association)
         applications = [_apply(rng, call, association, centers) for association, centers in candidates]
         services.call_close(actor=SYSTEM, call=call)
-        scored = []
+        scored, seen = [], set()
         for application in applications:
             total = Decimal(0)
+            # An association's second project in the same call scores lower: one convention each.
+            low, high = (2, 5) if application.association_id in seen else (5, 9)
+            seen.add(application.association_id)
             for who in (reviewer, deciders[region]):
                 review = services.review_assign(actor=SYSTEM, application=application, reviewer=who)
-                bias = 2 if application.association_id == network.demo_association.pk else 0
-                scores = {str(c.pk): min(c.max_score, rng.randint(4, 9) + bias) for c in call.criteria.all()}
+                bias = 1 if application.association_id == network.demo_association.pk else 0
+                scores = {str(c.pk): min(c.max_score, rng.randint(low, high) + bias) for c in call.criteria.all()}
                 total += services.review_submit(actor=who, review=review, scores=scores,
                                                 comment="Projet évalué selon la grille de l'appel.").total
             scored.append((total, application.pk, application))
