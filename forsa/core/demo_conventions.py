@@ -1,8 +1,9 @@
 """The demo's partnership conventions: a realistic round, written through the services.
 
 A central call (Ministry) and two regional calls (Casablanca-Settat, Souss-Massa), all decided:
-46 applications (a few associations submit two projects), reviewed by the demo evaluator and the call's owner, 22 retained (the others with
-their reasons), their conventions signed and mostly active — one suspended, two still drafts —
+46 applications (a few associations submit two projects), reviewed by the demo evaluator and the
+call's owner, 22 retained (the others with their reasons), their conventions signed and mostly
+active — one suspended, two still drafts —
 with tranches released or planned and reports approved, submitted, returned or overdue, and one
 amendment. A fourth call, regional in Casablanca-Settat, is open: the demo association may apply.
 
