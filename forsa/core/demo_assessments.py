@@ -79,7 +79,7 @@ def seed_assessments(*, rng: random.Random, today: date, demo_center=None, educa
                 if assessment.kind == Kind.DIAGNOSTIC:
                     level = start + rng.choice((-1, 0, 0, 0, 1))
                 else:  # most learners gain a level on some competencies, a few slip back
-                    level = latest.get((learner, pk), start) + rng.choices((-1, 0, 1, 2), weights=(1, 5, 5, 1))[0]
+                    level = latest.get((learner, pk), start) + rng.choices((-1, 0, 1, 2), weights=(1, 3, 6, 3))[0]
                 level = min(4, max(1, level))
                 latest[(learner, pk)] = level
                 results.append(Result(assessment_id=assessment.pk, learner_id=learner, competency_id=pk,

@@ -79,6 +79,15 @@ def test_enter_a_diagnostic_in_french(page, new_context, forsa_server, sign_in, 
             expect(phone.locator("main table.grid")).to_be_visible()
             assert page_width(phone) <= PHONE_WIDTH, f"the grid scrolls the page sideways ({language})"
             phone.screenshot(path=screenshots / f"assessment-grid-{language}-360.png", full_page=True)
+            phone.goto(group_url + "heatmap/")
+            with phone.expect_navigation():
+                phone.locator("main table.heat tbody th a").first.click()  # a learner's progress
+            expect(phone.locator("main table.progress")).to_be_visible()
+            assert page_width(phone) <= PHONE_WIDTH, f"the learner's progress scrolls sideways ({language})"
+            phone.screenshot(path=screenshots / f"assessment-learner-{language}-360.png", full_page=True)
+            phone.goto("/assessments/indicators/")
+            assert page_width(phone) <= PHONE_WIDTH, f"the indicators scroll sideways ({language})"
+            phone.screenshot(path=screenshots / f"assessment-indicators-{language}-360.png", full_page=True)
         expect(phone.locator("html")).to_have_attribute("dir", "rtl")
         page.goto(grid_url)
         choose_language(page, "ar")
