@@ -528,7 +528,8 @@ def tranche_release_blockers(tranche) -> list[str]:
         if report.status != Report.Status.APPROVED:
             blockers.append(_("%(report)s (due %(due)s) is not approved: %(status)s.") % {
                 "report": report, "due": report.due_on.isoformat(), "status": report.get_status_display()})
-    earlier = tranche.convention.tranches.filter(order__lt=tranche.order, status=Tranche.Status.PLANNED)
+    earlier = [t for t in tranche.convention.tranches.all()  # prefetched on the convention's page
+               if t.order < tranche.order and t.status == Tranche.Status.PLANNED]
     for other in earlier:
         blockers.append(_("%(tranche)s has not been released yet.") % {"tranche": other})
     return blockers

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from forsa.accounts.models import User
 from forsa.conventions import services
@@ -90,3 +91,10 @@ def conventions(world, settings, tmp_path):
         user.language = "en"
     return world
 
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Service messages in English (the source strings), whichever test ran before."""
+    with translation.override("en"):
+        yield

@@ -312,3 +312,21 @@ def test_a_draft_is_completed_on_its_page_and_a_signed_one_only_by_amendment(cli
     assert "changes by amendment" in response.content.decode()
     convention.refresh_from_db()
     assert convention.target_girls == 70
+
+
+def test_convention_page_query_count_does_not_grow_with_tranches_and_reports(client, full):
+    own = full["own"]
+    manager = own.users["regional_manager"]
+    convention = own.conventions.convention
+    client.force_login(manager)
+
+    def grow():
+        for order in (2, 3, 4):
+            report = services.report_plan(actor=manager, convention=convention, kind="financial", period=f"P{order}",
+                                          due_on=D(2027, order, 1))
+            services.tranche_plan(actor=manager, convention=convention, order=order, planned_amount=10,
+                                  planned_on=D(2027, order, 15), required_reports=[report])
+        services.amendment_apply(actor=manager, convention=convention, signed_on=D(2026, 11, 1), reason="Encore",
+                                 changes={"target_girls": 61})
+
+    assert_constant_queries(client, page("detail", convention), grow, at_most=40)
