@@ -9,20 +9,25 @@ through ``forsa.conventions.services``:
   assigned to them; partner viewers see none of it (404);
 * performance (enrolment by sex, retention, attendance, positive exits, disbursed, late reports,
   alerts) is computed from the learners' records, for a whole page in a fixed number of queries;
-* documents and reports are uploaded through the pages (files are checked by content there).
+* documents and reports are uploaded as multipart/form-data: PDF, JPEG or PNG by content, 5 MB at most.
 """
 
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
-from ninja import Field, Query, Router, Schema, Status
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from forsa.centers.models import Center, Trade
 from forsa.conventions import selectors, services
 from forsa.conventions.filters import ConventionFilter
+from forsa.conventions.models import ApplicationDocument
 from forsa.core.api import ErrorOut, Pagination, ValidationErrorOut, fetch, filtered
+from forsa.core.forms import DocumentField
 from forsa.organizations.models import Association
 
 router = Router(tags=["conventions"])
@@ -409,6 +414,26 @@ def application_create(request, payload: ApplicationIn):
     return Status(201, fetch(selectors.application_get, user=request.auth, pk=application.pk))
 
 
+def _document(file, field):
+    """The upload checked as the pages check it (type by content, size), or a 422 naming the field."""
+    try:
+        return DocumentField(label=field).clean(file)
+    except forms.ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+
+
+@router.post("/applications/{application_id}/documents", response=_write(DocumentOut, created=True))
+def application_document_add(request, application_id: int, kind: Form[str], file: File[UploadedFile]):
+    """Attach a document to a draft (``kind``: project, budget, statutes, accounts or other)."""
+    application = fetch(selectors.application_get, user=request.auth, pk=application_id)
+    if kind not in ApplicationDocument.Kind.values:
+        raise ValidationError({"kind": [_("Choose one of: %(kinds)s.") % {
+            "kinds": ", ".join(ApplicationDocument.Kind.values)}]})
+    document = services.application_document_add(actor=request.auth, application=application, kind=kind,
+                                                 file=_document(file, "file"))
+    return Status(201, document)
+
+
 @router.post("/applications/{application_id}/submit", response=_write(ApplicationDetailOut))
 def application_submit(request, application_id: int):
     application = fetch(selectors.application_get, user=request.auth, pk=application_id)
@@ -489,6 +514,13 @@ def tranche_list(request, convention_id: int):
     for tranche in tranches:
         tranche.convention = convention
     return tranches
+
+
+@router.post("/reports/{report_id}/submit", response=_write(ReportOut))
+def report_submit(request, report_id: int, file: File[UploadedFile]):
+    """The association sends (or sends again, after a return) its report."""
+    report = fetch(selectors.report_get, user=request.auth, pk=report_id)
+    return services.report_submit(actor=request.auth, report=report, file=_document(file, "file"))
 
 
 @router.post("/reports/{report_id}/review", response=_write(ReportOut))

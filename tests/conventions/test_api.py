@@ -173,3 +173,33 @@ def test_ranking_for_the_call_owner_only(api_as, active):
     assert api_as(own.users["association_manager"]).get(f"{API}/calls/{call.pk}/ranking").status_code == 403
     assert api_as(active["foreign"].users["regional_manager"]).get(
         f"{API}/calls/{call.pk}/ranking").status_code == 403
+
+
+def test_uploads_through_the_api_are_checked_by_content_and_size(api_as, active):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from forsa.core.forms import MAX_UPLOAD_BYTES
+    from tests.conventions.conftest import PDF
+
+    own, foreign = active["own"], active["foreign"]
+    manager = own.users["regional_manager"]
+    call = open_call(manager, aref(own.center.region), "API-3")
+    application = services.application_save(actor=own.users["association_manager"], call=call,
+                                            association=own.association, title="Avec pièces", centers=[own.center])
+    client = api_as(own.users["association_manager"])
+    url = f"{API}/applications/{application.pk}/documents"
+    fake = SimpleUploadedFile("budget.pdf", b"<html>not a pdf</html>")
+    response = client.post(url, {"kind": "budget", "file": fake})
+    assert response.status_code == 422 and "only PDF, JPEG or PNG" in response.json()["errors"]["file"][0]
+    huge = SimpleUploadedFile("budget.pdf", PDF + b"0" * MAX_UPLOAD_BYTES)
+    response = client.post(url, {"kind": "budget", "file": huge})
+    assert response.status_code == 422 and "5 MB" in response.json()["errors"]["file"][0]
+    response = client.post(url, {"kind": "budget", "file": SimpleUploadedFile("budget.pdf", PDF)})
+    assert response.status_code == 201 and response.json()["kind"] == "budget"
+    assert application.documents.count() == 1
+    foreign_url = f"{API}/applications/{foreign.conventions.application.pk}/documents"
+    assert client.post(foreign_url, {"kind": "budget", "file": SimpleUploadedFile("b.pdf", PDF)}).status_code == 404
+    response = client.post(f"{API}/reports/{own.report.pk}/submit", {"file": SimpleUploadedFile("r.pdf", PDF)})
+    assert response.status_code == 200 and response.json()["status"] == "submitted"
+    assert client.post(f"{API}/reports/{foreign.report.pk}/submit",
+                       {"file": SimpleUploadedFile("r.pdf", PDF)}).status_code == 404
