@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forsa.assessments import bulletin, forms, selectors, services
-from forsa.assessments.models import Competency
+from forsa.assessments.models import Competency, Result
 from forsa.core import scoping
 from forsa.core.views import paginate, run_service, scoped_or_404
 from forsa.learners.selectors import learner_get
 from forsa.learners.views import persons_only
+from forsa.reporting.exports import xlsx_response
 
 
 @persons_only
@@ -59,6 +60,20 @@ def grid(request, pk):
             messages.success(request, _("Results saved."))
             return redirect("assessments:grid", pk=assessment.pk)
     return render(request, "assessments/grid.html", {"assessment": assessment, "grid": grid, "form": form})
+
+
+@persons_only
+def grid_export(request, pk):
+    """The results grid as .xlsx: one row per learner, one column per competency (level, "abs" or empty)."""
+    assessment = scoped_or_404(selectors.assessment_get, user=request.user, pk=pk)
+    grid = selectors.results_grid(user=request.user, assessment=assessment)
+    absent = _("Abs.")
+    rows = [[learner.full_name, *[absent if value == "absent" else value for _c, value in cells]]
+            for learner, cells in grid.rows()]
+    return xlsx_response(actor=request.user, model=Result, sheet=assessment.get_kind_display()[:31],
+                         filename=f"results-{assessment.group.pk}-{assessment.date:%Y-%m-%d}-{assessment.kind}.xlsx",
+                         columns=[_("Learner"), *[c.code for c in grid.competencies]], rows=rows,
+                         filters={"assessment": assessment.pk})
 
 
 @persons_only

@@ -285,3 +285,24 @@ def test_indicators_drill_down_from_regions_to_centres(client, pages):
     assert "100 %" in centres.content.decode()  # both measured learners gained (1 → 4, 2 → 4)
     client.force_login(pages["foreign"].users["regional_manager"])
     assert client.get(url, {"school_year": "2026-2027", "province": own.center.province.pk}).context["rows"] == []
+
+
+def test_results_export_as_xlsx_is_logged_and_scoped(client, pages):
+    import io
+
+    from openpyxl import load_workbook
+
+    from forsa.audit.models import AuditEntry
+
+    own = pages["own"]
+    url = reverse("assessments:grid_export", args=[own.diagnostic.pk])
+    client.force_login(own.users["educator"])
+    response = client.get(url)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    math = rows[0].index("MATH-NUM-2")
+    assert {row[0]: row[math] for row in rows[1:]} == {"Amina Alaoui": 1, "Bilal Bennani": 2, "Chaimae Chraibi": "Abs."}
+    assert AuditEntry.objects.filter(action="export", actor=own.users["educator"]).exists()
+    assert status_for(client, pages["foreign"].users["educator"], url) == 404
+    assert status_for(client, pages["partner_viewer"], url) == 404
