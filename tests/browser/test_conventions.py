@@ -63,6 +63,17 @@ def test_application_to_convention(new_context, forsa_server, sign_in, choose_la
         association.locator("main button", has_text="Soumettre la candidature").click()
     expect(association.locator("main .messages .message.success")).to_be_visible()
     expect(association.locator("main .badge.submitted")).to_be_visible()
+    phone = new_context(viewport={"width": PHONE_WIDTH, "height": 740}, is_mobile=True, has_touch=True).new_page()
+    sign_in(phone, association_manager_email(), language="ar")
+    try:
+        phone.goto(application_url)
+        assert page_width(phone) <= PHONE_WIDTH, "the application page scrolls sideways on a phone"
+        phone.screenshot(path=screenshots / "application-ar-360.png", full_page=True)
+        phone.goto("/conventions/")
+        assert page_width(phone) <= PHONE_WIDTH, "the conventions list scrolls sideways on a phone"
+        phone.screenshot(path=screenshots / "conventions-list-ar-360.png", full_page=True)
+    finally:
+        choose_language(phone, "fr")
 
     # 2. The regional manager assigns himself as reviewer and scores the grid.
     manager = new_context().new_page()
