@@ -54,7 +54,8 @@ def call_list(*, user):
     if not scoping.scope_of(user).sees_persons:  # partners: not theirs
         return CallForProjects.objects.none()
     return (CallForProjects.objects.for_user(user).filter(_call_drafts_visible(user))
-            .select_related("owner", "region").annotate(applications_count=Count("applications")))
+            .select_related("owner", "region").annotate(applications_count=Count("applications"))
+            .order_by("-opens_on", "reference"))
 
 
 def call_get(*, user, pk) -> CallForProjects:
