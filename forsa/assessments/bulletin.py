@@ -40,12 +40,13 @@ def bulletin_document(*, learner, language, until=None):
     latin = f"{learner.first_name} {learner.last_name}".strip()
     names = [latin, learner.full_name_ar] if language != "ar" else [learner.full_name_ar, latin]
     groups = sorted({a.group.name for a in columns})
+    comma = "، " if language == "ar" else ", "
     document.fields([
         (_("Learner"), " · ".join(name for name in names if name)),
         (_("Birth date"), date_format(learner.birth_date, "SHORT_DATE_FORMAT")),
         (_("Centre"), learner.center.name if learner.center else "—"),
-        (_("Group"), ", ".join(groups) or "—"),
-        (_("Assessments"), ", ".join(f"{a.get_kind_display()} {date_format(a.date, 'SHORT_DATE_FORMAT')}"
+        (_("Group"), comma.join(groups) or "—"),
+        (_("Assessments"), comma.join(f"{a.get_kind_display()} {date_format(a.date, 'SHORT_DATE_FORMAT')}"
                                      for a in columns) or "—"),
     ])
     if not progress["rows"]:
@@ -75,7 +76,7 @@ def bulletin_document(*, learner, language, until=None):
         for group in progress["remediation"]:
             document.paragraph(_("%(name)s, from %(date)s: %(competencies)s") % {
                 "name": group.name, "date": date_format(group.start_date, "SHORT_DATE_FORMAT"),
-                "competencies": ", ".join(c.name for c in group.competencies.all())})
+                "competencies": comma.join(c.name for c in group.competencies.all())})
     return document
 
 
