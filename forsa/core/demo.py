@@ -43,6 +43,7 @@ from forsa.core.demo_assessments import seed_assessments
 from forsa.core.demo_conventions import seed_conventions
 from forsa.core.demo_learners import DEFAULT_LEARNERS, LearnerReport, seed_learners
 from forsa.core.roles import ROLE_SCOPE_FIELD, Role
+from forsa.core.scoping import NATIONAL_ROLES
 from forsa.learners.models import Enrollment, Exit, FollowUp, Learner
 from forsa.organizations.models import Association, Organization, Partner
 from forsa.organizations.services import association_create, partner_create, public_bodies_ensure
@@ -241,6 +242,7 @@ DEMO_USERS = (
     DemoUser("center", Role.EDUCATOR, f"educator@{DEMO_DOMAIN}", "خديجة العلوي", "ar"),
     DemoUser("center", Role.COUNSELLOR, f"counsellor@{DEMO_DOMAIN}", "Meryem Benjelloun"),
     DemoUser("partner", Role.PARTNER_VIEWER, f"partner.unicef@{DEMO_DOMAIN}", "Amina Kettani"),
+    DemoUser("reviewer", Role.REVIEWER, f"reviewer@{DEMO_DOMAIN}", "Hassan Idrissi"),
 )
 # The centre staff the demo users are; the Arabic-speaking educator keeps her
 # name in Latin script on the staff list, like every other staff member.
@@ -330,8 +332,7 @@ def seed_demo(*, seed: int = 1, learners: int = DEFAULT_LEARNERS, progress: bool
         report.created["results"] = seed_assessments(rng=step_rng(seed=seed, step="assessments"), today=REFERENCE_DATE,
                                                      demo_center=network.demo_center, educator=by_role[Role.EDUCATOR])
     if not report.already_seeded:
-        report.created.update(seed_conventions(rng=step_rng(seed=seed, step="conventions"), network=network,
-                                               password=DEMO_PASSWORD))
+        report.created.update(seed_conventions(rng=step_rng(seed=seed, step="conventions"), network=network))
     report.totals = current_totals()
     report.logins = demo_logins()
     return report
@@ -388,6 +389,7 @@ def seed_users(*, rng: random.Random, network: Network) -> list[User]:
         "association": {"association": network.demo_association},
         "center": {"center": network.demo_center},
         "partner": {"partner": network.partners[DEMO_PARTNER]},
+        "reviewer": {},  # sees only the applications assigned to them
     }
     users = []
     for demo in DEMO_USERS:
@@ -720,7 +722,7 @@ def _address(rng, commune):
 def _scope_label(membership):
     scope = membership.scope_object
     if scope is None:
-        return "national"
+        return "national" if membership.role in NATIONAL_ROLES else "the applications assigned to them"
     field_name = ROLE_SCOPE_FIELD[membership.role]
     if field_name == "center":
         return f"{scope.name_fr} ({scope.code})"

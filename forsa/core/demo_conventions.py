@@ -7,9 +7,6 @@ active — one suspended, two still drafts —
 with tranches released or planned and reports approved, submitted, returned or overdue, and one
 amendment. A fourth call, regional in Casablanca-Settat, is open: the demo association may apply.
 
-The demo evaluator ``reviewer@demo.forsa.ma`` is created here (not among the demo logins of
-``DEMO_USERS``, whose list the demo's tests pin down).
-
 Deterministic: drawn from the generator given, the network in creation order and fixed dates.
 """
 
@@ -24,15 +21,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from forsa.accounts.models import Membership
-from forsa.accounts.services import user_create
 from forsa.conventions import services
 from forsa.conventions.models import Application, ApplicationDocument, Convention, FundingSource, Report
 from forsa.core.roles import Role
 from forsa.organizations.models import Organization
 
 SYSTEM = None
-REVIEWER_EMAIL = "reviewer@demo.forsa.ma"
-REVIEWER_NAME = "Hassan Idrissi"
 GRID = [
     ("Pertinence du projet au regard des besoins du territoire", 30, 10),
     ("Capacités et expérience de l'association", 25, 10),
@@ -68,11 +62,10 @@ def _demo_user(role, **scope):
         role=role, user__email__endswith="@demo.forsa.ma", **scope).order_by("pk").first().user
 
 
-def seed_conventions(*, rng: random.Random, network, password) -> Counter:
-    """The round above, after the network, the demo users and the learners."""
+def seed_conventions(*, rng: random.Random, network) -> Counter:
+    """The round above, after the network, the demo users (the evaluator among them) and the learners."""
     created = Counter()
-    reviewer = user_create(actor=SYSTEM, email=REVIEWER_EMAIL, full_name=REVIEWER_NAME, password=password)
-    Membership.objects.create(user=reviewer, role=Role.REVIEWER)  # generated, as the learners are: not audited
+    reviewer = _demo_user(Role.REVIEWER)
     owners = {None: Organization.objects.get(kind=Organization.Kind.MINISTRY)}
     owners |= {o.region.code: o for o in Organization.objects.filter(kind=Organization.Kind.AREF)
                .select_related("region")}

@@ -11,7 +11,6 @@ from forsa.accounts.models import Membership
 from forsa.conventions import selectors
 from forsa.conventions.models import Amendment, Application, CallForProjects, Convention, Report, Review, Tranche
 from forsa.core.demo import seed_demo
-from forsa.core.demo_conventions import REVIEWER_EMAIL
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +44,7 @@ def test_every_demo_role_finds_something(demo):
     manager, association = membership.user, membership.association
     assert selectors.convention_list(user=manager).filter(association=association).exists()
     assert selectors.application_list(user=manager).exists()
-    reviewer = Membership.objects.get(user__email=REVIEWER_EMAIL).user
+    reviewer = Membership.objects.get(user__email="reviewer@demo.forsa.ma").user
     assert selectors.my_reviews(user=reviewer).count() == 46
     casablanca = Membership.objects.get(user__email="region.casablanca@demo.forsa.ma").user
     assert selectors.convention_list(user=casablanca).count() >= 7

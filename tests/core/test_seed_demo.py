@@ -172,7 +172,7 @@ class TestSeededNetwork:
         assert roles == {
             Role.NATIONAL_ADMIN: 1, Role.NATIONAL_ANALYST: 1, Role.REGIONAL_MANAGER: 2,
             Role.PROVINCIAL_MANAGER: 1, Role.ASSOCIATION_MANAGER: 1, Role.CENTER_DIRECTOR: 1,
-            Role.EDUCATOR: 1, Role.COUNSELLOR: 1, Role.PARTNER_VIEWER: 1,
+            Role.EDUCATOR: 1, Role.COUNSELLOR: 1, Role.PARTNER_VIEWER: 1, Role.REVIEWER: 1,
         }
         assert demo_membership("region.casablanca@demo.forsa.ma").region.code == "06"
         assert demo_membership("region.souss@demo.forsa.ma").region.code == "09"
@@ -207,7 +207,7 @@ class TestSeededNetwork:
         users = User.objects.filter(email__in=[d.email for d in DEMO_USERS])
         with FAST_HASHER:
             assert all(user.check_password(DEMO_PASSWORD) for user in users)
-        assert Counter(users.values_list("language", flat=True)) == {"fr": 8, "ar": 2}
+        assert Counter(users.values_list("language", flat=True)) == {"fr": 9, "ar": 2}
 
     def test_report_lists_the_logins(self, seeded):
         assert not seeded.already_seeded
