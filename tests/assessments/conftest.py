@@ -4,6 +4,7 @@ taught by the side's educator, with a diagnostic taken on DIAGNOSTIC_DAY."""
 import datetime
 
 import pytest
+from django.utils import translation
 
 from forsa.assessments import services
 from forsa.assessments.models import Framework
@@ -15,6 +16,13 @@ DIAGNOSTIC_DAY = datetime.date(2026, 9, 20)
 PERIODIC_DAY = datetime.date(2026, 11, 2)
 NAMES = [("Amina", "Alaoui", "أمينة", "العلوي"), ("Bilal", "Bennani", "بلال", "بناني"),
          ("Chaimae", "Chraibi", "شيماء", "الشرايبي")]
+
+
+@pytest.fixture(autouse=True)
+def french():
+    """Messages of services called outside a request are read in French, whatever ran before."""
+    with translation.override("fr"):
+        yield
 
 
 @pytest.fixture
