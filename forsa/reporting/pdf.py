@@ -35,6 +35,9 @@ LINE = 5.2  # mm per line of 10 pt text
 LATIN_RUN = re.compile(r"[+\-−]?[0-9A-Za-zÀ-ÿ](?:[0-9A-Za-zÀ-ÿ .,:/'’()%\-]*[0-9A-Za-zÀ-ÿ%)])?")
 
 
+RLM = "\u200f"
+
+
 def _isolate(match):
     run = match.group()
     return f"\u200e{run}\u200e" if any(character.isdigit() for character in run) else run
@@ -119,9 +122,13 @@ class Document:
         pdf.ln(2)
 
     def prepared(self, value) -> str:
-        """The text to print for a value: a dash for nothing, numbers isolated in Arabic."""
+        """The text to print for a value: a dash for nothing, numbers held left to right in Arabic.
+
+        Django's Arabic date formats carry right-to-left marks ("d\u200f/m\u200f/Y"): they are dropped,
+        so that a date prints 09/08/2025 as in French, and a period "01/09/2025 – 31/08/2027" stays whole.
+        """
         text = "—" if value is None or value == "" else str(value)
-        return LATIN_RUN.sub(_isolate, text) if self.rtl else text
+        return LATIN_RUN.sub(_isolate, text.replace(RLM, "")) if self.rtl else text
 
     def bytes(self) -> bytes:
         return bytes(self.pdf.output())

@@ -54,6 +54,9 @@ def test_arabic_numbers_are_isolated_and_latin_words_are_not():
     assert document.prepared("ligne 12") == "\u200eligne 12\u200e"
     assert document.prepared("Yassine El Amrani") == "Yassine El Amrani"
     assert document.prepared(None) == "—"
+    # An Arabic-formatted date (Django puts right-to-left marks in it) prints as one left-to-right run.
+    assert document.prepared("01\u200f/09\u200f/2025 – 31\u200f/08\u200f/2027") == (
+        "\u200e01/09/2025\u200e – \u200e31/08/2027\u200e")
     assert Document(title="t", language="fr").prepared("2025-2026") == "2025-2026"
 
 
