@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from forsa.centers.models import Center, Group
 from forsa.core import scoping
 from forsa.core.models import BilingualName, TimeStampedModel
-from forsa.core.roles import Role
 from forsa.core.scoping import Rule, ScopedQuerySet
 from forsa.learners.models import Learner, SchoolLevel
 
@@ -275,10 +274,3 @@ scoping.register("assessments.RemediationSession", _via(
     "remediation_group__center__", lambda s: s.remediation_group.center, holds_persons=True,
     group_staff="remediation_group__facilitator"))
 
-# Who may do what (added here beside the rules, like scoping.register).
-scoping.PERMISSIONS.update({
-    "framework.manage": frozenset({Role.NATIONAL_ADMIN}),
-    "assessment.record": frozenset({Role.NATIONAL_ADMIN, Role.CENTER_DIRECTOR, Role.EDUCATOR, Role.TRAINER}),
-    "remediation.manage": frozenset({Role.NATIONAL_ADMIN, Role.CENTER_DIRECTOR, Role.EDUCATOR, Role.TRAINER,
-                                     Role.COUNSELLOR}),
-})

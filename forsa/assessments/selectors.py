@@ -24,6 +24,7 @@ from forsa.attendance.selectors import (  # noqa: F401 (used by the views)
     group_get,
     group_list,
     overview_breakdown,
+    overview_level,
 )
 from forsa.centers.models import Center, school_year_of  # noqa: F401
 from forsa.core import scoping
@@ -232,15 +233,6 @@ def recent_school_years(count=3):
     return [f"{year}-{year + 1}" for year in range(start, start - count, -1)]
 
 
-def indicator_level(user):
-    scope = scoping.scope_of(user)
-    if scope.is_national or not scope.sees_persons:
-        return "region"
-    if scope.ids("region"):
-        return "province"
-    return "center"
-
-
 PLACE_PATH = {"region": "assessment__center__region_id", "province": "assessment__center__province_id",
               "center": "assessment__center_id"}
 
@@ -250,7 +242,7 @@ def indicators(*, user, school_year, level=None, within=None):
     learners who gained at least one level (see ``pole_gains``) and their share. One aggregate query
     (means per learner, pole and assessment) plus the names. ``within`` narrows to a region or province
     ({"region": region}), to drill down."""
-    level = level or indicator_level(user)
+    level = level or overview_level(user)
     narrow = {f"assessment__center__{key}": place for key, place in (within or {}).items()}
     rows = (_results_for_indicators(user).filter(absent=False, assessment__group__school_year=school_year, **narrow)
             .values_list("learner_id", PLACE_PATH[level], "competency__domain__pole__code", "assessment__kind",

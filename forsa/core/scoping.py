@@ -295,6 +295,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "report.submit": frozenset({Role.ASSOCIATION_MANAGER}),
     "report.approve": frozenset({Role.NATIONAL_ADMIN, Role.REGIONAL_MANAGER}),
     "tranche.release": frozenset({Role.NATIONAL_ADMIN, Role.REGIONAL_MANAGER}),
+    # basic skills: the framework is national; results and remediation are the centre's.
+    "framework.manage": frozenset({Role.NATIONAL_ADMIN}),
+    "assessment.record": frozenset({Role.NATIONAL_ADMIN, Role.CENTER_DIRECTOR, Role.EDUCATOR, Role.TRAINER}),
+    "remediation.manage": frozenset({Role.NATIONAL_ADMIN, Role.CENTER_DIRECTOR, Role.EDUCATOR, Role.TRAINER,
+                                     Role.COUNSELLOR}),
 }
 
 
