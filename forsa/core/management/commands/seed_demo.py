@@ -64,6 +64,10 @@ class Command(BaseCommand):
                 f"{created['memberships']} memberships."
             )
             self._print_learners(report.learners, elapsed)
+            self.stdout.write(
+                f"Basic skills: {created['results']} assessment results. Conventions: {created['calls']} calls "
+                f"for projects, {created['applications']} applications, {created['conventions']} conventions."
+            )
         self.stdout.write(
             f"In the database: {totals['associations']} associations, {totals['centers']} "
             f"centres in {totals['center_regions']} regions, {totals['staff']} staff "
