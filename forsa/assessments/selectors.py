@@ -51,6 +51,15 @@ def framework_published() -> Framework | None:
     return Framework.objects.filter(status=Framework.Status.PUBLISHED).first()
 
 
+def published_competencies():
+    """The competencies of the published framework, with their domain and pole (for choices)."""
+    return Competency.objects.filter(framework=framework_published()).select_related("domain__pole")
+
+
+def competency_get(*, framework, pk) -> Competency:
+    return Competency.objects.filter(framework=framework).get(pk=pk)
+
+
 def framework_tree(*, framework):
     """Poles with their domains and competencies, and the scale's descriptors (four queries)."""
     competencies = Competency.objects.order_by("position", "code").prefetch_related(

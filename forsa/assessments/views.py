@@ -99,8 +99,7 @@ def suggestions(request, pk):
     found = selectors.remediation_suggestions(user=request.user, group=group, threshold=threshold)
     may_manage = scoping.can(request.user, "remediation.manage", group.center)
     learners = selectors.expected_learners(group=group, day=timezone.localdate()).values()
-    competencies = Competency.objects.filter(framework=selectors.framework_published()) \
-        .select_related("domain__pole")
+    competencies = selectors.published_competencies()
     form = forms.RemediationGroupForm(request.POST or None, learners=learners, competencies=competencies, initial={
         "learners": request.GET.getlist("learner"), "competencies": request.GET.getlist("competency")})
     if request.method == "POST":
@@ -231,7 +230,7 @@ def framework_publish(request, pk):
 def competency_edit(request, pk, competency=None):
     _framework_manager(request)
     framework = scoped_or_404(selectors.framework_get, pk=pk)
-    instance = scoped_or_404(Competency.objects.filter(framework=framework).get, pk=competency) if competency \
+    instance = scoped_or_404(selectors.competency_get, framework=framework, pk=competency) if competency \
         else Competency()
     form = forms.CompetencyForm(request.POST or None, instance=instance, framework=framework)
     if request.method == "POST" and form.is_valid() and run_service(

@@ -20,6 +20,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, F, Prefetch, Q, Sum
 from django.utils import timezone
 
+from forsa.accounts.models import User
 from forsa.attendance.models import Session
 from forsa.conventions.models import (
     Application,
@@ -33,6 +34,7 @@ from forsa.conventions.models import (
 from forsa.core import scoping
 from forsa.core.roles import Role
 from forsa.learners.models import POSITIVE_OUTCOMES, Enrollment, Outcome
+from forsa.organizations.models import Association
 
 UNDER_ENROLMENT_SHARE = Decimal("0.8")  # below 80 % of the target …
 UNDER_ENROLMENT_AFTER_MONTHS = 3  # … three months after the start
@@ -305,3 +307,24 @@ def late_reports(*, convention, today=None):
 
 def is_late(report, today: date) -> bool:
     return report.due_on < today and report.status != Report.Status.APPROVED
+
+
+def applicant_associations(*, user):
+    """The active associations the user may apply for (those they manage)."""
+    ids = scoping.scope_of(user).ids("association", roles={Role.ASSOCIATION_MANAGER})
+    return Association.objects.filter(pk__in=ids, status=Association.Status.ACTIVE).order_by("name")
+
+
+def reviewer_candidates(*, application):
+    """Who may be assigned to review an application: evaluators, national admins and, for a regional
+    call, the region's managers; not those already assigned."""
+    active = Q(is_active=True)
+    candidates = Q(memberships__role__in=[Role.REVIEWER, Role.NATIONAL_ADMIN])
+    if application.call.region_id:
+        candidates |= Q(memberships__role=Role.REGIONAL_MANAGER, memberships__region=application.call.region_id)
+    return (User.objects.filter(active & candidates).exclude(reviews__application=application)
+            .distinct().order_by("full_name"))
+
+
+def convention_of_application(*, user, application) -> Convention | None:
+    return Convention.objects.for_user(user).filter(application=application).first()

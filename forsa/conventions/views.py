@@ -17,9 +17,8 @@ from forsa.centers.models import Center
 from forsa.conventions import forms, selectors, services
 from forsa.conventions.documents import convention_summary, convention_workbook
 from forsa.conventions.filters import ApplicationFilter, ConventionFilter
-from forsa.conventions.models import Application, CallForProjects, Convention, Tranche
+from forsa.conventions.models import Application, CallForProjects, Tranche
 from forsa.core import scoping
-from forsa.core.roles import Role
 from forsa.core.views import list_template, paginate, run_service, scoped_or_404
 from forsa.learners.views import persons_only
 from forsa.organizations.models import Association
@@ -90,7 +89,7 @@ def call_create(request):
 @persons_only
 def call_detail(request, pk):
     call = _for(request, selectors.call_get, pk)
-    associations = _my_associations(request.user)
+    associations = selectors.applicant_associations(user=request.user)
     return render(request, "conventions/call.html", {
         "call": call, "may_manage": selectors.may_manage_call(user=request.user, call=call),
         "may_apply": call.status == CallForProjects.Status.OPEN and associations.exists(),
@@ -122,11 +121,6 @@ def call_ranking(request, pk):
 # Applications ----------------------------------------------------------------------------
 
 
-def _my_associations(user):
-    ids = scoping.scope_of(user).ids("association", roles={Role.ASSOCIATION_MANAGER})
-    return Association.objects.filter(pk__in=ids, status=Association.Status.ACTIVE).order_by("name")
-
-
 def _application_form(request, call, associations, instance=None):
     """Centres of the association; for a new site, the communes of a regional call's region."""
     centers = Center.objects.for_user(request.user).filter(association__in=associations).order_by("code")
@@ -148,7 +142,7 @@ def application_list(request):
 @persons_only
 def application_create(request, pk):
     call = _for(request, selectors.call_get, pk)
-    associations = _my_associations(request.user)
+    associations = selectors.applicant_associations(user=request.user)
     if not associations.exists():
         raise PermissionDenied
     form = _application_form(request, call, associations)
@@ -184,7 +178,7 @@ def application_detail(request, pk):
         "may_decide": may_decide,
         "reviews": application.reviews.all() if may_decide else [r for r in application.reviews.all()
                                                                   if r.reviewer_id == user.pk],
-        "convention": Convention.objects.for_user(user).filter(application=application).first(),
+        "convention": selectors.convention_of_application(user=user, application=application),
         "may_make_convention": application.status == Application.Status.RETAINED and scoping.can(
             user, "convention.manage", region=application.call.region_id, association=application.association_id),
         "document_form": forms.DocumentForm(),
@@ -215,23 +209,10 @@ def application_submit(request, pk):
                    back=reverse("conventions:application", args=[pk]), done=_("Application submitted."))
 
 
-def _reviewer_choices(application):
-    from forsa.accounts.models import User
-
-    wanted = [Role.REVIEWER, Role.NATIONAL_ADMIN]
-    region = application.call.region_id
-    condition = {"memberships__role__in": wanted}
-    users = User.objects.filter(is_active=True, **condition)
-    if region:
-        users = users | User.objects.filter(is_active=True, memberships__role=Role.REGIONAL_MANAGER,
-                                            memberships__region=region)
-    return users.exclude(reviews__application=application).distinct().order_by("full_name")
-
-
 @persons_only
 def review_assign(request, pk):
     application = _for(request, selectors.application_get, pk, "application.decide")
-    form = forms.AssignForm(request.POST or None, reviewers=_reviewer_choices(application))
+    form = forms.AssignForm(request.POST or None, reviewers=selectors.reviewer_candidates(application=application))
     return _action(request, form, services.review_assign, title=_("Assign a reviewer"),
                    back=reverse("conventions:application", args=[pk]), done=_("Reviewer assigned."),
                    using={"application": application})
