@@ -25,7 +25,8 @@ from ninja.pagination import paginate
 from forsa.centers.models import Center, Trade
 from forsa.conventions import selectors, services
 from forsa.conventions.filters import ConventionFilter
-from forsa.conventions.models import ApplicationDocument
+from forsa.conventions.models import ApplicationDocument, FundingSource, Report
+from forsa.core import scoping
 from forsa.core.api import ErrorOut, Pagination, ValidationErrorOut, fetch, filtered
 from forsa.core.forms import DocumentField
 from forsa.organizations.models import Association
@@ -343,7 +344,7 @@ class DecisionIn(Schema):
 
 
 class TransitionIn(Schema):
-    status: str = Field(description="active, suspended or closed (signing is done on the page, with the document)")
+    status: str = Field(description="active, suspended or closed (signing has its own endpoint, with the document)")
     reason: str = ""
 
 
@@ -537,3 +538,212 @@ def tranche_release(request, tranche_id: int, payload: ReleaseIn):
     tranche = fetch(selectors.tranche_get, user=request.auth, pk=tranche_id)
     return services.tranche_release(actor=request.auth, tranche=tranche, released_on=payload.released_on,
                                     released_amount=payload.released_amount)
+
+
+# Writes of those who run calls and conventions ------------------------------------------
+
+
+def _may(request, permission, obj=None, **anchor):
+    """403 before looking at the data sent, as the pages do: the object is in scope, the right is missing."""
+    if not scoping.can(request.auth, permission, obj, **anchor):
+        raise PermissionDenied
+
+
+def _choice(field, value, name):
+    """``value`` cleaned by a form field (a choice among a scoped queryset), or a 422 naming the field."""
+    try:
+        return field.clean(value)
+    except forms.ValidationError as error:
+        raise ValidationError({name: error.messages}) from None
+
+
+def _many(queryset, ids, name):
+    return _choice(forms.ModelMultipleChoiceField(queryset=queryset, required=False), [str(i) for i in ids], name)
+
+
+class CriterionIn(Schema):
+    label: str
+    weight: int = Field(description="Weight in %; the weights of the grid add up to 100.")
+    max_score: int = Field(description="The highest score a reviewer may give.")
+
+
+class CallIn(Schema):
+    owner: int = Field(description="Id of the Ministry or of an AREF the caller runs calls for.")
+    reference: str
+    title: str
+    budget: Decimal = Field(ge=0)
+    opens_on: dt.date
+    closes_on: dt.date
+    eligibility: str = ""
+    criteria: list[CriterionIn] = Field(description="The evaluation grid; weights adding up to 100.")
+
+
+class ReviewerIn(Schema):
+    reviewer: int = Field(description="Id of an evaluator, a national admin or a manager of the call's region.")
+
+
+class ConventionFromApplicationIn(Schema):
+    start_date: dt.date
+    end_date: dt.date
+
+
+class ConventionDraftIn(Schema):
+    """The terms of a draft (as its page's edit form); a field left out keeps its value."""
+
+    number: str | None = None
+    centers: list[int] | None = Field(None, description="Centres of the association covered.")
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    renewal_year: int | None = Field(None, ge=1)
+    target_girls: int | None = Field(None, ge=0)
+    target_boys: int | None = Field(None, ge=0)
+    target_retention: int | None = Field(None, ge=0, le=100)
+    target_positive_exits: int | None = Field(None, ge=0, le=100)
+    obligations: str | None = None
+    fundings: dict[str, Decimal] | None = Field(
+        None, description="Budget lines {source: amount in MAD}, replacing the current ones; sources: "
+                          + ", ".join(FundingSource.values) + ".")
+
+
+class AmendmentIn(Schema):
+    """What a signed amendment changes: a field left out is unchanged."""
+
+    signed_on: dt.date
+    reason: str = Field(description="Mandatory.")
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    target_girls: int | None = Field(None, ge=0)
+    target_boys: int | None = Field(None, ge=0)
+    target_retention: int | None = Field(None, ge=0, le=100)
+    target_positive_exits: int | None = Field(None, ge=0, le=100)
+    fundings: dict[str, Decimal] = Field({}, description="New amounts of budget lines {source: amount}.")
+
+
+class ReportPlanIn(Schema):
+    kind: str = Field(description="activity or financial")
+    period: str = Field(description="The period covered, e.g. “T1 2026-2027”.")
+    due_on: dt.date
+
+
+class TranchePlanIn(Schema):
+    order: int | None = Field(None, ge=1, description="The tranche's number; the next one when omitted.")
+    planned_amount: Decimal = Field(ge=0)
+    planned_on: dt.date
+    required_reports: list[int] = Field([], description="Reports of the convention to be approved first.")
+
+
+@router.post("/calls", response=_write(CallDetailOut, created=True))
+def call_create(request, payload: CallIn):
+    """A draft call, with its evaluation grid, on behalf of the Ministry (national admins) or an AREF
+    (its regional managers)."""
+    owners = selectors.call_owner_choices(user=request.auth)
+    if not owners.exists():
+        raise PermissionDenied
+    owner = fetch(owners.get, pk=payload.owner)
+    data = payload.model_dump(exclude={"owner", "criteria"})
+    call = services.call_create(actor=request.auth, owner=owner, criteria=[
+        (c.label, c.weight, c.max_score) for c in payload.criteria], **data)
+    return Status(201, fetch(selectors.call_get, user=request.auth, pk=call.pk))
+
+
+def _call_move(request, call_id, service):
+    call = fetch(selectors.call_get, user=request.auth, pk=call_id)
+    service(actor=request.auth, call=call)
+    return fetch(selectors.call_get, user=request.auth, pk=call_id)
+
+
+@router.post("/calls/{call_id}/open", response=_write(CallDetailOut))
+def call_open(request, call_id: int):
+    """Draft → open: the grid's weights must add up to 100."""
+    return _call_move(request, call_id, services.call_open)
+
+
+@router.post("/calls/{call_id}/close", response=_write(CallDetailOut))
+def call_close(request, call_id: int):
+    """Open → closed; the submitted applications go under review."""
+    return _call_move(request, call_id, services.call_close)
+
+
+@router.post("/calls/{call_id}/decide", response=_write(CallDetailOut))
+def call_decide(request, call_id: int):
+    """Closed → decided, once every submitted application has its decision."""
+    return _call_move(request, call_id, services.call_decide)
+
+
+@router.post("/applications/{application_id}/reviewers", response=_write(ReviewOut, created=True))
+def review_assign(request, application_id: int, payload: ReviewerIn):
+    """The call's owner assigns a reviewer to a submitted application."""
+    application = fetch(selectors.application_get, user=request.auth, pk=application_id)
+    _may(request, "application.decide", application)
+    reviewer = _choice(forms.ModelChoiceField(queryset=selectors.reviewer_candidates(application=application)),
+                       payload.reviewer, "reviewer")
+    return Status(201, services.review_assign(actor=request.auth, application=application, reviewer=reviewer))
+
+
+@router.post("/applications/{application_id}/convention", response=_write(ConventionDetailOut, created=True))
+def convention_from_application(request, application_id: int, payload: ConventionFromApplicationIn):
+    """The draft convention of a retained application (its association, centres, targets and budget)."""
+    application = fetch(selectors.application_get, user=request.auth, pk=application_id)
+    _may(request, "convention.manage", region=application.call.region_id, association=application.association_id)
+    convention = services.convention_from_application(actor=request.auth, application=application,
+                                                      start_date=payload.start_date, end_date=payload.end_date)
+    return Status(201, _convention(request, convention.pk))
+
+
+@router.patch("/conventions/{convention_id}", response=_write(ConventionDetailOut))
+def convention_update(request, convention_id: int, payload: ConventionDraftIn):
+    """Complete a draft before its signature (afterwards only an amendment changes it)."""
+    convention = fetch(selectors.convention_get, user=request.auth, pk=convention_id)
+    _may(request, "convention.manage", convention)
+    data = payload.model_dump(exclude_unset=True, exclude={"centers", "fundings"})
+    centers = (convention.centers.all() if payload.centers is None else
+               _many(Center.objects.for_user(request.auth), payload.centers, "centers"))
+    fundings = ({f.source: f.amount for f in convention.fundings.all()} if payload.fundings is None
+                else payload.fundings)
+    services.convention_update(actor=request.auth, convention=convention, centers=centers, fundings=fundings, **data)
+    return _convention(request, convention_id)
+
+
+@router.post("/conventions/{convention_id}/sign", response=_write(ConventionDetailOut))
+def convention_sign(request, convention_id: int, signed_on: Form[dt.date], signed_document: File[UploadedFile]):
+    """Draft → signed, with the signed document (PDF, JPEG or PNG by content, 5 MB at most) and its date."""
+    convention = fetch(selectors.convention_get, user=request.auth, pk=convention_id)
+    _may(request, "convention.manage", convention)
+    services.convention_sign(actor=request.auth, convention=convention, signed_on=signed_on,
+                             signed_document=_document(signed_document, "signed_document"))
+    return _convention(request, convention_id)
+
+
+@router.get("/conventions/{convention_id}/amendments", response={200: list[AmendmentOut], 404: ErrorOut})
+def amendment_list(request, convention_id: int):
+    return fetch(selectors.convention_get, user=request.auth, pk=convention_id).amendments.all()
+
+
+@router.post("/conventions/{convention_id}/amendments", response=_write(AmendmentOut, created=True))
+def amendment_create(request, convention_id: int, payload: AmendmentIn):
+    """A signed amendment: targets, dates and budget lines change together; before/after are kept."""
+    convention = fetch(selectors.convention_get, user=request.auth, pk=convention_id)
+    changes = payload.model_dump(exclude_unset=True, exclude={"signed_on", "reason", "fundings"})
+    amendment = services.amendment_apply(actor=request.auth, convention=convention, signed_on=payload.signed_on,
+                                         reason=payload.reason, changes=changes, fundings=payload.fundings)
+    return Status(201, amendment)
+
+
+@router.post("/conventions/{convention_id}/reports", response=_write(ReportOut, created=True))
+def report_plan(request, convention_id: int, payload: ReportPlanIn):
+    """A report the association owes (it then submits it, with its file, on ``/reports/{id}/submit``)."""
+    convention = fetch(selectors.convention_get, user=request.auth, pk=convention_id)
+    return Status(201, services.report_plan(actor=request.auth, convention=convention, **payload.model_dump()))
+
+
+@router.post("/conventions/{convention_id}/tranches", response=_write(TrancheOut, created=True))
+def tranche_plan(request, convention_id: int, payload: TranchePlanIn):
+    """Plan a tranche: its amount, date and the reports to be approved before its release."""
+    convention = fetch(selectors.convention_get, user=request.auth, pk=convention_id)
+    _may(request, "convention.manage", convention)
+    reports = _many(Report.objects.for_user(request.auth), payload.required_reports, "required_reports")
+    tranche = services.tranche_plan(actor=request.auth, convention=convention,
+                                    order=payload.order or len(convention.tranches.all()) + 1,
+                                    planned_amount=payload.planned_amount, planned_on=payload.planned_on,
+                                    required_reports=reports)
+    return Status(201, fetch(selectors.tranche_get, user=request.auth, pk=tranche.pk))
