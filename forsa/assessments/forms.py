@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from forsa.assessments.models import Competency, Domain, Kind
+from forsa.assessments.models import Competency, Domain, Kind, Pole
 from forsa.assessments.services import ABSENT
 
 CELL = re.compile(r"cell_(\d+)_(\d+)")
@@ -137,11 +137,51 @@ class DomainForm(forms.Form):
                               widget=forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}))
     position = forms.IntegerField(label=_("Position"), min_value=0, initial=0)
 
-    def __init__(self, data=None, *, framework):
-        super().__init__(data)
+    def __init__(self, data=None, *, framework, domain=None):
+        initial = {} if domain is None else {"pole": str(domain.pole_id), "code": domain.code,
+                                             "name_fr": domain.name_fr, "name_ar": domain.name_ar,
+                                             "position": domain.position}
+        super().__init__(data, initial=initial)
         self.poles = {str(pole.pk): pole for pole in framework.poles.all()}
         self.fields["pole"].choices = [(pk, pole.name) for pk, pole in self.poles.items()]
 
     def service_fields(self):
         data = dict(self.cleaned_data)
         return {"pole": self.poles[data.pop("pole")]} | data
+
+
+class PoleForm(forms.ModelForm):
+    class Meta:
+        model = Pole
+        fields = ["code", "name_fr", "name_ar", "position"]
+        widgets = {"name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"})}
+
+
+MAX_LEVELS = 6
+
+
+class ScaleForm(forms.Form):
+    """The whole scale of a version: its number of levels and, per level, a French and an Arabic text.
+    Rows up to the largest scale are shown; those beyond the number of levels stay empty."""
+
+    levels = forms.IntegerField(label=_("Number of levels"), min_value=2, max_value=MAX_LEVELS,
+                                help_text=_("Levels run from 1 (lowest) to this number; leave the rows beyond it "
+                                            "empty."))
+
+    def __init__(self, data=None, *, framework, scale):
+        texts = {d.level: d for d in scale}
+        initial = {"levels": framework.levels}
+        for level, descriptor in texts.items():
+            initial |= {f"text_fr_{level}": descriptor.text_fr, f"text_ar_{level}": descriptor.text_ar}
+        super().__init__(data, initial=initial)
+        for level in range(1, MAX_LEVELS + 1):
+            self.fields[f"text_fr_{level}"] = forms.CharField(
+                label=_("Level %(level)s, French") % {"level": level}, max_length=300, required=False)
+            self.fields[f"text_ar_{level}"] = forms.CharField(
+                label=_("Level %(level)s, Arabic") % {"level": level}, max_length=300, required=False,
+                widget=forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}))
+
+    def service_fields(self):
+        data = self.cleaned_data
+        return {"levels": data["levels"], "descriptors": {
+            level: (data[f"text_fr_{level}"], data[f"text_ar_{level}"]) for level in range(1, MAX_LEVELS + 1)}}

@@ -60,6 +60,14 @@ def competency_get(*, framework, pk) -> Competency:
     return Competency.objects.filter(framework=framework).get(pk=pk)
 
 
+def pole_get(*, framework, pk) -> Pole:
+    return Pole.objects.filter(framework=framework).get(pk=pk)
+
+
+def domain_get(*, framework, pk) -> Domain:
+    return Domain.objects.filter(pole__framework=framework).select_related("pole").get(pk=pk)
+
+
 def framework_tree(*, framework):
     """Poles with their domains and competencies, and the scale's descriptors (four queries)."""
     competencies = Competency.objects.order_by("position", "code").prefetch_related(

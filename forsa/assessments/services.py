@@ -117,10 +117,87 @@ def _editable(framework):
 
 
 @transaction.atomic
-def domain_add(*, actor, pole: Pole, **fields) -> Domain:
+def pole_save(*, actor, pole: Pole, **fields) -> Pole:
+    """Add (a pole not yet saved, its ``framework`` set) or change a pole of a draft version."""
     require(actor, "framework.manage")
+    if not pole._state.adding:
+        _editable(Pole.objects.select_related("framework").get(pk=pole.pk).framework)
+    for name, value in fields.items():
+        setattr(pole, name, value)
     _editable(pole.framework)
-    return instance_save(actor=actor, instance=Domain(pole=pole, **fields))
+    if Pole.objects.filter(framework=pole.framework, code=pole.code).exclude(pk=pole.pk).exists():
+        raise ValidationError({"code": _("This version already has a pole with the code %(code)s.")
+                               % {"code": pole.code}})
+    return instance_save(actor=actor, instance=pole)
+
+
+@transaction.atomic
+def domain_save(*, actor, domain: Domain, **fields) -> Domain:
+    """Add (a domain not yet saved) or change a domain of a draft version, possibly moving it to
+    another pole of the same version. Domain codes are unique within the version."""
+    require(actor, "framework.manage")
+    before = None if domain._state.adding else \
+        Domain.objects.select_related("pole__framework").get(pk=domain.pk).pole.framework
+    if before is not None:
+        _editable(before)
+    for name, value in fields.items():
+        setattr(domain, name, value)
+    framework = domain.pole.framework
+    _editable(framework)
+    if before is not None and framework.pk != before.pk:
+        raise ValidationError({"pole": _("A domain can only move to a pole of the same version.")})
+    if Domain.objects.filter(pole__framework=framework, code=domain.code).exclude(pk=domain.pk).exists():
+        raise ValidationError({"code": _("This version already has a domain with the code %(code)s.")
+                               % {"code": domain.code}})
+    return instance_save(actor=actor, instance=domain)
+
+
+def domain_add(*, actor, pole: Pole, **fields) -> Domain:
+    return domain_save(actor=actor, domain=Domain(pole=pole), **fields)
+
+
+@transaction.atomic
+def scale_save(*, actor, framework: Framework, levels: int, descriptors) -> list[LevelDescriptor]:
+    """Save the whole scale of a draft at once: its number of levels and what each level means.
+
+    ``descriptors`` maps a level to (French text, Arabic text). Every level from 1 to ``levels``
+    needs a French text; a text for a level outside the scale is refused, as is a scale that
+    would leave a competency's own descriptor outside it. Nothing is saved unless all is right.
+    """
+    require(actor, "framework.manage")
+    _editable(framework)
+    texts = {int(level): (fr.strip(), (ar or "").strip()) for level, (fr, ar) in descriptors.items()
+             if (fr or "").strip() or (ar or "").strip()}
+    errors = {}
+    if not isinstance(levels, int) or not 2 <= levels <= 6:
+        errors["levels"] = _("A scale has 2 to 6 levels.")
+    else:
+        for level in range(1, levels + 1):
+            if not texts.get(level, ("", ""))[0]:
+                errors[f"text_fr_{level}"] = _("Level %(level)s: the French description is required.") % {
+                    "level": level}
+        for level in sorted(set(texts) - set(range(1, levels + 1))):
+            errors[f"text_fr_{level}"] = _("Level %(level)s is outside the scale (1 to %(max)s): leave it empty "
+                                           "or add levels.") % {"level": level, "max": levels}
+        beyond = sorted(set(framework.descriptors.filter(competency__isnull=False, level__gt=levels)
+                            .values_list("competency__code", flat=True)))
+        if beyond:
+            errors["levels"] = _("These competencies describe levels beyond %(max)s: %(codes)s.") % {
+                "max": levels, "codes": ", ".join(beyond)}
+    if errors:
+        raise ValidationError(errors)
+    framework.levels = levels
+    instance_save(actor=actor, instance=framework)
+    existing = {d.level: d for d in framework.descriptors.filter(competency__isnull=True)}
+    saved = []
+    for level in range(1, levels + 1):
+        descriptor = existing.pop(level, None) or LevelDescriptor(framework=framework, level=level)
+        descriptor.text_fr, descriptor.text_ar = texts[level]
+        saved.append(instance_save(actor=actor, instance=descriptor))
+    for descriptor in existing.values():  # levels the scale no longer has
+        audit_record(actor=actor, action=AuditEntry.Action.DELETE, target=descriptor, changes={})
+        descriptor.delete()
+    return saved
 
 
 @transaction.atomic

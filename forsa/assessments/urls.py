@@ -19,7 +19,11 @@ urlpatterns = [
     path("framework/<int:pk>/", views.framework_detail, name="framework"),
     path("framework/<int:pk>/draft/", views.framework_draft, name="framework_draft"),
     path("framework/<int:pk>/publish/", views.framework_publish, name="framework_publish"),
-    path("framework/<int:pk>/domains/new/", views.domain_new, name="domain_new"),
+    path("framework/<int:pk>/poles/new/", views.pole_edit, name="pole_new"),
+    path("framework/<int:pk>/poles/<int:pole>/", views.pole_edit, name="pole_edit"),
+    path("framework/<int:pk>/domains/new/", views.domain_edit, name="domain_new"),
+    path("framework/<int:pk>/domains/<int:domain>/", views.domain_edit, name="domain_edit"),
+    path("framework/<int:pk>/scale/", views.scale_edit, name="scale_edit"),
     path("framework/<int:pk>/competencies/new/", views.competency_edit, name="competency_new"),
     path("framework/<int:pk>/competencies/<int:competency>/", views.competency_edit, name="competency_edit"),
 ]

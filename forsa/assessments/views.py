@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forsa.assessments import bulletin, forms, selectors, services
-from forsa.assessments.models import Competency, Result
+from forsa.assessments.models import Competency, Domain, Pole, Result
 from forsa.core import scoping
 from forsa.core.views import paginate, run_service, scoped_or_404
 from forsa.learners.selectors import learner_get
@@ -198,8 +198,9 @@ def framework_detail(request, pk):
     if not scoping.scope_of(request.user).grants:
         raise PermissionDenied
     framework = scoped_or_404(selectors.framework_get, pk=pk)
+    may_manage = scoping.can(request.user, "framework.manage")
     return render(request, "assessments/framework.html", selectors.framework_tree(framework=framework) | {
-        "may_manage": scoping.can(request.user, "framework.manage")})
+        "may_manage": may_manage, "editable": may_manage and not framework.is_frozen})
 
 
 @require_POST
@@ -241,13 +242,39 @@ def competency_edit(request, pk, competency=None):
                                                                 "competency": instance})
 
 
-def domain_new(request, pk):
+def domain_edit(request, pk, domain=None):
     _framework_manager(request)
     framework = scoped_or_404(selectors.framework_get, pk=pk)
-    form = forms.DomainForm(request.POST or None, framework=framework)
+    instance = scoped_or_404(selectors.domain_get, framework=framework, pk=domain) if domain else Domain()
+    form = forms.DomainForm(request.POST or None, framework=framework, domain=instance if domain else None)
     if request.method == "POST" and form.is_valid() and run_service(
-            form, services.domain_add, actor=request.user, **form.service_fields()):
-        messages.success(request, _("Domain added."))
+            form, services.domain_save, actor=request.user, domain=instance, **form.service_fields()):
+        messages.success(request, _("Domain saved.") if domain else _("Domain added."))
         return redirect("assessments:framework", pk=framework.pk)
-    return render(request, "assessments/competency_form.html", {"framework": framework, "form": form,
-                                                                "title": _("New domain")})
+    return render(request, "assessments/competency_form.html", {
+        "framework": framework, "form": form, "title": instance.code if domain else _("New domain")})
+
+
+def pole_edit(request, pk, pole=None):
+    _framework_manager(request)
+    framework = scoped_or_404(selectors.framework_get, pk=pk)
+    instance = scoped_or_404(selectors.pole_get, framework=framework, pk=pole) if pole else Pole(framework=framework)
+    form = forms.PoleForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid() and run_service(
+            form, services.pole_save, actor=request.user, pole=form.instance):
+        messages.success(request, _("Pole saved."))
+        return redirect("assessments:framework", pk=framework.pk)
+    return render(request, "assessments/competency_form.html", {
+        "framework": framework, "form": form, "title": instance.code if pole else _("New pole")})
+
+
+def scale_edit(request, pk):
+    _framework_manager(request)
+    framework = scoped_or_404(selectors.framework_get, pk=pk)
+    form = forms.ScaleForm(request.POST or None, framework=framework, scale=selectors.scale_of(framework))
+    if request.method == "POST" and form.is_valid() and run_service(
+            form, services.scale_save, actor=request.user, framework=framework, **form.service_fields()):
+        messages.success(request, _("Scale saved."))
+        return redirect("assessments:framework", pk=framework.pk)
+    return render(request, "assessments/competency_form.html", {
+        "framework": framework, "form": form, "title": _("Scale of levels")})
