@@ -9,7 +9,11 @@ through ``forsa.conventions.services``:
   assigned to them; partner viewers see none of it (404);
 * performance (enrolment by sex, retention, attendance, positive exits, disbursed, late reports,
   alerts) is computed from the learners' records, for a whole page in a fixed number of queries;
-* documents and reports are uploaded as multipart/form-data: PDF, JPEG or PNG by content, 5 MB at most.
+* documents, reports and signed conventions are uploaded as multipart/form-data: PDF, JPEG or PNG by
+  content, 5 MB at most;
+* the whole workflow is here, as on the pages: calls (created with their grid, opened, closed, decided),
+  reviewers assigned, decisions, the convention of a retained application, its draft completed, signed,
+  amended, its reports expected and submitted, its tranches planned and released.
 """
 
 import datetime as dt

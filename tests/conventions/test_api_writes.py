@@ -359,5 +359,5 @@ def test_tranche_plan(api_as, neighbour):
     assert "is not approved" in body["blockers"][0]
     response = client.post(url, {"planned_amount": "200000", "planned_on": "2027-03-01"}, **JSON)
     assert response.status_code == 201 and response.json()["order"] == 2
-    assert errors(client.post(url, payload | {"order": 2}, **JSON))
+    assert "already exists" in errors(client.post(url, payload | {"order": 2}, **JSON))["__all__"][0]
     assert Tranche.objects.filter(convention=convention).count() == 2
