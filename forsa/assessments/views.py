@@ -14,9 +14,8 @@ from django.views.decorators.http import require_POST
 from forsa.assessments import bulletin, forms, selectors, services
 from forsa.assessments.models import Competency, Domain, Pole, Result
 from forsa.core import scoping
-from forsa.core.views import paginate, run_service, scoped_or_404
+from forsa.core.views import paginate, persons_only, run_service, scoped_or_404
 from forsa.learners.selectors import learner_get
-from forsa.learners.views import persons_only
 from forsa.reporting.exports import xlsx_response
 
 

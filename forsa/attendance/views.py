@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from forsa.attendance import forms, selectors, services
 from forsa.centers.selectors import center_get
 from forsa.core import scoping
-from forsa.core.views import paginate, run_service, scoped_or_404
-from forsa.learners.views import persons_only
+from forsa.core.views import paginate, persons_only, run_service, scoped_or_404
 
 LOOKBACK_DAYS = 14  # rolls not taken are looked for over the last two weeks
 

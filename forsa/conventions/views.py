@@ -1,11 +1,10 @@
 """Conventions: calls, applications and their review, ranking and decision, conventions with their
 performance, amendments, reports and tranches; the PDF summary and the Excel list."""
 
-from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,27 +18,25 @@ from forsa.conventions.documents import convention_summary, convention_workbook
 from forsa.conventions.filters import ApplicationFilter, ConventionFilter
 from forsa.conventions.models import Application, CallForProjects, Tranche
 from forsa.core import scoping
-from forsa.core.views import list_template, paginate, run_service, scoped_or_404
-from forsa.learners.views import persons_only
+from forsa.core.views import (
+    form_action,
+    list_template,
+    paginate,
+    persons_only,
+    run_service,
+    scoped_for,
+    scoped_or_404,
+    stored_file,
+)
 from forsa.organizations.models import Association
 from forsa.territory.models import Commune
 
 
-def _for(request, selector, pk, permission=None):
-    """The object (404 out of scope), if the user may do ``permission`` on it (403 otherwise)."""
-    obj = scoped_or_404(selector, user=request.user, pk=pk)
-    if permission and not scoping.can(request.user, permission, obj):
-        raise PermissionDenied
-    return obj
-
-
 def _action(request, form, service, *, title, back, done, using, context=None):
     """A form that runs one service (with ``using`` and the form's data), then back to ``back``."""
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, service, actor=request.user, **using, **form.service_fields()):
-            messages.success(request, done)
-            return redirect(back)
-    return render(request, "conventions/form.html", {"form": form, "title": title, "back": back} | (context or {}))
+    return form_action(request, form, service, template="conventions/form.html",
+                       context={"title": title, "back": back} | (context or {}), done=done, success_url=back,
+                       using=using)
 
 
 def _button(request, service, *, back, done, **using):
@@ -51,12 +48,6 @@ def _button(request, service, *, back, done, **using):
         for message in error.messages:
             messages.error(request, message)
     return redirect(back)
-
-
-def _file(field_file, name):
-    if not field_file:
-        raise Http404
-    return FileResponse(field_file.open("rb"), as_attachment=True, filename=f"{name}{Path(field_file.name).suffix}")
 
 
 # Calls -----------------------------------------------------------------------------------
@@ -88,7 +79,7 @@ def call_create(request):
 
 @persons_only
 def call_detail(request, pk):
-    call = _for(request, selectors.call_get, pk)
+    call = scoped_for(request, selectors.call_get, pk)
     associations = selectors.applicant_associations(user=request.user)
     return render(request, "conventions/call.html", {
         "call": call, "may_manage": selectors.may_manage_call(user=request.user, call=call),
@@ -100,7 +91,7 @@ def call_detail(request, pk):
 @persons_only
 @require_POST
 def call_status(request, pk):
-    call = _for(request, selectors.call_get, pk)
+    call = scoped_for(request, selectors.call_get, pk)
     service, done = {"open": (services.call_open, _("Call opened.")), "close": (services.call_close, _("Call closed.")),
                      "decided": (services.call_decide, _("Call marked as decided."))}.get(
         request.POST.get("to"), (None, None))
@@ -111,7 +102,7 @@ def call_status(request, pk):
 
 @persons_only
 def call_ranking(request, pk):
-    call = _for(request, selectors.call_get, pk)
+    call = scoped_for(request, selectors.call_get, pk)
     if not selectors.may_manage_call(user=request.user, call=call):
         raise PermissionDenied
     return render(request, "conventions/ranking.html", {
@@ -141,7 +132,7 @@ def application_list(request):
 
 @persons_only
 def application_create(request, pk):
-    call = _for(request, selectors.call_get, pk)
+    call = scoped_for(request, selectors.call_get, pk)
     associations = selectors.applicant_associations(user=request.user)
     if not associations.exists():
         raise PermissionDenied
@@ -158,7 +149,7 @@ def application_create(request, pk):
 
 @persons_only
 def application_edit(request, pk):
-    application = _for(request, selectors.application_get, pk, "application.submit")
+    application = scoped_for(request, selectors.application_get, pk, "application.submit")
     form = _application_form(request, application.call, Association.objects.filter(pk=application.association_id),
                              application)
     back = reverse("conventions:application", args=[pk])
@@ -168,7 +159,7 @@ def application_edit(request, pk):
 
 @persons_only
 def application_detail(request, pk):
-    application = _for(request, selectors.application_get, pk)
+    application = scoped_for(request, selectors.application_get, pk)
     user = request.user
     may_decide = scoping.can(user, "application.decide", application)
     return render(request, "conventions/application.html", {
@@ -187,7 +178,7 @@ def application_detail(request, pk):
 
 @persons_only
 def application_document_add(request, pk):
-    application = _for(request, selectors.application_get, pk, "application.submit")
+    application = scoped_for(request, selectors.application_get, pk, "application.submit")
     return _action(request, forms.DocumentForm(request.POST or None, request.FILES or None),
                    services.application_document_add, title=_("Attach a document"),
                    back=reverse("conventions:application", args=[pk]), done=_("Document attached."),
@@ -197,21 +188,21 @@ def application_document_add(request, pk):
 @persons_only
 def application_document(request, pk):
     """A document of an application, stored outside the web root: only for those who see the application."""
-    document = _for(request, selectors.document_get, pk)
-    return _file(document.file, f"application-{document.application_id}-{document.kind}")
+    document = scoped_for(request, selectors.document_get, pk)
+    return stored_file(document.file, f"application-{document.application_id}-{document.kind}")
 
 
 @persons_only
 @require_POST
 def application_submit(request, pk):
-    application = _for(request, selectors.application_get, pk, "application.submit")
+    application = scoped_for(request, selectors.application_get, pk, "application.submit")
     return _button(request, services.application_submit, application=application,
                    back=reverse("conventions:application", args=[pk]), done=_("Application submitted."))
 
 
 @persons_only
 def review_assign(request, pk):
-    application = _for(request, selectors.application_get, pk, "application.decide")
+    application = scoped_for(request, selectors.application_get, pk, "application.decide")
     form = forms.AssignForm(request.POST or None, reviewers=selectors.reviewer_candidates(application=application))
     return _action(request, form, services.review_assign, title=_("Assign a reviewer"),
                    back=reverse("conventions:application", args=[pk]), done=_("Reviewer assigned."),
@@ -237,7 +228,7 @@ def review_edit(request, pk):
 
 @persons_only
 def application_decide(request, pk):
-    application = _for(request, selectors.application_get, pk, "application.decide")
+    application = scoped_for(request, selectors.application_get, pk, "application.decide")
     return _action(request, forms.DecisionForm(request.POST or None), services.application_decide,
                    title=_("Decide on the application"), back=reverse("conventions:application", args=[pk]),
                    done=_("Decision recorded."), using={"application": application},
@@ -246,7 +237,7 @@ def application_decide(request, pk):
 
 @persons_only
 def convention_from_application(request, pk):
-    application = _for(request, selectors.application_get, pk)
+    application = scoped_for(request, selectors.application_get, pk)
     if not scoping.can(request.user, "convention.manage", region=application.call.region_id,
                        association=application.association_id):
         raise PermissionDenied
@@ -288,7 +279,7 @@ def convention_export(request):
 
 @persons_only
 def convention_detail(request, pk):
-    convention = _for(request, selectors.convention_get, pk)
+    convention = scoped_for(request, selectors.convention_get, pk)
     user = request.user
     today = timezone.localdate()
     return render(request, "conventions/detail.html", {
@@ -304,20 +295,20 @@ def convention_detail(request, pk):
 
 @persons_only
 def convention_pdf(request, pk):
-    convention = _for(request, selectors.convention_get, pk)
+    convention = scoped_for(request, selectors.convention_get, pk)
     language = request.GET.get("lang") if request.GET.get("lang") in ("fr", "ar", "en") else translation.get_language()
     return convention_summary(convention=convention, language=language)
 
 
 @persons_only
 def convention_signed_document(request, pk):
-    convention = _for(request, selectors.convention_get, pk)
-    return _file(convention.signed_document, f"convention-{convention.pk}-signed")
+    convention = scoped_for(request, selectors.convention_get, pk)
+    return stored_file(convention.signed_document, f"convention-{convention.pk}-signed")
 
 
 @persons_only
 def convention_edit(request, pk):
-    convention = _for(request, selectors.convention_get, pk, "convention.manage")
+    convention = scoped_for(request, selectors.convention_get, pk, "convention.manage")
     centers = Center.objects.for_user(request.user).filter(association=convention.association_id).order_by("code")
     form = forms.ConventionForm(request.POST or None, instance=convention, centers=centers)
     return _action(request, form, services.convention_update, title=_("Edit the draft convention"),
@@ -327,7 +318,7 @@ def convention_edit(request, pk):
 
 @persons_only
 def convention_sign(request, pk):
-    convention = _for(request, selectors.convention_get, pk, "convention.manage")
+    convention = scoped_for(request, selectors.convention_get, pk, "convention.manage")
     return _action(request, forms.SignForm(request.POST or None, request.FILES or None), services.convention_sign,
                    title=_("Record the signature"), back=reverse("conventions:detail", args=[pk]),
                    done=_("Convention signed."), using={"convention": convention}, context={"multipart": True})
@@ -335,7 +326,7 @@ def convention_sign(request, pk):
 
 @persons_only
 def convention_status(request, pk):
-    convention = _for(request, selectors.convention_get, pk, "convention.manage")
+    convention = scoped_for(request, selectors.convention_get, pk, "convention.manage")
     return _action(request, forms.TransitionForm(request.POST or None, initial={"to": request.GET.get("to")}),
                    services.convention_transition, title=_("Change the status"),
                    back=reverse("conventions:detail", args=[pk]), done=_("Status changed."),
@@ -344,7 +335,7 @@ def convention_status(request, pk):
 
 @persons_only
 def amendment_create(request, pk):
-    convention = _for(request, selectors.convention_get, pk, "convention.manage")
+    convention = scoped_for(request, selectors.convention_get, pk, "convention.manage")
     return _action(request, forms.AmendmentForm(request.POST or None, convention=convention),
                    services.amendment_apply, title=_("Record an amendment"),
                    back=reverse("conventions:detail", args=[pk]), done=_("Amendment recorded."),
@@ -353,7 +344,7 @@ def amendment_create(request, pk):
 
 @persons_only
 def report_plan(request, pk):
-    convention = _for(request, selectors.convention_get, pk, "convention.manage")
+    convention = scoped_for(request, selectors.convention_get, pk, "convention.manage")
     return _action(request, forms.ReportPlanForm(request.POST or None), services.report_plan,
                    title=_("Expect a report"), back=reverse("conventions:detail", args=[pk]),
                    done=_("Report expected."), using={"convention": convention})
@@ -361,7 +352,7 @@ def report_plan(request, pk):
 
 @persons_only
 def report_submit(request, pk):
-    report = _for(request, selectors.report_get, pk, "report.submit")
+    report = scoped_for(request, selectors.report_get, pk, "report.submit")
     return _action(request, forms.ReportSubmitForm(request.POST or None, request.FILES or None),
                    services.report_submit, title=_("Submit the report"),
                    back=reverse("conventions:detail", args=[report.convention_id]), done=_("Report submitted."),
@@ -370,7 +361,7 @@ def report_submit(request, pk):
 
 @persons_only
 def report_review(request, pk):
-    report = _for(request, selectors.report_get, pk, "report.approve")
+    report = scoped_for(request, selectors.report_get, pk, "report.approve")
     return _action(request, forms.ReportReviewForm(request.POST or None), services.report_review,
                    title=_("Approve or return the report"),
                    back=reverse("conventions:detail", args=[report.convention_id]), done=_("Report reviewed."),
@@ -379,13 +370,13 @@ def report_review(request, pk):
 
 @persons_only
 def report_file(request, pk):
-    report = _for(request, selectors.report_get, pk)
-    return _file(report.file, f"report-{report.convention_id}-{report.kind}-{report.pk}")
+    report = scoped_for(request, selectors.report_get, pk)
+    return stored_file(report.file, f"report-{report.convention_id}-{report.kind}-{report.pk}")
 
 
 @persons_only
 def tranche_plan(request, pk):
-    convention = _for(request, selectors.convention_get, pk, "convention.manage")
+    convention = scoped_for(request, selectors.convention_get, pk, "convention.manage")
     return _action(request, forms.TranchePlanForm(request.POST or None, convention=convention),
                    services.tranche_plan, title=_("Plan a tranche"), back=reverse("conventions:detail", args=[pk]),
                    done=_("Tranche planned."), using={"convention": convention})
@@ -393,7 +384,7 @@ def tranche_plan(request, pk):
 
 @persons_only
 def tranche_release(request, pk):
-    tranche = _for(request, selectors.tranche_get, pk, "tranche.release")
+    tranche = scoped_for(request, selectors.tranche_get, pk, "tranche.release")
     if tranche.status != Tranche.Status.PLANNED:
         raise Http404
     return _action(request, forms.TrancheReleaseForm(request.POST or None, initial={

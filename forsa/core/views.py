@@ -1,12 +1,29 @@
 """Shared view plumbing, and the home dashboard."""
 
-from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import render
+from functools import wraps
+from pathlib import Path
 
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+
+from forsa.core import scoping
 from forsa.core.pagination import ListPaginator
 from forsa.reporting.selectors import dashboard
+
+
+def persons_only(view):
+    """Partner viewers see aggregates, never a person: pages about persons are 404 for them."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not scoping.scope_of(request.user).sees_persons:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def scoped_or_404(selector, **kwargs):
@@ -15,6 +32,30 @@ def scoped_or_404(selector, **kwargs):
         return selector(**kwargs)
     except ObjectDoesNotExist:
         raise Http404 from None
+
+
+def scoped_for(request, selector, pk, permission=None):
+    """The object (404 out of scope), if the user may do ``permission`` on it (403 otherwise)."""
+    obj = scoped_or_404(selector, user=request.user, pk=pk)
+    if permission and not scoping.can(request.user, permission, obj):
+        raise PermissionDenied
+    return obj
+
+
+def form_action(request, form, service, *, template, context, done, success_url, using):
+    """A form that runs one service (with ``using`` and the form's data), then goes to ``success_url``."""
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, service, actor=request.user, **using, **form.service_fields()):
+            messages.success(request, done)
+            return redirect(success_url)
+    return render(request, template, {"form": form} | context)
+
+
+def stored_file(field_file, name):
+    """A stored upload as a download named ``name`` (with its extension); 404 when there is none."""
+    if not field_file:
+        raise Http404
+    return FileResponse(field_file.open("rb"), as_attachment=True, filename=f"{name}{Path(field_file.name).suffix}")
 
 
 def paginate(request, queryset, per_page=None, deferred_join=False):

@@ -1,11 +1,8 @@
 """Learners: list and search, the file, intake, edit, transfer, exit, follow-ups and the access log."""
 
-from functools import wraps
-from pathlib import Path
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,30 +12,23 @@ from django.utils.translation import gettext_lazy
 from forsa.attendance.selectors import learner_month
 from forsa.centers.selectors import center_get
 from forsa.core import scoping
-from forsa.core.views import list_template, paginate, run_service, scoped_or_404
+from forsa.core.views import (
+    form_action,
+    list_template,
+    paginate,
+    persons_only,
+    run_service,
+    scoped_for,
+    scoped_or_404,
+    stored_file,
+)
 from forsa.learners import forms, selectors, services
 from forsa.learners.filters import LearnerFilter
 from forsa.learners.models import Learner, LeftReason
 
 
-def persons_only(view):
-    """Partner viewers see aggregates, never a person: every learner page is 404 for them."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not scoping.scope_of(request.user).sees_persons:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _learner_for(request, pk, permission):
-    """The learner (404 out of scope) if the user may do ``permission`` on them (403 otherwise)."""
-    learner = scoped_or_404(selectors.learner_get, user=request.user, pk=pk)
-    if not scoping.can(request.user, permission, learner):
-        raise PermissionDenied
-    return learner
+    return scoped_for(request, selectors.learner_get, pk, permission)
 
 
 def _active_enrollment(learner):
@@ -50,11 +40,9 @@ def _active_enrollment(learner):
 
 def _action(request, form, service, *, learner, title, done, using, success_url=None):
     """A small form about one learner: run one service (with ``using`` and the form's data), back to the file."""
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, service, actor=request.user, **using, **form.service_fields()):
-            messages.success(request, done)
-            return redirect(success_url or reverse("learners:detail", args=[learner.pk]))
-    return render(request, "learners/form.html", {"form": form, "learner": learner, "title": title})
+    return form_action(request, form, service, template="learners/form.html",
+                       context={"learner": learner, "title": title}, done=done, using=using,
+                       success_url=success_url or reverse("learners:detail", args=[learner.pk]))
 
 
 @persons_only
@@ -305,5 +293,4 @@ def consent_document(request, pk, consent_pk):
     if not consent.document:
         raise Http404
     services.consent_document_downloaded(actor=request.user, consent=consent)
-    return FileResponse(consent.document.open("rb"), as_attachment=True,
-                        filename=f"consent-{consent.learner_id}-{consent.purpose}{Path(consent.document.name).suffix}")
+    return stored_file(consent.document, f"consent-{consent.learner_id}-{consent.purpose}")
