@@ -252,25 +252,11 @@ class RemediationSession(TimeStampedModel):
         return f"{self.remediation_group} {self.date}"
 
 
-def _center_anchor_of(get_center):
-    return lambda obj: {"region": get_center(obj).region_id, "province": get_center(obj).province_id,
-                        "association": get_center(obj).association_id, "center": get_center(obj).pk}
-
-
-def _via(prefix, get_center, **options):
-    return Rule(paths={"region": f"{prefix}region", "province": f"{prefix}province",
-                       "association": f"{prefix}association", "center": prefix.rstrip("_") or "pk"},
-                anchor=_center_anchor_of(get_center), **options)
-
-
 for _label in ("Framework", "Pole", "Domain", "Competency", "LevelDescriptor"):
     scoping.register(f"assessments.{_label}", Rule(public=True))
-scoping.register("assessments.Assessment", _via("center__", lambda a: a.center, group_staff="group__educators"))
-scoping.register("assessments.Result", _via("assessment__center__", lambda r: r.assessment.center,
-                                            holds_persons=True, group_staff="assessment__group__educators"))
-scoping.register("assessments.RemediationGroup", _via("center__", lambda g: g.center, holds_persons=True,
-                                                      group_staff="facilitator"))
-scoping.register("assessments.RemediationSession", _via(
-    "remediation_group__center__", lambda s: s.remediation_group.center, holds_persons=True,
-    group_staff="remediation_group__facilitator"))
-
+scoping.register("assessments.Assessment", scoping.through("center", "centers.Center",
+                                                           group_staff="group__educators"))
+scoping.register("assessments.Result", scoping.through("assessment", "assessments.Assessment", holds_persons=True))
+scoping.register("assessments.RemediationGroup", scoping.through("center", "centers.Center", holds_persons=True,
+                                                                 group_staff="facilitator"))
+scoping.register("assessments.RemediationSession", scoping.through("remediation_group", "assessments.RemediationGroup"))

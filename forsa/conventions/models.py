@@ -377,23 +377,15 @@ _CONVENTION_PATHS = {
 }
 
 
-def _through(prefix, paths, anchor, **options):
-    return scoping.Rule(
-        paths={key: tuple(f"{prefix}{p}" for p in ((v,) if isinstance(v, str) else v)) for key, v in paths.items()},
-        anchor=lambda obj: anchor(getattr(obj, prefix.rstrip("_"))), distinct=True, **options,
-    )
-
-
 scoping.register("conventions.CallForProjects", scoping.Rule(public=True))  # published calls; drafts: selectors
 scoping.register("conventions.Criterion", scoping.Rule(public=True))
 scoping.register("conventions.Application", scoping.Rule(
     paths=_APPLICATION_PATHS, anchor=_application_anchor, distinct=True, assignee="reviews__reviewer"))
-scoping.register("conventions.ApplicationDocument", _through(
-    "application__", _APPLICATION_PATHS, _application_anchor, assignee="application__reviews__reviewer"))
+scoping.register("conventions.ApplicationDocument", scoping.through("application", "conventions.Application"))
 scoping.register("conventions.Review", scoping.Rule(
     paths={"region": "application__call__region"},
     anchor=lambda review: _application_anchor(review.application), distinct=True, assignee="reviewer"))
 scoping.register("conventions.Convention", scoping.Rule(
     paths=_CONVENTION_PATHS, anchor=_convention_anchor, distinct=True))
 for _model in ("Funding", "Amendment", "Report", "Tranche"):
-    scoping.register(f"conventions.{_model}", _through("convention__", _CONVENTION_PATHS, _convention_anchor))
+    scoping.register(f"conventions.{_model}", scoping.through("convention", "conventions.Convention"))

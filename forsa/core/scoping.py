@@ -113,16 +113,6 @@ def _center_anchor(center):
             "association": center.association_id, "center": center.pk}
 
 
-def _through_center(**options):
-    """The rule of a model that belongs to a centre (its groups, its staff)."""
-    return Rule(
-        paths={"region": "center__region", "province": "center__province",
-               "association": "center__association", "center": "center"},
-        anchor=lambda obj: _center_anchor(obj.center),
-        **options,
-    )
-
-
 RULES: dict[str, Rule] = {
     "territory.Region": Rule(public=True),
     "territory.Province": Rule(public=True),
@@ -148,21 +138,7 @@ RULES: dict[str, Rule] = {
     ),
     "accounts.ApiToken": Rule(owner="user"),
     "audit.AuditEntry": Rule(),  # national only; others read one target's history via can()
-    "centers.Group": _through_center(group_staff="educators"),
-    "attendance.Session": _through_center(group_staff="group__educators"),
-    "attendance.AbsenceRule": _through_center(),
-    "centers.StaffAssignment": _through_center(holds_persons=True),
 }
-
-
-def _through_learner(prefix):
-    """The rule of a model that belongs to a learner: it follows the learner's placement."""
-    return Rule(
-        paths={key: f"{prefix}{key}" for key in SCOPE_KEYS},
-        anchor=lambda obj: _learner_anchor(getattr(obj, prefix.rstrip("_"))),
-        holds_persons=True,
-        group_staff=f"{prefix}enrollments__placements__group__educators",
-    )
 
 
 def _learner_anchor(learner):
@@ -176,9 +152,40 @@ RULES["learners.Learner"] = Rule(
     holds_persons=True,
     group_staff="enrollments__placements__group__educators",
 )
-RULES["learners.Enrollment"] = _through_learner("learner__")
-RULES["learners.FollowUp"] = _through_learner("learner__")
-RULES["learners.Guardian"] = _through_learner("learner__")
+
+
+def through(via: str, parent: str, **options) -> Rule:
+    """The rule of a model whose rows belong to a row of ``parent`` (reached by the relation ``via``).
+
+    Same scope as the parent: its paths are prefixed with ``via``, its anchor is the parent's, and
+    what the parent says of persons, group staff, assignees and to-many paths follows unless
+    ``options`` say otherwise (a centre's groups are seen by their educators, not the centre's).
+    """
+    base = RULES[parent]
+
+    def prefixed(paths):
+        return f"{via}__{paths}" if isinstance(paths, str) else tuple(f"{via}__{path}" for path in paths)
+
+    def anchor(obj):
+        for name in via.split("__"):
+            obj = getattr(obj, name)
+        return base.anchor(obj)
+
+    inherited = {
+        "holds_persons": base.holds_persons, "distinct": base.distinct,
+        "group_staff": base.group_staff and prefixed(base.group_staff),
+        "assignee": base.assignee and prefixed(base.assignee),
+    }
+    return Rule(paths={key: prefixed(paths) for key, paths in base.paths.items()}, anchor=anchor,
+                **(inherited | options))
+
+
+RULES["centers.Group"] = through("center", "centers.Center", group_staff="educators")
+RULES["attendance.Session"] = through("center", "centers.Center", group_staff="group__educators")
+RULES["attendance.AbsenceRule"] = through("center", "centers.Center")
+RULES["centers.StaffAssignment"] = through("center", "centers.Center", holds_persons=True)
+for _label in ("learners.Enrollment", "learners.FollowUp", "learners.Guardian"):
+    RULES[_label] = through("learner", "learners.Learner")
 
 
 def register(label: str, rule: Rule) -> None:
