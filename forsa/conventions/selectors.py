@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from forsa.accounts.models import User
 from forsa.attendance.models import Session
+from forsa.centers.models import Center
 from forsa.conventions.models import (
     Application,
     ApplicationDocument,
@@ -35,6 +36,7 @@ from forsa.core import scoping
 from forsa.core.roles import Role
 from forsa.learners.models import POSITIVE_OUTCOMES, Enrollment, Outcome
 from forsa.organizations.models import Association
+from forsa.territory.models import Commune
 
 UNDER_ENROLMENT_SHARE = Decimal("0.8")  # below 80 % of the target …
 UNDER_ENROLMENT_AFTER_MONTHS = 3  # … three months after the start
@@ -328,3 +330,19 @@ def reviewer_candidates(*, application):
 
 def convention_of_application(*, user, application) -> Convention | None:
     return Convention.objects.for_user(user).filter(application=application).first()
+
+
+def association_centers(*, user, associations):
+    """The centres of these associations the user sees (those an application or a convention may cover)."""
+    return Center.objects.for_user(user).filter(association__in=associations).order_by("code")
+
+
+def call_communes(*, call):
+    """Where a new site may be proposed: the communes of a regional call's region, any for a central call."""
+    communes = Commune.objects.order_by("name_fr")
+    return communes.filter(province__region=call.region_id) if call.region_id else communes
+
+
+def application_association(*, application):
+    """The applicant as a choice list of one: an application's association does not change."""
+    return Association.objects.filter(pk=application.association_id)

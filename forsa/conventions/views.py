@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forsa.audit.selectors import history_for
-from forsa.centers.models import Center
 from forsa.conventions import forms, selectors, services
 from forsa.conventions.documents import convention_summary, convention_workbook
 from forsa.conventions.filters import ApplicationFilter, ConventionFilter
@@ -28,8 +27,6 @@ from forsa.core.views import (
     scoped_or_404,
     stored_file,
 )
-from forsa.organizations.models import Association
-from forsa.territory.models import Commune
 
 
 def _action(request, form, service, *, title, back, done, using, context=None):
@@ -114,10 +111,8 @@ def call_ranking(request, pk):
 
 def _application_form(request, call, associations, instance=None):
     """Centres of the association; for a new site, the communes of a regional call's region."""
-    centers = Center.objects.for_user(request.user).filter(association__in=associations).order_by("code")
-    communes = Commune.objects.order_by("name_fr")
-    if call.region_id:
-        communes = communes.filter(province__region=call.region_id)
+    centers = selectors.association_centers(user=request.user, associations=associations)
+    communes = selectors.call_communes(call=call)
     return forms.ApplicationForm(request.POST or None, instance=instance, associations=associations,
                                  centers=centers, communes=communes)
 
@@ -150,7 +145,7 @@ def application_create(request, pk):
 @persons_only
 def application_edit(request, pk):
     application = scoped_for(request, selectors.application_get, pk, "application.submit")
-    form = _application_form(request, application.call, Association.objects.filter(pk=application.association_id),
+    form = _application_form(request, application.call, selectors.application_association(application=application),
                              application)
     back = reverse("conventions:application", args=[pk])
     return _action(request, form, services.application_save, title=_("Edit the application"), back=back,
@@ -309,7 +304,7 @@ def convention_signed_document(request, pk):
 @persons_only
 def convention_edit(request, pk):
     convention = scoped_for(request, selectors.convention_get, pk, "convention.manage")
-    centers = Center.objects.for_user(request.user).filter(association=convention.association_id).order_by("code")
+    centers = selectors.association_centers(user=request.user, associations=[convention.association_id])
     form = forms.ConventionForm(request.POST or None, instance=convention, centers=centers)
     return _action(request, form, services.convention_update, title=_("Edit the draft convention"),
                    back=reverse("conventions:detail", args=[pk]), done=_("Convention saved."),

@@ -6,16 +6,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from forsa.core.roles import Role
+from tests.browser.logins import demo_email
+
 pytestmark = pytest.mark.browser
 
 PHONE_WIDTH = 360
-
-
-def educator_email():
-    from forsa.core.demo import DEMO_USERS
-    from forsa.core.roles import Role
-
-    return next(user.email for user in DEMO_USERS if user.role == Role.EDUCATOR)
 
 
 def page_width(page):
@@ -23,7 +19,7 @@ def page_width(page):
 
 
 def test_enter_a_diagnostic_in_french(page, new_context, forsa_server, sign_in, choose_language, screenshots):
-    sign_in(page, educator_email())
+    sign_in(page, demo_email(Role.EDUCATOR))
     page.locator(".mainnav a[href='/assessments/']").click()
     expect(page).to_have_url(f"{forsa_server.url}/assessments/")
     with page.expect_navigation():
@@ -70,7 +66,7 @@ def test_enter_a_diagnostic_in_french(page, new_context, forsa_server, sign_in, 
 
     # On a 360 px phone, in French and in Arabic, the grid scrolls inside its frame.
     phone = new_context(viewport={"width": PHONE_WIDTH, "height": 740}, is_mobile=True, has_touch=True).new_page()
-    sign_in(phone, educator_email())
+    sign_in(phone, demo_email(Role.EDUCATOR))
     try:
         for language in ("fr", "ar"):
             if language == "ar":

@@ -5,17 +5,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from forsa.core.roles import Role
+from tests.browser.logins import demo_email
+
 pytestmark = pytest.mark.browser
 
 PHONE_WIDTH = 360
 TOUCH_TARGET = 44  # px
-
-
-def educator_email():
-    from forsa.core.demo import DEMO_USERS
-    from forsa.core.roles import Role
-
-    return next(user.email for user in DEMO_USERS if user.role == Role.EDUCATOR)
 
 
 def page_width(page):
@@ -24,7 +20,7 @@ def page_width(page):
 
 def test_take_a_roll_on_a_phone_in_arabic(phone_page, forsa_server, sign_in, choose_language, screenshots):
     page = phone_page
-    sign_in(page, educator_email())
+    sign_in(page, demo_email(Role.EDUCATOR))
     choose_language(page, "ar")
     try:
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
@@ -72,16 +68,9 @@ def test_take_a_roll_on_a_phone_in_arabic(phone_page, forsa_server, sign_in, cho
         choose_language(page, "fr")
 
 
-def director_email():
-    from forsa.core.demo import DEMO_USERS
-    from forsa.core.roles import Role
-
-    return next(user.email for user in DEMO_USERS if user.role == Role.CENTER_DIRECTOR)
-
-
 def test_centre_and_overview_pages_fit_a_phone(phone_page, forsa_server, sign_in, screenshots):
     page = phone_page
-    sign_in(page, director_email())
+    sign_in(page, demo_email(Role.CENTER_DIRECTOR))
     page.goto("/attendance/")
     with page.expect_navigation():
         page.locator("main .group-card .help a").first.click()

@@ -7,18 +7,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from forsa.core.roles import Role
+from tests.browser.logins import demo_email
+
 pytestmark = pytest.mark.browser
 
 PHONE_WIDTH = 360
 OPEN_CALL = "AAP-E2C-06-2027"  # the call the demo leaves open in Casablanca-Settat
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def association_manager_email():
-    from forsa.core.demo import DEMO_USERS
-    from forsa.core.roles import Role
-
-    return next(user.email for user in DEMO_USERS if user.role == Role.ASSOCIATION_MANAGER)
 
 
 def page_width(page):
@@ -40,7 +36,7 @@ def test_application_to_convention(new_context, forsa_server, sign_in, choose_la
 
     # 1. The association applies to the open call, attaches its documents and submits.
     association = new_context().new_page()
-    sign_in(association, association_manager_email())
+    sign_in(association, demo_email(Role.ASSOCIATION_MANAGER))
     association.goto("/conventions/calls/")
     association.locator("main a", has_text=re.compile("E2C-NG 2027")).click()
     expect(association.locator("main h1")).to_contain_text(OPEN_CALL)
@@ -64,7 +60,7 @@ def test_application_to_convention(new_context, forsa_server, sign_in, choose_la
     expect(association.locator("main .messages .message.success")).to_be_visible()
     expect(association.locator("main .badge.submitted")).to_be_visible()
     phone = new_context(viewport={"width": PHONE_WIDTH, "height": 740}, is_mobile=True, has_touch=True).new_page()
-    sign_in(phone, association_manager_email(), language="ar")
+    sign_in(phone, demo_email(Role.ASSOCIATION_MANAGER), language="ar")
     try:
         phone.goto(application_url)
         assert page_width(phone) <= PHONE_WIDTH, "the application page scrolls sideways on a phone"

@@ -6,16 +6,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from forsa.core.roles import Role
+from tests.browser.logins import demo_email
+
 pytestmark = pytest.mark.browser
 
 PHONE_WIDTH = 360
-
-
-def director_email():
-    from forsa.core.demo import DEMO_USERS
-    from forsa.core.roles import Role
-
-    return next(user.email for user in DEMO_USERS if user.role == Role.CENTER_DIRECTOR)
 
 
 def page_width(page):
@@ -36,7 +32,7 @@ def submit(page):
 
 def test_enrol_again_then_read_the_access_log(phone_page, forsa_server, sign_in, choose_language, screenshots):
     page = phone_page
-    sign_in(page, director_email())
+    sign_in(page, demo_email(Role.CENTER_DIRECTOR))
     try:
         page.goto("/learners/?status=exited")
         page.locator("#results tbody a[href^='/learners/']").first.click()
@@ -80,7 +76,7 @@ def test_enrol_again_then_read_the_access_log(phone_page, forsa_server, sign_in,
 
 def test_director_is_offered_every_open_centre_to_transfer_to(phone_page, sign_in, choose_language, screenshots):
     page = phone_page
-    sign_in(page, director_email())
+    sign_in(page, demo_email(Role.CENTER_DIRECTOR))
     try:
         page.goto("/learners/?status=enrolled")
         page.locator("#results tbody a[href^='/learners/']").first.click()
@@ -100,7 +96,7 @@ def test_an_edit_that_makes_a_learner_look_like_another_shows_the_match(phone_pa
                                                                         screenshots):
     """Learner B's names and birth date typed into A's file: the match is shown, nothing is saved."""
     page = phone_page
-    sign_in(page, director_email())
+    sign_in(page, demo_email(Role.CENTER_DIRECTOR))
     try:
         page.goto("/learners/?status=enrolled")
         links = page.locator("#results tbody a[href^='/learners/']")

@@ -5,18 +5,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from forsa.core.roles import Role
+from tests.browser.logins import demo_email
+
 pytestmark = pytest.mark.browser
 
 PHONE_WIDTH = 360
 FIRST_NAME_AR, LAST_NAME_AR = "مريم", "الفاسي"
 GUARDIAN = "خديجة الفاسي"
-
-
-def director_email():
-    from forsa.core.demo import DEMO_USERS
-    from forsa.core.roles import Role
-
-    return next(user.email for user in DEMO_USERS if user.role == Role.CENTER_DIRECTOR)
 
 
 def page_width(page):
@@ -38,7 +34,7 @@ def submit(page):
 def test_intake_in_arabic_then_find_by_arabic_name(phone_page, forsa_server, sign_in, choose_language,
                                                    screenshots):
     page = phone_page
-    sign_in(page, director_email())
+    sign_in(page, demo_email(Role.CENTER_DIRECTOR))
     choose_language(page, "ar")
     try:
         expect(page.locator("html")).to_have_attribute("dir", "rtl")

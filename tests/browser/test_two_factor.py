@@ -7,15 +7,10 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
+from forsa.core.roles import Role
+from tests.browser.logins import demo_email
+
 pytestmark = pytest.mark.browser
-
-
-def province_manager_email():
-    """A login no other browser test uses: turning two-factor on for it disturbs nobody."""
-    from forsa.core.demo import DEMO_USERS
-    from forsa.core.roles import Role
-
-    return next(user.email for user in DEMO_USERS if user.role == Role.PROVINCIAL_MANAGER)
 
 
 def code(key, *, later=0):
@@ -25,7 +20,8 @@ def code(key, *, later=0):
 
 
 def test_set_up_then_sign_in_with_a_code(new_context, forsa_server, sign_in, choose_language, screenshots):
-    email = province_manager_email()
+    # No other browser test signs in as this role: turning two-factor on for it disturbs nobody.
+    email = demo_email(Role.PROVINCIAL_MANAGER)
     page = new_context().new_page()
     sign_in(page, email)
     page.goto("/accounts/profile/")
