@@ -15,11 +15,11 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
+from forsa.accounts.api import ApiTokenAuth
 from forsa.assessments.api import router as assessments_router
 from forsa.attendance.api import router as attendance_router
 from forsa.centers.api import router as centers_router
 from forsa.conventions.api import router as conventions_router
-from forsa.core.api import ApiTokenAuth
 from forsa.learners.api import router as learners_router
 from forsa.organizations.api import router as organizations_router
 from forsa.territory.api import router as territory_router
