@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "forsa.attendance",
     "forsa.assessments",
     "forsa.conventions",
+    "forsa.earlywarning",
     "forsa.audit",
     "forsa.reporting",
 ]
