@@ -6,175 +6,30 @@ Reads go through ``forsa.assessments.selectors`` (scoped by ``forsa.core.scoping
 partner viewers read the framework and indicators only (small cells suppressed).
 """
 
-import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Status
 
 from forsa.assessments import selectors, services
 from forsa.assessments.models import Competency
-from forsa.core.api import ErrorOut, ValidationErrorOut, fetch
+from forsa.assessments.schemas import (
+    AssessmentIn,
+    AssessmentOut,
+    FrameworkOut,
+    FrameworkTreeOut,
+    GridIn,
+    GridOut,
+    IndicatorRow,
+    ProgressOut,
+    SavedOut,
+)
+from forsa.core.api import fetch
+from forsa.core.schemas import ErrorOut, ValidationErrorOut
 from forsa.learners.selectors import learner_get
 
 router = Router(tags=["assessments"])
-
-LEVEL = "A level of the framework's scale (1 to its number of levels); null when absent."
-
-
-# Answers ------------------------------------------------------------------------------
-
-
-class FrameworkOut(Schema):
-    id: int
-    version: int
-    status: str = Field(description="draft, published or retired")
-    published_at: dt.datetime | None
-    levels: int = Field(description="Levels run from 1 to this number.")
-
-
-class DescriptorOut(Schema):
-    level: int
-    text_fr: str
-    text_ar: str
-
-
-class CompetencyOut(Schema):
-    id: int
-    code: str = Field(description="Stable from one version to the next.")
-    name_fr: str
-    name_ar: str
-    reference_level: str
-
-
-class DomainOut(Schema):
-    code: str
-    name_fr: str
-    name_ar: str
-    competencies: list[CompetencyOut]
-
-    @staticmethod
-    def resolve_competencies(obj):
-        return obj.competencies.all()
-
-
-class PoleOut(Schema):
-    code: str
-    name_fr: str
-    name_ar: str
-    domains: list[DomainOut]
-
-    @staticmethod
-    def resolve_domains(obj):
-        return obj.domains.all()
-
-
-class FrameworkTreeOut(FrameworkOut):
-    scale: list[DescriptorOut]
-    poles: list[PoleOut]
-
-
-class AssessmentOut(Schema):
-    id: int
-    group: int
-    kind: str = Field(description="diagnostic, periodic or summative")
-    date: dt.date
-    framework_version: int
-    competencies: list[str] = Field(description="Codes of the competencies assessed.")
-
-    @staticmethod
-    def resolve_group(obj):
-        return obj.group_id
-
-    @staticmethod
-    def resolve_framework_version(obj):
-        return obj.framework.version
-
-    @staticmethod
-    def resolve_competencies(obj):
-        return [c.code for c in obj.competencies.all()]
-
-
-class AssessmentIn(Schema):
-    kind: str = Field(description="diagnostic, periodic or summative")
-    date: dt.date
-    competencies: list[str] | None = Field(None, description="Codes; every competency of the framework when "
-                                                               "omitted.")
-
-
-class ResultIn(Schema):
-    learner: int
-    competency: int
-    level: int | None = Field(None, description=LEVEL)
-    absent: bool = Field(False, description="Absent at the assessment (not the lowest level).")
-
-
-class GridIn(Schema):
-    results: list[ResultIn] = Field(description="Cells to set; a cell with neither level nor absent is cleared.")
-
-
-class ResultOut(Schema):
-    learner: int
-    competency: int
-    level: int | None = Field(description=LEVEL)
-    absent: bool
-
-
-class LearnerRef(Schema):
-    id: int
-    name: str
-
-    @staticmethod
-    def resolve_name(obj):
-        return obj.full_name
-
-
-class GridOut(Schema):
-    assessment: AssessmentOut
-    learners: list[LearnerRef] = Field(description="Placed in the group on the assessment date.")
-    competencies: list[CompetencyOut]
-    results: list[ResultOut]
-
-
-class SavedOut(Schema):
-    created: int
-    updated: int
-    removed: int
-
-
-class ProgressCell(Schema):
-    assessment: int
-    level: int | None
-    absent: bool
-
-
-class ProgressRowOut(Schema):
-    code: str
-    pole: str
-    name: str
-    cells: list[ProgressCell]
-
-
-class ProgressOut(Schema):
-    learner: int
-    assessments: list[AssessmentOut]
-    competencies: list[ProgressRowOut]
-
-
-class IndicatorCell(Schema):
-    pole: str
-    measured: int | None = Field(description="Learners with a level in the pole at their diagnostic and later; "
-                                             "null when suppressed (partner viewers, fewer than 5).")
-    gained: int | None = Field(description="Of them, learners whose mean level rose by at least 1.")
-    share: float | None = Field(description="gained / measured in %.")
-
-
-class IndicatorRow(Schema):
-    level: str = Field(description="region, province, center or total")
-    id: int | None
-    name: str
-    cells: list[IndicatorCell]
 
 
 # Helpers ------------------------------------------------------------------------------

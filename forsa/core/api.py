@@ -72,16 +72,3 @@ class Pagination(PageNumberPagination):
             "page_size": page_size,
             "items": page_rows(queryset, offset, page_size, self.deferred_join),
         }
-
-
-class ErrorOut(Schema):
-    """401, 403 and 404 answers."""
-
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    """422 answers: the messages per field (``__all__`` for the whole object)."""
-
-    detail: str
-    errors: dict[str, list[str]]
