@@ -1,4 +1,4 @@
-"""Shared pieces of the API: fetching through selectors, filtering, pagination, error schemas.
+"""Shared pieces of the API: fetching through selectors, filtering, pagination (the error schemas are in core/schemas.py).
 
 Every endpoint reads through a selector (already scoped by ``forsa.core.scoping``) and
 writes through a service; the helpers here only translate their outcome into HTTP.
