@@ -1,4 +1,4 @@
-"""Fail when the installed packages do not satisfy pyproject.toml (with the dev and pg extras).
+"""Fail when the installed packages do not satisfy pyproject.toml (with the dev, pg and demo extras).
 
 setup.sh installs requirements.lock with ``--no-deps`` for Forsa itself, so a dependency added to
 pyproject.toml without re-running scripts/lock.sh would otherwise go missing silently. ``pip check``
@@ -10,7 +10,7 @@ from importlib.metadata import PackageNotFoundError, requires, version
 
 from packaging.requirements import Requirement
 
-EXTRAS = ("", "dev", "pg")
+EXTRAS = ("", "dev", "pg", "demo")
 
 problems = []
 for line in requires("forsa") or ():
