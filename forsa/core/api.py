@@ -1,4 +1,6 @@
-"""Shared pieces of the API: fetching through selectors, filtering, pagination (the error schemas are in core/schemas.py).
+"""Shared pieces of the API: fetching through selectors, filtering, pagination.
+
+The error schemas and the shared field types are in ``forsa.core.schemas``.
 
 Every endpoint reads through a selector (already scoped by ``forsa.core.scoping``) and
 writes through a service; the helpers here only translate their outcome into HTTP.
