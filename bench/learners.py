@@ -40,7 +40,7 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from forsa.accounts.models import User  # noqa: E402
-from forsa.core.demo_learners import FAMILY_NAMES  # noqa: E402
+from forsa.demo.learners import FAMILY_NAMES  # noqa: E402
 from forsa.learners.filters import LearnerFilter  # noqa: E402
 from forsa.learners.models import Learner  # noqa: E402
 from forsa.learners.selectors import learner_list  # noqa: E402

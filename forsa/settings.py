@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "forsa.earlywarning",
     "forsa.audit",
     "forsa.reporting",
+    "forsa.demo",
 ]
 
 MIDDLEWARE = [

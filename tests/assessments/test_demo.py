@@ -7,8 +7,8 @@ from django.db.models import Count
 from forsa.accounts.models import User
 from forsa.assessments import selectors
 from forsa.assessments.models import Assessment, Framework, RemediationGroup, Result
-from forsa.core.demo import REFERENCE_DATE
-from tests.core.test_seed_demo import seed_quickly
+from forsa.demo.reference import REFERENCE_DATE
+from tests.demo.test_seed_demo import seed_quickly
 
 pytestmark = pytest.mark.django_db
 

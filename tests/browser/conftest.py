@@ -51,7 +51,7 @@ def _no_test_database(request):
 
 @dataclass(frozen=True)
 class Demo:
-    """The demo logins that ``seed_demo`` created (see forsa/core/demo.py)."""
+    """The demo logins that ``seed_demo`` created (see forsa/demo/users.py)."""
 
     password: str
     national_admin: str
@@ -111,8 +111,8 @@ def _manage(env, *args, timeout=300):
 
 
 def _demo_logins() -> Demo:
-    from forsa.core.demo import DEMO_PASSWORD, DEMO_USERS
     from forsa.core.roles import Role
+    from forsa.demo.users import DEMO_PASSWORD, DEMO_USERS
 
     emails = {(user.key, user.role): user.email for user in DEMO_USERS}
     names = {user.email: user.full_name for user in DEMO_USERS}

@@ -10,7 +10,7 @@ from django.test import override_settings
 from forsa.accounts.models import Membership
 from forsa.conventions import selectors
 from forsa.conventions.models import Amendment, Application, CallForProjects, Convention, Report, Review, Tranche
-from forsa.core.demo import seed_demo
+from forsa.demo.seed import seed_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def demo(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     with (override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-          mock.patch("forsa.core.demo.territory_load", return_value={})):
+          mock.patch("forsa.demo.reference.territory_load", return_value={})):
         return seed_demo(seed=1, learners=300)
 
 

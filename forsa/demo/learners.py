@@ -23,7 +23,7 @@ No audit entries are written here: this is generated demo data, not the action o
 and the audit log records what people did (tests check the invariants above instead).
 
 Two school years: 2025-2026 (finished; most exits happened then and their follow-ups are
-done or due) and 2026-2027 (the current one; "today" is ``demo.REFERENCE_DATE``).
+done or due) and 2026-2027 (the current one; "today" is ``reference.REFERENCE_DATE``).
 """
 
 from __future__ import annotations

@@ -18,9 +18,12 @@ from django.test import override_settings
 from forsa.accounts.models import Membership, User
 from forsa.audit.models import AuditEntry
 from forsa.centers.models import LATITUDE_RANGE, LONGITUDE_RANGE, Center, Group, StaffAssignment, Trade
-from forsa.core import demo_learners
-from forsa.core.demo import DEMO_PASSWORD, DEMO_URL, DEMO_USERS, REFERENCE_DATE, plan_network, seed_demo, step_rng
 from forsa.core.roles import Role
+from forsa.demo import learners as demo_learners
+from forsa.demo.network import plan_network
+from forsa.demo.reference import REFERENCE_DATE
+from forsa.demo.seed import DEMO_URL, seed_demo, step_rng
+from forsa.demo.users import DEMO_PASSWORD, DEMO_USERS
 from forsa.learners import matching
 from forsa.learners.models import (
     Consent,
@@ -49,7 +52,7 @@ FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.M
 def territory_already_loaded():
     """tests/conftest.py loaded the territory; reloading it costs seconds per seed."""
     return mock.patch(
-        "forsa.core.demo.territory_load",
+        "forsa.demo.reference.territory_load",
         return_value={"regions": 0, "provinces": 0, "communes": 0},
     )
 

@@ -1,25 +1,5 @@
-"""The demo: a plausible national network of second-chance centres and one login per role.
-
-``seed_demo`` runs one step per kind of data:
-
-1. ``seed_reference``: the territory, the public bodies and the managed trades
-   (idempotent loaders, also used outside the demo);
-2. ``seed_network``: partners, associations, centres and their staff, written
-   through the services so that validation and audit apply;
-3. ``seed_users``: one demo user per role, with the membership giving its scope;
-4. ``seed_learners`` (``demo_learners.py``): learners with their families, groups,
-   enrolments over two school years, pathways, exits and follow-ups. Up to national
-   scale, so written with ``bulk_create`` (the same rows the services would write,
-   without audit entries: generated data is not the action of a person).
-
-Steps 1–3 run in one transaction; learners follow, one transaction per batch.
-Learners come only with the network, on the first run: a second run creates nothing.
-
-Everything is drawn from ``random.Random`` seeded per step, from the territory
-read in code order and from fixed reference dates, so one seed always gives the
-same data. Each step has its own generator: adding a step later leaves the data
-of the earlier ones unchanged.
-"""
+"""The demo's national network: partners, then associations and their centres, region by region,
+with their staff; written through the services so that validation and audit apply."""
 
 from __future__ import annotations
 
@@ -30,33 +10,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import transaction
-from django.utils import translation
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from forsa.accounts.models import Membership, User
-from forsa.accounts.services import membership_grant, user_create
 from forsa.centers.models import LATITUDE_RANGE, LONGITUDE_RANGE, Center, StaffAssignment, Trade
-from forsa.centers.services import center_create, staff_assign, trades_ensure_defaults
-from forsa.core.demo_assessments import seed_assessments
-from forsa.core.demo_conventions import seed_conventions
-from forsa.core.demo_learners import DEFAULT_LEARNERS, LearnerReport, seed_learners
-from forsa.core.roles import ROLE_SCOPE_FIELD, Role
-from forsa.core.scoping import NATIONAL_ROLES
-from forsa.learners.models import Enrollment, Exit, FollowUp, Learner
-from forsa.organizations.models import Association, Organization, Partner
-from forsa.organizations.services import association_create, partner_create, public_bodies_ensure
+from forsa.centers.services import center_create, staff_assign
+from forsa.demo.reference import DEMO_DOMAIN, REFERENCE_DATE
+from forsa.organizations.models import Association, Partner
+from forsa.organizations.services import association_create, partner_create
 from forsa.territory.models import Commune, Province, Region
-from forsa.territory.services import territory_load
 
-# Fixed dates: the data must not depend on the day the command runs.
-REFERENCE_DATE = date(2026, 11, 27)  # "today" in the demo
 FIRST_OPENING_YEAR, LAST_OPENING_YEAR = 2017, 2025
-
-DEMO_DOMAIN = "demo.forsa.ma"
-DEMO_PASSWORD = "Forsa-demo-2026"
-DEMO_URL = "http://127.0.0.1:8000/"
 
 CENTER_COUNT = 90
 ASSOCIATION_COUNT = 60
@@ -214,50 +178,6 @@ PARTNERS = (
 DEMO_PARTNER = "UNICEF Maroc"
 
 
-@dataclass(frozen=True)
-class DemoUser:
-    """A demo login: who it is and where its scope comes from."""
-
-    key: str  # which scope object of the demo it is bound to (see seed_users)
-    role: str
-    email: str
-    full_name: str
-    language: str = "fr"
-
-
-DEMO_USERS = (
-    DemoUser("national", Role.NATIONAL_ADMIN, f"national.admin@{DEMO_DOMAIN}", "Nadia Bennani"),
-    DemoUser("national", Role.NATIONAL_ANALYST, f"national.analyst@{DEMO_DOMAIN}",
-             "Youssef El Amrani"),
-    DemoUser("region:06", Role.REGIONAL_MANAGER, f"region.casablanca@{DEMO_DOMAIN}",
-             "Karim Tazi"),
-    DemoUser("region:09", Role.REGIONAL_MANAGER, f"region.souss@{DEMO_DOMAIN}",
-             "إبراهيم أوحمو", "ar"),
-    DemoUser("province", Role.PROVINCIAL_MANAGER, f"province.manager@{DEMO_DOMAIN}",
-             "Samira Lahlou"),
-    DemoUser("association", Role.ASSOCIATION_MANAGER, f"association.manager@{DEMO_DOMAIN}",
-             "Abdelkader Berrada"),
-    DemoUser("center", Role.CENTER_DIRECTOR, f"center.director@{DEMO_DOMAIN}",
-             "Latifa Ouazzani"),
-    DemoUser("center", Role.EDUCATOR, f"educator@{DEMO_DOMAIN}", "خديجة العلوي", "ar"),
-    DemoUser("center", Role.COUNSELLOR, f"counsellor@{DEMO_DOMAIN}", "Meryem Benjelloun"),
-    DemoUser("partner", Role.PARTNER_VIEWER, f"partner.unicef@{DEMO_DOMAIN}", "Amina Kettani"),
-    DemoUser("reviewer", Role.REVIEWER, f"reviewer@{DEMO_DOMAIN}", "Hassan Idrissi"),
-)
-# The centre staff the demo users are; the Arabic-speaking educator keeps her
-# name in Latin script on the staff list, like every other staff member.
-DEMO_STAFF = {
-    Role.CENTER_DIRECTOR: (StaffAssignment.Function.COORDINATOR, "Latifa Ouazzani"),
-    Role.EDUCATOR: (StaffAssignment.Function.EDUCATOR, "Khadija Alaoui"),
-    Role.COUNSELLOR: (StaffAssignment.Function.COUNSELLOR, "Meryem Benjelloun"),
-}
-SENTINEL_EMAIL = DEMO_USERS[0].email  # its presence means the demo is already seeded
-
-
-# ---------------------------------------------------------------------------
-# Results
-
-
 @dataclass
 class Network:
     """What seed_network created, in creation order (the input of later steps)."""
@@ -269,81 +189,6 @@ class Network:
     staff: int = 0
     demo_association: Association | None = None
     demo_center: Center | None = None
-
-
-@dataclass(frozen=True)
-class Login:
-    role: str
-    email: str
-    full_name: str
-    scope: str
-
-
-@dataclass
-class SeedReport:
-    seed: int
-    already_seeded: bool
-    created: Counter = field(default_factory=Counter)
-    totals: dict[str, int] = field(default_factory=dict)
-    logins: list[Login] = field(default_factory=list)
-    learners: LearnerReport = field(default_factory=LearnerReport)
-    learners_asked: int = 0
-    password: str = DEMO_PASSWORD
-    url: str = DEMO_URL
-
-
-# ---------------------------------------------------------------------------
-# Steps
-
-
-def step_rng(*, seed: int, step: str) -> random.Random:
-    """One generator per step, so that steps do not shift each other's draws."""
-    return random.Random(f"forsa-demo:{seed}:{step}")
-
-
-def seed_demo(*, seed: int = 1, learners: int = DEFAULT_LEARNERS, progress: bool = False) -> SeedReport:
-    """Seed the demo unless it is there already; return what was done and the logins.
-
-    The network (steps 1–3) is written in one transaction; then ``learners`` learners, a
-    transaction per batch. They come only with the network: once the demo is seeded, nothing
-    is added, whatever ``learners`` says.
-    """
-    report = SeedReport(seed=seed, already_seeded=False, learners_asked=learners)
-    with transaction.atomic():
-        report.created.update(seed_reference())
-        if User.objects.filter(email=SENTINEL_EMAIL).exists():
-            report.already_seeded = True
-        else:
-            network = seed_network(rng=step_rng(seed=seed, step="network"), progress=progress)
-            users = seed_users(rng=step_rng(seed=seed, step="users"), network=network)
-            report.created.update(
-                partners=network.partners_created, associations=len(network.associations),
-                centers=len(network.centers), staff=network.staff,
-                users=len(users), memberships=len(users),
-            )
-    if not report.already_seeded and learners > 0:
-        by_role = {demo.role: user for demo, user in zip(DEMO_USERS, users, strict=True)}
-        report.learners = seed_learners(
-            rng=step_rng(seed=seed, step="learners"), centers=network.centers,
-            demo_center=network.demo_center, today=REFERENCE_DATE, count=learners, progress=progress,
-            staff_users={"director": by_role[Role.CENTER_DIRECTOR], "educator": by_role[Role.EDUCATOR],
-                         "counsellor": by_role[Role.COUNSELLOR]},
-        )
-        report.created["results"] = seed_assessments(rng=step_rng(seed=seed, step="assessments"), today=REFERENCE_DATE,
-                                                     demo_center=network.demo_center, educator=by_role[Role.EDUCATOR])
-    if not report.already_seeded:
-        report.created.update(seed_conventions(rng=step_rng(seed=seed, step="conventions"), network=network))
-    report.totals = current_totals()
-    report.logins = demo_logins()
-    return report
-
-
-def seed_reference() -> Counter:
-    """Territory, public bodies and trades: idempotent loaders shared with production."""
-    created = Counter(territory_load())
-    created["public_bodies"] = public_bodies_ensure(actor=None)
-    created["trades"] = trades_ensure_defaults(actor=None)
-    return created
 
 
 def seed_network(*, rng: random.Random, progress: bool = False) -> Network:
@@ -377,84 +222,6 @@ def seed_network(*, rng: random.Random, progress: bool = False) -> Network:
                     network.demo_association, network.demo_center = association, center
                 bar.update()
     return network
-
-
-def seed_users(*, rng: random.Random, network: Network) -> list[User]:
-    """One user per demo role, its membership and, for centre roles, its staff assignment."""
-    scope_objects = {
-        "national": {},
-        "region:06": {"region": Region.objects.get(code="06")},
-        "region:09": {"region": Region.objects.get(code="09")},
-        "province": {"province": network.demo_center.province},
-        "association": {"association": network.demo_association},
-        "center": {"center": network.demo_center},
-        "partner": {"partner": network.partners[DEMO_PARTNER]},
-        "reviewer": {},  # sees only the applications assigned to them
-    }
-    users = []
-    for demo in DEMO_USERS:
-        user = user_create(
-            actor=None, email=demo.email, full_name=demo.full_name,
-            password=DEMO_PASSWORD, language=demo.language,
-        )
-        membership_grant(actor=None, user=user, role=demo.role, **scope_objects[demo.key])
-        if demo.role in DEMO_STAFF:
-            function, staff_name = DEMO_STAFF[demo.role]
-            staff_assign(
-                actor=None, center=network.demo_center, full_name=staff_name, user=user,
-                function=function, start_date=_staff_start(
-                    rng, network.demo_center,
-                    first=function == StaffAssignment.Function.COORDINATOR,
-                ),
-            )
-            network.staff += 1
-        users.append(user)
-    return users
-
-
-def current_totals() -> dict[str, int]:
-    """What the database holds now, whoever created it."""
-    public = Counter(Organization.objects.values_list("kind", flat=True))
-    return {
-        "regions": Region.objects.count(),
-        "provinces": Province.objects.count(),
-        "communes": Commune.objects.count(),
-        "ministry": public[Organization.Kind.MINISTRY],
-        "arefs": public[Organization.Kind.AREF],
-        "provincial_directorates": public[Organization.Kind.PROVINCIAL],
-        "trades": Trade.objects.count(),
-        "partners": Partner.objects.count(),
-        "associations": Association.objects.count(),
-        "centers": Center.objects.count(),
-        "center_regions": Center.objects.values("region").distinct().count(),
-        "staff": StaffAssignment.objects.count(),
-        "users": User.objects.count(),
-        "learners": Learner.objects.count(),
-        "enrollments": Enrollment.objects.count(),
-        "exits": Exit.objects.count(),
-        "follow_ups": FollowUp.objects.count(),
-    }
-
-
-def demo_logins() -> list[Login]:
-    """The demo logins as the database has them, with a readable scope."""
-    memberships = {
-        m.user.email: m
-        for m in Membership.objects.filter(user__email__in=[d.email for d in DEMO_USERS])
-        .select_related("user", "region", "province", "association", "center", "partner")
-    }
-    logins = []
-    for demo in DEMO_USERS:
-        membership = memberships.get(demo.email)
-        if membership is None:  # deleted since seeding: nothing to log in with
-            continue
-        with translation.override("en"):
-            role = str(Role(membership.role).label)
-        logins.append(Login(
-            role=role, email=demo.email,
-            full_name=membership.user.full_name, scope=_scope_label(membership),
-        ))
-    return logins
 
 
 # ---------------------------------------------------------------------------
@@ -624,7 +391,7 @@ def _create_staff(rng, center, *, reserve_demo_roles):
     ]
     functions += rng.sample(optional, rng.randint(0, 4))
     for function in functions:
-        start = _staff_start(rng, center, first=function == StaffAssignment.Function.COORDINATOR)
+        start = staff_start(rng, center, first=function == StaffAssignment.Function.COORDINATOR)
         end = None
         if center.status == Center.Status.CLOSED:  # it closed at the end of a school year
             end = date(max(start.year, 2023) + 1, 7, 31)
@@ -675,7 +442,7 @@ def _opening_date(rng, status):
     return date(year, rng.choice((9, 9, 10, 10, 11, 12)), rng.randint(1, 28))
 
 
-def _staff_start(rng, center, *, first):
+def staff_start(rng, center, *, first):
     """Coordinators start at the opening; others join within the following years."""
     if center.opening_date is None:  # a planned centre recruits ahead of its opening
         return date(REFERENCE_DATE.year, 9, 1) + timedelta(days=rng.randint(0, 60))
@@ -719,18 +486,7 @@ def _address(rng, commune):
     return f"{rng.randint(1, 180)}, {rng.choice(STREETS)}, {rng.choice(QUARTERS)}"
 
 
-def _scope_label(membership):
-    scope = membership.scope_object
-    if scope is None:
-        return "national" if membership.role in NATIONAL_ROLES else "the applications assigned to them"
-    field_name = ROLE_SCOPE_FIELD[membership.role]
-    if field_name == "center":
-        return f"{scope.name_fr} ({scope.code})"
-    if field_name in ("region", "province"):
-        return scope.name_fr
-    return scope.name
-
-
 def _progress(*, total, desc, enabled):
     """A progress bar on the terminal for long runs; silent in tests and pipes."""
     return tqdm(total=total, desc=desc, unit=" " + desc, disable=not enabled, leave=False)
+

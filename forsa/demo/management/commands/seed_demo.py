@@ -4,8 +4,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from forsa.core.demo import seed_demo
-from forsa.core.demo_learners import DEFAULT_LEARNERS
+from forsa.demo.learners import DEFAULT_LEARNERS
+from forsa.demo.seed import seed_demo
 
 
 class Command(BaseCommand):
