@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from forsa.earlywarning.model import CATEGORICAL, NUMERIC
+from forsa.earlywarning.pipeline import CATEGORICAL, NUMERIC
 
 MISSING = {"", "na", "n/a", "nan", "null", "none", "?", "-"}
 DELIMITERS = (",", ";", "\t")

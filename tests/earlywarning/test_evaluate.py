@@ -128,7 +128,7 @@ def test_matches_logistic_on_a_linear_signal(tmp_path):
 
 def test_calibrated_on_a_known_probability():
     """Out-of-fold probabilities sit close to the probability the data were drawn from."""
-    from forsa.earlywarning.model import NUMERIC, as_matrix, cross_validate
+    from forsa.earlywarning.pipeline import NUMERIC, as_matrix, cross_validate
 
     rng = np.random.default_rng(3)
     x = rng.uniform(-3, 3, size=3000)

@@ -3,12 +3,13 @@ import json as jsonlib
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
-from forsa.earlywarning.model import (
+from forsa.earlywarning.pipeline import (
     NUMERIC,
     as_matrix,
     auc_by_group,
     calibration_method,
     cross_validate,
+    present_columns,
 )
 from forsa.earlywarning.tabular import TableError, category, column_kind, read_table, typed_column
 
@@ -91,6 +92,10 @@ def evaluate(file, *, target, positive, group=None, drop=(), folds=5, seed=0):
         kinds.append(kind)
         columns.append(typed_column(values, kind))
     X = as_matrix(list(zip(*columns, strict=True)), features, kinds)
+    present = present_columns(X, kinds)
+    if not present:
+        raise TableError("Every feature column is empty.")
+    features, kinds, X = [features[c] for c in present], [kinds[c] for c in present], X[:, present]
     cv = cross_validate(X, y, kinds, folds=folds, seed=seed)
     result = {
         "file": str(file), "target": target, "positive": positive, "rows": len(keep),

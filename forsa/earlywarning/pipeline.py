@@ -1,4 +1,4 @@
-"""The statistical risk model: ONE pipeline, used by production training and by ``earlywarning_evaluate``.
+"""The risk model's pipeline: ONE factory, used by production training (model.py) and by ``earlywarning_evaluate``.
 
 Input is a table whose columns are either numeric (floats, ``nan`` when missing) or categorical
 (strings, ``None`` when missing). The model is a histogram gradient boosting classifier, which
@@ -78,7 +78,9 @@ def make_model(kinds, *, n_samples, seed=0):
         # Small trees (4 leaves: interactions of two or three features) and strong leaves: on the
         # programme's few thousand examples deeper trees lost to the logistic baseline on additive
         # signals without gaining on interactions (bench/README.md, early warning).
-        learning_rate=0.1, max_iter=200, max_leaf_nodes=4, min_samples_leaf=40, l2_regularization=1.0,
+        # Leaves of at least 40 examples, fewer on a small history (a centre's first year) so that a tree can split.
+        learning_rate=0.1, max_iter=200, max_leaf_nodes=4, min_samples_leaf=max(5, min(40, n_samples // 25)),
+        l2_regularization=1.0,
         early_stopping=True, validation_fraction=0.15, n_iter_no_change=20, random_state=seed,
     )
     return CalibratedClassifierCV(
@@ -127,6 +129,13 @@ def _cell(value, kind):
     if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
         return None
     return str(value)
+
+
+def present_columns(X, kinds):
+    """Indices of the columns with at least one value: gradient boosting cannot bin an empty column
+    (a signal nobody has yet, such as a diagnostic in a programme that records none)."""
+    return [c for c, kind in enumerate(kinds)
+            if any(not (v is None or (kind == NUMERIC and np.isnan(v))) for v in X[:, c])]
 
 
 def reference_row(X, kinds):
