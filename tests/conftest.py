@@ -4,6 +4,18 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import make_user
+from tests.tools import require
+
+
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (``-n 2``; ``--dist loadgroup`` is in pyproject), the browser tests run on one worker.
+
+    They share one demo server, seeded once per worker (tests/browser/conftest.py): spread over
+    every worker, each would seed its own.
+    """
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +41,15 @@ def world(db):
 @pytest.fixture
 def national_admin(db):
     return make_user("national_admin")
+
+
+@pytest.fixture(scope="session")
+def pdftotext():
+    """Poppler's pdftotext, to read a generated PDF's text back (see tests/tools.py when it is missing)."""
+    return require("pdftotext", "poppler-utils")
+
+
+@pytest.fixture(scope="session")
+def pdftoppm():
+    """Poppler's pdftoppm, to render a generated PDF's pages."""
+    return require("pdftoppm", "poppler-utils")

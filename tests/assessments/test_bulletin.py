@@ -2,7 +2,6 @@
 (Arabic shaped, mapped back to letters by pdftotext), pages that render, the export logged, scoped."""
 
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -14,7 +13,6 @@ from tests.assessments.conftest import PERIODIC_DAY, competency
 from tests.scope import status_for
 
 pytestmark = pytest.mark.django_db
-pdftotext, pdftoppm = shutil.which("pdftotext"), shutil.which("pdftoppm")
 
 
 @pytest.fixture
@@ -31,13 +29,19 @@ def progress(scene):
     return scene
 
 
-def _text(tmp_path, content, name):
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(content)
-    text = subprocess.run([pdftotext, str(path), "-"], capture_output=True, text=True, check=True).stdout
-    subprocess.run([pdftoppm, "-png", "-r", "40", str(path), str(tmp_path / name)], check=True)
-    assert list(tmp_path.glob(f"{name}*.png")), "the pages render"
-    return text
+@pytest.fixture
+def pdf_text(tmp_path, pdftotext, pdftoppm):
+    """A PDF's text read back by poppler, once its pages are checked to render."""
+
+    def read(content, name):
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(content)
+        text = subprocess.run([pdftotext, str(path), "-"], capture_output=True, text=True, check=True).stdout
+        subprocess.run([pdftoppm, "-png", "-r", "40", str(path), str(tmp_path / name)], check=True)
+        assert list(tmp_path.glob(f"{name}*.png")), "the pages render"
+        return text
+
+    return read
 
 
 def _letters(text):
@@ -45,21 +49,20 @@ def _letters(text):
     return re.sub(r"[\s\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)
 
 
-@pytest.mark.skipif(not (pdftotext and pdftoppm), reason="poppler-utils is not installed")
-def test_bulletin_in_french_and_in_arabic(client, progress, tmp_path):
+def test_bulletin_in_french_and_in_arabic(client, progress, pdf_text):
     own = progress["own"]
     learner = own.learners[0]
     client.force_login(own.users["center_director"])
     french = client.get(reverse("assessments:bulletin", args=[learner.pk, "fr"]))
     assert french.status_code == 200 and french["Content-Type"] == "application/pdf"
     assert french.content.startswith(b"%PDF")
-    text = _text(tmp_path, french.content, "fr")
+    text = pdf_text(french.content, "fr")
     for expected in ("Amina Alaoui", "Additionner et soustraire", "Mathématiques", "Calcul du soir",
                      "Lire un texte court à voix haute", "Rattrapage A"):
         assert expected in text, expected
     arabic = client.get(reverse("assessments:bulletin", args=[learner.pk, "ar"]))
     assert arabic.status_code == 200 and arabic.content.startswith(b"%PDF")
-    letters = _letters(_text(tmp_path, arabic.content, "ar"))
+    letters = _letters(pdf_text(arabic.content, "ar"))
     for expected in ("أمينةالعلوي", "الجمعوالطرح", "الرياضيات", "قراءةنصقصيربصوتمسموع", "مكتسب"):
         assert expected in letters, expected
     assert b"NotoSansArabic" in arabic.content  # the font is embedded
@@ -75,14 +78,13 @@ def test_bulletin_is_scoped(client, progress):
                       reverse("assessments:bulletin", args=[learner.pk, "de"])) == 404
 
 
-@pytest.mark.skipif(not pdftotext, reason="poppler-utils is not installed")
-def test_bulletin_as_of_a_date(client, progress, tmp_path):
+def test_bulletin_as_of_a_date(client, progress, pdf_text):
     """Up to a date before the periodic assessment, the latest level is the diagnostic's."""
     own = progress["own"]
     client.force_login(own.users["educator"])
     url = reverse("assessments:bulletin", args=[own.learners[0].pk, "fr"])
-    before = _text(tmp_path, client.get(url, {"until": "2026-10-01"}).content, "before")
+    before = pdf_text(client.get(url, {"until": "2026-10-01"}).content, "before")
     assert "Calcul du soir" not in before and "Lire un texte court" not in before  # not assessed yet
     assert re.search(r"Additionner et soustraire.*?\b1\s+1\b", before, re.S)
-    latest = _text(tmp_path, client.get(url, {"until": "not a date"}).content, "latest")  # today
+    latest = pdf_text(client.get(url, {"until": "not a date"}).content, "latest")  # today
     assert re.search(r"Additionner et soustraire.*?\b1\s+3\b", latest, re.S)

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.tools import require
+
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -70,12 +72,7 @@ class Server:
 
 @pytest.fixture(scope="session")
 def chromium_executable():
-    if not os.access(CHROMIUM, os.X_OK):
-        message = f"{CHROMIUM} is not installed: browser tests cannot run"
-        if os.environ.get("FORSA_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{message} (FORSA_REQUIRE_BROWSER=1)", pytrace=False)
-        pytest.skip(message)
-    return str(CHROMIUM)
+    return require(str(CHROMIUM), "chromium")
 
 
 def _free_port():

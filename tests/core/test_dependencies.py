@@ -1,9 +1,12 @@
-"""What an install needs: PostgreSQL's driver is an extra, a SQLite install runs without it."""
+"""What an install needs: PostgreSQL's driver is an extra, a SQLite install runs without it; Debian's
+programs for some tests are required only where FORSA_REQUIRE_TOOLS=1."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -58,3 +61,15 @@ def test_postgresql_is_the_pg_extra():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     assert not [r for r in project["dependencies"] if r.startswith("psycopg")]
     assert [r for r in project["optional-dependencies"]["pg"] if r.startswith("psycopg")]
+
+
+def test_a_missing_test_program_skips_or_fails_when_required(monkeypatch):
+    from tests.tools import require
+
+    monkeypatch.delenv("FORSA_REQUIRE_TOOLS", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="poppler-utils"):
+        require("forsa-no-such-program", "poppler-utils")
+    monkeypatch.setenv("FORSA_REQUIRE_TOOLS", "1")
+    with pytest.raises(pytest.fail.Exception, match="FORSA_REQUIRE_TOOLS=1"):
+        require("forsa-no-such-program", "poppler-utils")
+    assert require(sys.executable, "python3") == sys.executable

@@ -1,7 +1,6 @@
 """PDF documents and spreadsheet exports: real files, read back with real readers."""
 
 import io
-import shutil
 import subprocess
 
 import pytest
@@ -11,8 +10,6 @@ from forsa.audit.models import AuditEntry
 from forsa.centers.models import Center
 from forsa.reporting.exports import safe_cell, workbook_bytes, xlsx_response
 from forsa.reporting.pdf import Document, pdf_response
-
-pdftotext = shutil.which("pdftotext")
 
 
 def _document(language):
@@ -34,9 +31,8 @@ def test_a_document_is_a_pdf_with_the_fonts_embedded_and_pages_numbered(language
     assert content.count(b"/Type /Page\n") >= 3  # 120 rows do not fit on two pages
 
 
-@pytest.mark.skipif(pdftotext is None, reason="poppler-utils (pdftotext) is not installed")
 @pytest.mark.parametrize("language", ["fr", "ar"])
-def test_the_text_reads_back_in_logical_order(language, tmp_path):
+def test_the_text_reads_back_in_logical_order(language, tmp_path, pdftotext):
     """Arabic comes out as letters (shaped glyphs mapped back to Unicode), codes and years unbroken."""
     path = tmp_path / "doc.pdf"
     path.write_bytes(_document(language).bytes())
