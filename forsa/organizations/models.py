@@ -9,7 +9,7 @@ from forsa.core.models import BilingualName, TimeStampedModel
 from forsa.territory.models import Commune, Province, Region
 
 moroccan_phone = RegexValidator(
-    r"^(\+212|0)[5-7]\d{8}$",
+    r"\A(\+212|0)[5-7][0-9]{8}\Z",  # ASCII digits only, no line break after (not \d, not $)
     _("Enter a Moroccan phone number such as 0612345678 or +212612345678."),
 )
 
