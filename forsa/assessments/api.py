@@ -26,7 +26,7 @@ from forsa.assessments.schemas import (
     SavedOut,
 )
 from forsa.core.api import fetch
-from forsa.core.schemas import ErrorOut, ValidationErrorOut
+from forsa.core.schemas import ErrorOut, Id, ValidationErrorOut
 from forsa.learners.selectors import learner_get
 
 router = Router(tags=["assessments"])
@@ -58,14 +58,14 @@ def framework_list(request):
 
 
 @router.get("/assessments/frameworks/{framework_id}", response={200: FrameworkTreeOut, 404: ErrorOut})
-def framework_detail(request, framework_id: int):
+def framework_detail(request, framework_id: Id):
     """One version with its poles, domains, competencies and the scale's descriptors."""
     tree = selectors.framework_tree(framework=_framework(framework_id))
     return _framework_out(tree["framework"]) | {"scale": tree["scale"], "poles": tree["poles"]}
 
 
 @router.get("/assessments/groups/{group_id}", response={200: list[AssessmentOut], 404: ErrorOut})
-def assessment_list(request, group_id: int):
+def assessment_list(request, group_id: Id):
     """The assessments of a group, latest first."""
     group = fetch(selectors.group_get, user=request.auth, pk=group_id)
     return list(selectors.assessment_list(user=request.auth, group=group).prefetch_related("competencies"))
@@ -73,7 +73,7 @@ def assessment_list(request, group_id: int):
 
 @router.post("/assessments/groups/{group_id}",
              response={201: AssessmentOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut})
-def assessment_create(request, group_id: int, payload: AssessmentIn):
+def assessment_create(request, group_id: Id, payload: AssessmentIn):
     """Create an assessment under the published framework (one per group, kind and day)."""
     group = fetch(selectors.group_get, user=request.auth, pk=group_id)
     if payload.kind not in ("diagnostic", "periodic", "summative"):
@@ -92,7 +92,7 @@ def assessment_create(request, group_id: int, payload: AssessmentIn):
 
 
 @router.get("/assessments/{assessment_id}/results", response={200: GridOut, 404: ErrorOut})
-def results_read(request, assessment_id: int):
+def results_read(request, assessment_id: Id):
     """The grid: learners placed in the group that day, competencies assessed, results entered."""
     assessment = _assessment(request.auth, assessment_id)
     grid = selectors.results_grid(user=request.auth, assessment=assessment)
@@ -103,7 +103,7 @@ def results_read(request, assessment_id: int):
 
 @router.put("/assessments/{assessment_id}/results",
             response={200: SavedOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut})
-def results_save(request, assessment_id: int, payload: GridIn):
+def results_save(request, assessment_id: Id, payload: GridIn):
     """Save cells of the grid in one request; any bad cell (a level outside the scale, a learner not in
     the group that day) refuses the whole request with the cell named."""
     assessment = _assessment(request.auth, assessment_id)
@@ -112,7 +112,7 @@ def results_save(request, assessment_id: int, payload: GridIn):
 
 
 @router.get("/assessments/learners/{learner_id}", response={200: ProgressOut, 404: ErrorOut})
-def learner_progress(request, learner_id: int):
+def learner_progress(request, learner_id: Id):
     """A learner's level per competency at each assessment they took part in."""
     learner = fetch(learner_get, user=request.auth, pk=learner_id)
     progress = selectors.learner_progress(learner=learner)

@@ -1,8 +1,12 @@
 """Schemas of the basic-skills API: answers (``…Out``) and requests (``…In``)."""
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
+
+from forsa.assessments.models import Framework, Kind
+from forsa.core.schemas import Count, Date, Id, one_of
 
 LEVEL = "A level of the framework's scale (1 to its number of levels); null when absent."
 
@@ -13,7 +17,7 @@ LEVEL = "A level of the framework's scale (1 to its number of levels); null when
 class FrameworkOut(Schema):
     id: int
     version: int
-    status: str = Field(description="draft, published or retired")
+    status: one_of(Framework.Status)
     published_at: dt.datetime | None
     levels: int = Field(description="Levels run from 1 to this number.")
 
@@ -62,8 +66,8 @@ class FrameworkTreeOut(FrameworkOut):
 class AssessmentOut(Schema):
     id: int
     group: int
-    kind: str = Field(description="diagnostic, periodic or summative")
-    date: dt.date
+    kind: one_of(Kind)
+    date: Date
     framework_version: int
     competencies: list[str] = Field(description="Codes of the competencies assessed.")
 
@@ -81,16 +85,16 @@ class AssessmentOut(Schema):
 
 
 class AssessmentIn(Schema):
-    kind: str = Field(description="diagnostic, periodic or summative")
-    date: dt.date
+    kind: one_of(Kind)
+    date: Date
     competencies: list[str] | None = Field(None, description="Codes; every competency of the framework when "
                                                                "omitted.")
 
 
 class ResultIn(Schema):
-    learner: int
-    competency: int
-    level: int | None = Field(None, description=LEVEL)
+    learner: Id
+    competency: Id
+    level: Count | None = Field(None, description=LEVEL)
     absent: bool = Field(False, description="Absent at the assessment (not the lowest level).")
 
 
@@ -105,7 +109,7 @@ class ResultOut(Schema):
     absent: bool
 
 
-class LearnerRef(Schema):
+class GridLearnerRef(Schema):
     id: int
     name: str
 
@@ -116,7 +120,7 @@ class LearnerRef(Schema):
 
 class GridOut(Schema):
     assessment: AssessmentOut
-    learners: list[LearnerRef] = Field(description="Placed in the group on the assessment date.")
+    learners: list[GridLearnerRef] = Field(description="Placed in the group on the assessment date.")
     competencies: list[CompetencyOut]
     results: list[ResultOut]
 
@@ -155,7 +159,7 @@ class IndicatorCell(Schema):
 
 
 class IndicatorRow(Schema):
-    level: str = Field(description="region, province, center or total")
+    level: Literal["region", "province", "center", "total"]
     id: int | None
     name: str
     cells: list[IndicatorCell]

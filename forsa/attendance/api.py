@@ -4,8 +4,8 @@ Everything reads through ``forsa.attendance.selectors`` (and the centres', learn
 territory's selectors), scoped by ``forsa.core.scoping``, and writes through
 ``forsa.attendance.services``:
 
-* a group or roll call outside the user's scope does not exist (404); an educator sees only the
-  groups they teach and their rolls;
+* a group or roll call outside the user's scope does not exist (404 in the path, 422 naming the field
+  in a body); an educator sees only the groups they teach and their rolls;
 * a roll call is recorded with a ``client_key`` chosen by the client: sending it again (a resend
   over a bad connection) answers 200 with the roll already saved and changes nothing;
 * partner viewers never see a roll, a group or a person: they read rates only, and a cell with
@@ -42,8 +42,8 @@ from forsa.attendance.schemas import (
 from forsa.centers.models import Group
 from forsa.centers.selectors import center_list
 from forsa.core import scoping
-from forsa.core.api import Pagination, fetch
-from forsa.core.schemas import ErrorOut, ValidationErrorOut
+from forsa.core.api import Pagination, fetch, resolved
+from forsa.core.schemas import ErrorOut, Id, ValidationErrorOut
 from forsa.learners import selectors as learner_selectors
 from forsa.learners import services as learner_services
 from forsa.territory.selectors import province_list, region_list
@@ -54,9 +54,14 @@ router = Router(tags=["attendance"])
 # Reading the request ------------------------------------------------------------------
 
 
+def _groups(user):
+    """The groups the user sees (an educator: the groups they teach)."""
+    return Group.objects.for_user(user).select_related("center")
+
+
 def _group(user, pk) -> Group:
-    """The group, or 404 when the user does not see it (an educator sees the groups they teach)."""
-    return fetch(Group.objects.for_user(user).select_related("center").get, pk=pk)
+    """The group named in the path, or 404 when the user does not see it."""
+    return fetch(_groups(user).get, pk=pk)
 
 
 def _roll(user, pk) -> Session:
@@ -84,12 +89,6 @@ def _period(query: PeriodQuery) -> tuple[dt.date, dt.date]:
     if end < start:
         raise ValidationError({"end": _("The end date cannot be before the start date.")})
     return start, end
-
-
-def _choice(field, value, choices):
-    if value not in choices:
-        raise ValidationError({field: _("Select a valid choice. %(value)s is not one of the available choices.")
-                               % {"value": value}})
 
 
 def _places(user, level, rows) -> dict:
@@ -126,7 +125,7 @@ def _partner_rates(*, user, level, start, end, **within):
 def roll_record(request, payload: RollIn):
     """Record a roll call in one request: 201 when saved, 200 when this ``client_key`` was already
     used for it (the roll saved then is returned, nothing changes)."""
-    group = _group(request.auth, payload.group)
+    group = resolved({"group": payload.group}, group=_groups(request.auth))["group"]  # else 422 naming it
     if not payload.client_key.strip():
         raise ValidationError({"client_key": _("This field is required.")})
     try:
@@ -145,7 +144,7 @@ def roll_record(request, payload: RollIn):
     "/attendance/rolls/{roll_id}/marks",
     response={200: RollDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
 )
-def roll_correct(request, roll_id: int, payload: MarksIn):
+def roll_correct(request, roll_id: Id, payload: MarksIn):
     """Replace the marks of a roll, within the correction window (7 days unless the centre's rule
     says otherwise); the change is recorded in the roll's history."""
     session = _roll(request.auth, roll_id)
@@ -164,13 +163,13 @@ def roll_list(request, filters: Query[RollQuery]):
 
 
 @router.get("/attendance/rolls/{roll_id}", response={200: RollDetailOut, 404: ErrorOut})
-def roll_detail(request, roll_id: int):
+def roll_detail(request, roll_id: Id):
     return _roll(request.auth, roll_id)
 
 
 @router.get("/attendance/groups/{group_id}/expected", response={200: ExpectedOut, 404: ErrorOut,
                                                                  422: ValidationErrorOut})
-def roll_expected(request, group_id: int, query: Query[DayQuery]):
+def roll_expected(request, group_id: Id, query: Query[DayQuery]):
     """The learners a roll of the group covers on that date, and the rolls already taken then."""
     group = _group(request.auth, group_id)
     day = query.date or timezone.localdate()
@@ -185,7 +184,6 @@ def rate_list(request, query: Query[RatesQuery]):
 
     Partner viewers read them too; a cell with fewer than 5 expected learner-sessions is suppressed.
     """
-    _choice("level", query.level, selectors.LEVELS)
     start, end = _period(query)
     within = {"region__code": query.region, "province__code": query.province, "center_id": query.center}
     within = {key: value for key, value in within.items() if value is not None}
@@ -209,7 +207,7 @@ def rate_list(request, query: Query[RatesQuery]):
 
 @router.get("/learners/{learner_id}/attendance", response={200: LearnerAttendanceOut, 404: ErrorOut,
                                                            422: ValidationErrorOut})
-def learner_attendance(request, learner_id: int, query: Query[PeriodQuery]):
+def learner_attendance(request, learner_id: Id, query: Query[PeriodQuery]):
     """The learner's calendar (every roll they were expected at, with their mark) and rate.
 
     Scoped like the learner's file, and logged as a view of it."""

@@ -1,25 +1,28 @@
 """Schemas of the attendance API: answers (``…Out``) and requests (``…In``, ``…Query``)."""
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 
-from forsa.attendance import selectors
+from forsa.attendance import models, selectors
+from forsa.attendance.models import Absence
+from forsa.centers.models import Group
+from forsa.core.schemas import Date, Id, one_of
 
 SMALL_CELL = 5  # partner viewers: fewer expected learner-sessions than this and a cell is suppressed
-SLOTS = "morning, afternoon or evening"
-ACTIVITIES = "catch_up, workshop or activity (the group's kind when omitted)"
-KINDS = "absent or late (presence is implied: only absences and lateness are sent)"
-LEVELS = "center, province, region or national"
+Slot = one_of(models.Slot)
+Activity = one_of(models.Activity)
+Kind = one_of(Absence.Kind)
 
 
 # Answers ------------------------------------------------------------------------------
 
 
-class GroupRef(Schema):
+class RollGroupRef(Schema):
     id: int
     name: str
-    kind: str = Field(description="catch_up, workshop or activity")
+    kind: one_of(Group.Kind)
     school_year: str
     center: int = Field(description="Id of the centre.")
 
@@ -32,10 +35,10 @@ class RollOut(Schema):
     """A roll call with its counts; present = expected - absent (late learners are present)."""
 
     id: int
-    group: GroupRef
-    date: dt.date
-    slot: str = Field(description=SLOTS)
-    activity: str = Field(description="catch_up, workshop or activity")
+    group: RollGroupRef
+    date: Date
+    slot: Slot
+    activity: Activity
     taken_by: str | None = Field(description="Full name of who took it; null when unknown.")
     taken_at: dt.datetime
     client_key: str | None
@@ -61,7 +64,7 @@ class RollOut(Schema):
 class MarkOut(Schema):
     learner: int
     name: str
-    kind: str = Field(description="absent or late")
+    kind: Kind
     justified: bool
     reason: str
 
@@ -82,7 +85,7 @@ class RollDetailOut(RollOut):
         return obj.absences.all()
 
 
-class LearnerRef(Schema):
+class ExpectedLearnerRef(Schema):
     id: int
     name: str = Field(description="In the request's language when written in that script.")
     first_name: str
@@ -97,13 +100,13 @@ class LearnerRef(Schema):
 
 class TakenRef(Schema):
     id: int
-    slot: str
+    slot: Slot
 
 
 class ExpectedOut(Schema):
-    group: GroupRef
-    date: dt.date
-    learners: list[LearnerRef] = Field(description="Placed in the group that day: the roll covers them.")
+    group: RollGroupRef
+    date: Date
+    learners: list[ExpectedLearnerRef] = Field(description="Placed in the group that day: the roll covers them.")
     taken: list[TakenRef] = Field(description="Rolls already taken for the group that day.")
 
 
@@ -114,7 +117,7 @@ class PlaceRef(Schema):
 
 
 class RateOut(Schema):
-    month: dt.date = Field(description="First day of the month.")
+    month: Date = Field(description="First day of the month.")
     place: PlaceRef | None = Field(description="The centre, province or region; null for the national level.")
     sessions: int = Field(description="Roll calls taken.")
     expected: int | None = Field(description="Expected learner-sessions; null when suppressed.")
@@ -126,16 +129,16 @@ class RateOut(Schema):
 
 class DayOut(Schema):
     roll: int = Field(description="Id of the roll call.")
-    date: dt.date
-    slot: str
+    date: Date
+    slot: Slot
     group: int
-    mark: str | None = Field(description="absent, late, or null when present.")
+    mark: Kind | None = Field(description="Null when present.")
 
 
 class LearnerAttendanceOut(Schema):
     learner: int
-    start: dt.date
-    end: dt.date
+    start: Date
+    end: Date
     expected: int
     absent: int
     late: int
@@ -147,17 +150,17 @@ class LearnerAttendanceOut(Schema):
 
 
 class MarkIn(Schema):
-    learner: int = Field(description="Id of a learner placed in the group on that date.")
-    kind: str = Field(description=KINDS)
+    learner: Id = Field(description="Id of a learner placed in the group on that date.")
+    kind: Kind = Field(description="Presence is implied: only absences and lateness are sent.")
     justified: bool = False
     reason: str = Field("", description="At most 200 characters.")
 
 
 class RollIn(Schema):
-    group: int = Field(description="Id of the group.")
-    date: dt.date = Field(description="Today or a past day.")
-    slot: str = Field(description=SLOTS)
-    activity: str | None = Field(None, description=ACTIVITIES)
+    group: Id = Field(description="Id of the group.")
+    date: Date = Field(description="Today or a past day.")
+    slot: Slot
+    activity: Activity | None = Field(None, description="The group's kind when omitted.")
     client_key: str = Field(
         description="Chosen by the client (e.g. a UUID), at most 64 characters: sending the same roll "
         "again with it changes nothing."
@@ -170,23 +173,23 @@ class MarksIn(Schema):
 
 
 class RollQuery(Schema):
-    group: int | None = Field(None, description="Id of a group.")
-    center: int | None = Field(None, description="Id of a centre.")
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    group: Id | None = Field(None, description="Id of a group.")
+    center: Id | None = Field(None, description="Id of a centre.")
+    date_from: Date | None = None
+    date_to: Date | None = None
 
 
 class DayQuery(Schema):
-    date: dt.date | None = Field(None, description="Today when omitted.")
+    date: Date | None = Field(None, description="Today when omitted.")
 
 
 class PeriodQuery(Schema):
-    start: dt.date | None = Field(None, description="First day; the start of the school year when omitted.")
-    end: dt.date | None = Field(None, description="Last day (included); today when omitted.")
+    start: Date | None = Field(None, description="First day; the start of the school year when omitted.")
+    end: Date | None = Field(None, description="Last day (included); today when omitted.")
 
 
 class RatesQuery(PeriodQuery):
-    level: str = Field("center", description=LEVELS)
+    level: Literal[tuple(selectors.LEVELS)] = "center"
     region: str | None = Field(None, description="HCP code of a region.")
     province: str | None = Field(None, description="HCP code of a province.")
-    center: int | None = Field(None, description="Id of a centre.")
+    center: Id | None = Field(None, description="Id of a centre.")

@@ -1,11 +1,15 @@
 """Schemas of the centres API: answers (``…Out``) and requests (``…In``, ``…Patch``, ``…Query``)."""
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
 
-STATUSES = "planned, open, suspended or closed"
+from forsa.centers.models import Center
+from forsa.core.schemas import Count, Date, Id, omittable, one_of
+from forsa.territory.schemas import InCommune
+
+Status = one_of(Center.Status)
 
 
 class TradeOut(Schema):
@@ -20,33 +24,23 @@ class AssociationRef(Schema):
     name: str
 
 
-class CenterOut(Schema):
+class CenterOut(InCommune):
     id: int
     code: str
     name: str = Field(description="In the request's language (Arabic or French).")
     name_fr: str
     name_ar: str
-    commune: str = Field(description="HCP code of the commune.")
-    commune_name: str
     province: str = Field(description="HCP code of the province.")
     region: str = Field(description="HCP code of the region.")
     address: str
     latitude: float | None
     longitude: float | None
     association: AssociationRef
-    opening_date: date | None
-    status: str = Field(description=STATUSES)
+    opening_date: Date | None
+    status: Status
     capacity: int
     trades: list[str] = Field(description="Codes of the trades taught.")
     updated_at: datetime
-
-    @staticmethod
-    def resolve_commune(obj):
-        return obj.commune.code
-
-    @staticmethod
-    def resolve_commune_name(obj):
-        return obj.commune.name
 
     @staticmethod
     def resolve_province(obj):
@@ -71,34 +65,34 @@ class CenterIn(Schema):
     address: str = ""
     latitude: Decimal | None = Field(None, description="WGS 84, within Morocco.")
     longitude: Decimal | None = Field(None, description="WGS 84, within Morocco.")
-    association: int = Field(description="Id of the managing association.")
-    opening_date: date | None = None
-    status: str = Field("open", description=STATUSES)
-    capacity: int = Field(description="Learners per school year (1 to 2000).")
+    association: Id = Field(description="Id of the managing association.")
+    opening_date: Date | None = None
+    status: Status = "open"
+    capacity: Count = Field(description="Learners per school year (1 to 2000).")
     trades: list[str] = Field([], description="Codes of the trades taught.")
 
 
 class CenterPatch(Schema):
     """The fields to change; the others keep their value."""
 
-    code: str | None = None
-    name_fr: str | None = None
-    name_ar: str | None = None
-    commune: str | None = Field(None, description="HCP code of the commune.")
-    address: str | None = None
+    code: str = omittable()
+    name_fr: str = omittable()
+    name_ar: str = omittable()
+    commune: str = omittable(description="HCP code of the commune.")
+    address: str = omittable()
     latitude: Decimal | None = None
     longitude: Decimal | None = None
-    association: int | None = None
-    opening_date: date | None = None
-    status: str | None = Field(None, description=STATUSES)
-    capacity: int | None = None
-    trades: list[str] | None = Field(None, description="Replaces the trades taught.")
+    association: Id = omittable(description="Id of the managing association.")
+    opening_date: Date | None = None
+    status: Status = omittable()
+    capacity: Count = omittable(description="Learners per school year (1 to 2000).")
+    trades: list[str] = omittable(description="Replaces the trades taught.")
 
 
 class CenterQuery(Schema):
     q: str | None = Field(None, description="Part of the code, name or commune name.")
     region: str | None = Field(None, description="HCP code of a region.")
     province: str | None = Field(None, description="HCP code of a province.")
-    association: int | None = Field(None, description="Id of an association.")
-    status: str | None = Field(None, description=STATUSES)
+    association: Id | None = Field(None, description="Id of an association.")
+    status: Status | None = None
     trade: str | None = Field(None, description="Code of a trade.")

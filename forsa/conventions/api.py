@@ -16,19 +16,17 @@ through ``forsa.conventions.services``:
   amended, its reports expected and submitted, its tranches planned and released.
 """
 
-import datetime as dt
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from forsa.centers.models import Center, Trade
+from forsa.centers.selectors import center_list, trade_list
 from forsa.conventions import selectors, services
 from forsa.conventions.filters import ConventionFilter
-from forsa.conventions.models import ApplicationDocument, Report
+from forsa.conventions.models import ApplicationDocument
 from forsa.conventions.schemas import (
     AmendmentIn,
     AmendmentOut,
@@ -59,10 +57,10 @@ from forsa.conventions.schemas import (
     TransitionIn,
 )
 from forsa.core import scoping
-from forsa.core.api import Pagination, fetch, filtered
+from forsa.core.api import Pagination, fetch, filtered, resolved
 from forsa.core.forms import DocumentField
-from forsa.core.schemas import ErrorOut, ValidationErrorOut
-from forsa.organizations.models import Association
+from forsa.core.schemas import Date, ErrorOut, Id, ValidationErrorOut, one_of
+from forsa.organizations.selectors import association_list
 
 router = Router(tags=["conventions"])
 
@@ -82,12 +80,12 @@ def call_list(request):
 
 
 @router.get("/calls/{call_id}", response={200: CallDetailOut, 404: ErrorOut})
-def call_detail(request, call_id: int):
+def call_detail(request, call_id: Id):
     return fetch(selectors.call_get, user=request.auth, pk=call_id)
 
 
 @router.get("/calls/{call_id}/ranking", response={200: list[RankOut], 403: ErrorOut, 404: ErrorOut})
-def call_ranking(request, call_id: int):
+def call_ranking(request, call_id: Id):
     """Submitted applications by the mean of their reviews (the call's owner only)."""
     call = fetch(selectors.call_get, user=request.auth, pk=call_id)
     if not selectors.may_manage_call(user=request.auth, call=call):
@@ -98,26 +96,23 @@ def call_ranking(request, call_id: int):
 
 @router.get("/applications", response=list[ApplicationOut])
 @paginate(Pagination)
-def application_list(request, call: int | None = None):
+def application_list(request, call: Id | None = None):
     rows = selectors.application_list(user=request.auth)
     return rows.filter(call=call) if call else rows
 
 
 @router.get("/applications/{application_id}", response={200: ApplicationDetailOut, 404: ErrorOut})
-def application_detail(request, application_id: int):
+def application_detail(request, application_id: Id):
     return fetch(selectors.application_get, user=request.auth, pk=application_id)
 
 
 @router.post("/applications", response=_write(ApplicationDetailOut, created=True))
 def application_create(request, payload: ApplicationIn):
     """A draft application of the caller's association (documents are attached on the page)."""
-    call = fetch(selectors.call_get, user=request.auth, pk=payload.call)
-    association = fetch(Association.objects.for_user(request.auth).get, pk=payload.association)
-    data = payload.model_dump(exclude={"call", "association", "centers", "trades"})
-    application = services.application_save(
-        actor=request.auth, call=call, association=association,
-        centers=Center.objects.for_user(request.auth).filter(pk__in=payload.centers),
-        trades=Trade.objects.filter(code__in=payload.trades), **data)
+    user = request.auth
+    data = resolved(payload.model_dump(), call=selectors.call_list(user=user), association=association_list(user=user),
+                    centers=center_list(user=user), trades=(trade_list(user=user), "code"))
+    application = services.application_save(actor=user, **data)
     return Status(201, fetch(selectors.application_get, user=request.auth, pk=application.pk))
 
 
@@ -130,26 +125,24 @@ def _document(file, field):
 
 
 @router.post("/applications/{application_id}/documents", response=_write(DocumentOut, created=True))
-def application_document_add(request, application_id: int, kind: Form[str], file: File[UploadedFile]):
-    """Attach a document to a draft (``kind``: project, budget, statutes, accounts or other)."""
+def application_document_add(request, application_id: Id, kind: Form[one_of(ApplicationDocument.Kind)],
+                             file: File[UploadedFile]):
+    """Attach a document to a draft."""
     application = fetch(selectors.application_get, user=request.auth, pk=application_id)
-    if kind not in ApplicationDocument.Kind.values:
-        raise ValidationError({"kind": [_("Choose one of: %(kinds)s.") % {
-            "kinds": ", ".join(ApplicationDocument.Kind.values)}]})
     document = services.application_document_add(actor=request.auth, application=application, kind=kind,
                                                  file=_document(file, "file"))
     return Status(201, document)
 
 
 @router.post("/applications/{application_id}/submit", response=_write(ApplicationDetailOut))
-def application_submit(request, application_id: int):
+def application_submit(request, application_id: Id):
     application = fetch(selectors.application_get, user=request.auth, pk=application_id)
     services.application_submit(actor=request.auth, application=application)
     return fetch(selectors.application_get, user=request.auth, pk=application_id)
 
 
 @router.post("/applications/{application_id}/decision", response=_write(ApplicationDetailOut))
-def application_decide(request, application_id: int, payload: DecisionIn):
+def application_decide(request, application_id: Id, payload: DecisionIn):
     application = fetch(selectors.application_get, user=request.auth, pk=application_id)
     services.application_decide(actor=request.auth, application=application, retained=payload.retained,
                                 reason=payload.reason)
@@ -164,7 +157,7 @@ def review_list(request):
 
 
 @router.put("/reviews/{review_id}", response=_write(ReviewOut))
-def review_submit(request, review_id: int, payload: ScoresIn):
+def review_submit(request, review_id: Id, payload: ScoresIn):
     review = fetch(selectors.review_get, user=request.auth, pk=review_id)
     return services.review_submit(actor=request.auth, review=review, scores=payload.scores, comment=payload.comment)
 
@@ -192,17 +185,17 @@ def _convention(request, convention_id):
 
 
 @router.get("/conventions/{convention_id}", response={200: ConventionDetailOut, 404: ErrorOut})
-def convention_detail(request, convention_id: int):
+def convention_detail(request, convention_id: Id):
     return _convention(request, convention_id)
 
 
 @router.get("/conventions/{convention_id}/performance", response={200: PerformanceOut, 404: ErrorOut})
-def convention_performance(request, convention_id: int):
+def convention_performance(request, convention_id: Id):
     return _convention(request, convention_id)
 
 
 @router.post("/conventions/{convention_id}/transition", response=_write(ConventionDetailOut))
-def convention_transition(request, convention_id: int, payload: TransitionIn):
+def convention_transition(request, convention_id: Id, payload: TransitionIn):
     convention = fetch(selectors.convention_get, user=request.auth, pk=convention_id)
     services.convention_transition(actor=request.auth, convention=convention, to=payload.status,
                                    reason=payload.reason)
@@ -210,12 +203,12 @@ def convention_transition(request, convention_id: int, payload: TransitionIn):
 
 
 @router.get("/conventions/{convention_id}/reports", response={200: list[ReportOut], 404: ErrorOut})
-def report_list(request, convention_id: int):
+def report_list(request, convention_id: Id):
     return fetch(selectors.convention_get, user=request.auth, pk=convention_id).reports.all()
 
 
 @router.get("/conventions/{convention_id}/tranches", response={200: list[TrancheOut], 404: ErrorOut})
-def tranche_list(request, convention_id: int):
+def tranche_list(request, convention_id: Id):
     convention = fetch(selectors.convention_get, user=request.auth, pk=convention_id)
     tranches = list(convention.tranches.all())
     for tranche in tranches:
@@ -224,14 +217,14 @@ def tranche_list(request, convention_id: int):
 
 
 @router.post("/reports/{report_id}/submit", response=_write(ReportOut))
-def report_submit(request, report_id: int, file: File[UploadedFile]):
+def report_submit(request, report_id: Id, file: File[UploadedFile]):
     """The association sends (or sends again, after a return) its report."""
     report = fetch(selectors.report_get, user=request.auth, pk=report_id)
     return services.report_submit(actor=request.auth, report=report, file=_document(file, "file"))
 
 
 @router.post("/reports/{report_id}/review", response=_write(ReportOut))
-def report_review(request, report_id: int, payload: ReportReviewIn):
+def report_review(request, report_id: Id, payload: ReportReviewIn):
     """Approve a submitted report, or return it with comments."""
     report = fetch(selectors.report_get, user=request.auth, pk=report_id)
     return services.report_review(actor=request.auth, report=report, approved=payload.approved,
@@ -239,7 +232,7 @@ def report_review(request, report_id: int, payload: ReportReviewIn):
 
 
 @router.post("/tranches/{tranche_id}/release", response=_write(TrancheOut))
-def tranche_release(request, tranche_id: int, payload: ReleaseIn):
+def tranche_release(request, tranche_id: Id, payload: ReleaseIn):
     """Release a tranche: only when the convention is active and its reports are approved (else 422, saying why)."""
     tranche = fetch(selectors.tranche_get, user=request.auth, pk=tranche_id)
     return services.tranche_release(actor=request.auth, tranche=tranche, released_on=payload.released_on,
@@ -255,18 +248,6 @@ def _may(request, permission, obj=None, **anchor):
         raise PermissionDenied
 
 
-def _choice(field, value, name):
-    """``value`` cleaned by a form field (a choice among a scoped queryset), or a 422 naming the field."""
-    try:
-        return field.clean(value)
-    except forms.ValidationError as error:
-        raise ValidationError({name: error.messages}) from None
-
-
-def _many(queryset, ids, name):
-    return _choice(forms.ModelMultipleChoiceField(queryset=queryset, required=False), [str(i) for i in ids], name)
-
-
 @router.post("/calls", response=_write(CallDetailOut, created=True))
 def call_create(request, payload: CallIn):
     """A draft call, with its evaluation grid, on behalf of the Ministry (national admins) or an AREF
@@ -274,9 +255,8 @@ def call_create(request, payload: CallIn):
     owners = selectors.call_owner_choices(user=request.auth)
     if not owners.exists():
         raise PermissionDenied
-    owner = fetch(owners.get, pk=payload.owner)
-    data = payload.model_dump(exclude={"owner", "criteria"})
-    call = services.call_create(actor=request.auth, owner=owner, criteria=[
+    data = resolved(payload.model_dump(exclude={"criteria"}), owner=owners)
+    call = services.call_create(actor=request.auth, criteria=[
         (c.label, c.weight, c.max_score) for c in payload.criteria], **data)
     return Status(201, fetch(selectors.call_get, user=request.auth, pk=call.pk))
 
@@ -288,35 +268,34 @@ def _call_move(request, call_id, service):
 
 
 @router.post("/calls/{call_id}/open", response=_write(CallDetailOut))
-def call_open(request, call_id: int):
+def call_open(request, call_id: Id):
     """Draft → open: the grid's weights must add up to 100."""
     return _call_move(request, call_id, services.call_open)
 
 
 @router.post("/calls/{call_id}/close", response=_write(CallDetailOut))
-def call_close(request, call_id: int):
+def call_close(request, call_id: Id):
     """Open → closed; the submitted applications go under review."""
     return _call_move(request, call_id, services.call_close)
 
 
 @router.post("/calls/{call_id}/decide", response=_write(CallDetailOut))
-def call_decide(request, call_id: int):
+def call_decide(request, call_id: Id):
     """Closed → decided, once every submitted application has its decision."""
     return _call_move(request, call_id, services.call_decide)
 
 
 @router.post("/applications/{application_id}/reviewers", response=_write(ReviewOut, created=True))
-def review_assign(request, application_id: int, payload: ReviewerIn):
+def review_assign(request, application_id: Id, payload: ReviewerIn):
     """The call's owner assigns a reviewer to a submitted application."""
     application = fetch(selectors.application_get, user=request.auth, pk=application_id)
     _may(request, "application.decide", application)
-    reviewer = _choice(forms.ModelChoiceField(queryset=selectors.reviewer_candidates(application=application)),
-                       payload.reviewer, "reviewer")
-    return Status(201, services.review_assign(actor=request.auth, application=application, reviewer=reviewer))
+    data = resolved(payload.model_dump(), reviewer=selectors.reviewer_candidates(application=application))
+    return Status(201, services.review_assign(actor=request.auth, application=application, **data))
 
 
 @router.post("/applications/{application_id}/convention", response=_write(ConventionDetailOut, created=True))
-def convention_from_application(request, application_id: int, payload: ConventionFromApplicationIn):
+def convention_from_application(request, application_id: Id, payload: ConventionFromApplicationIn):
     """The draft convention of a retained application (its association, centres, targets and budget)."""
     application = fetch(selectors.application_get, user=request.auth, pk=application_id)
     _may(request, "convention.manage", region=application.call.region_id, association=application.association_id)
@@ -326,21 +305,20 @@ def convention_from_application(request, application_id: int, payload: Conventio
 
 
 @router.patch("/conventions/{convention_id}", response=_write(ConventionDetailOut))
-def convention_update(request, convention_id: int, payload: ConventionDraftIn):
+def convention_update(request, convention_id: Id, payload: ConventionDraftIn):
     """Complete a draft before its signature (afterwards only an amendment changes it)."""
     convention = fetch(selectors.convention_get, user=request.auth, pk=convention_id)
     _may(request, "convention.manage", convention)
-    data = payload.model_dump(exclude_unset=True, exclude={"centers", "fundings"})
-    centers = (convention.centers.all() if payload.centers is None else
-               _many(Center.objects.for_user(request.auth), payload.centers, "centers"))
-    fundings = ({f.source: f.amount for f in convention.fundings.all()} if payload.fundings is None
-                else payload.fundings)
-    services.convention_update(actor=request.auth, convention=convention, centers=centers, fundings=fundings, **data)
+    # Centres in scope; the service says which of them the association does not run.
+    data = resolved(payload.model_dump(exclude_unset=True), centers=center_list(user=request.auth))
+    data.setdefault("centers", convention.centers.all())
+    data.setdefault("fundings", {f.source: f.amount for f in convention.fundings.all()})
+    services.convention_update(actor=request.auth, convention=convention, **data)
     return _convention(request, convention_id)
 
 
 @router.post("/conventions/{convention_id}/sign", response=_write(ConventionDetailOut))
-def convention_sign(request, convention_id: int, signed_on: Form[dt.date], signed_document: File[UploadedFile]):
+def convention_sign(request, convention_id: Id, signed_on: Form[Date], signed_document: File[UploadedFile]):
     """Draft → signed, with the signed document (PDF, JPEG or PNG by content, 5 MB at most) and its date."""
     convention = fetch(selectors.convention_get, user=request.auth, pk=convention_id)
     _may(request, "convention.manage", convention)
@@ -350,12 +328,12 @@ def convention_sign(request, convention_id: int, signed_on: Form[dt.date], signe
 
 
 @router.get("/conventions/{convention_id}/amendments", response={200: list[AmendmentOut], 404: ErrorOut})
-def amendment_list(request, convention_id: int):
+def amendment_list(request, convention_id: Id):
     return fetch(selectors.convention_get, user=request.auth, pk=convention_id).amendments.all()
 
 
 @router.post("/conventions/{convention_id}/amendments", response=_write(AmendmentOut, created=True))
-def amendment_create(request, convention_id: int, payload: AmendmentIn):
+def amendment_create(request, convention_id: Id, payload: AmendmentIn):
     """A signed amendment: targets, dates and budget lines change together; before/after are kept."""
     convention = fetch(selectors.convention_get, user=request.auth, pk=convention_id)
     changes = payload.model_dump(exclude_unset=True, exclude={"signed_on", "reason", "fundings"})
@@ -365,20 +343,19 @@ def amendment_create(request, convention_id: int, payload: AmendmentIn):
 
 
 @router.post("/conventions/{convention_id}/reports", response=_write(ReportOut, created=True))
-def report_plan(request, convention_id: int, payload: ReportPlanIn):
+def report_plan(request, convention_id: Id, payload: ReportPlanIn):
     """A report the association owes (it then submits it, with its file, on ``/reports/{id}/submit``)."""
     convention = fetch(selectors.convention_get, user=request.auth, pk=convention_id)
     return Status(201, services.report_plan(actor=request.auth, convention=convention, **payload.model_dump()))
 
 
 @router.post("/conventions/{convention_id}/tranches", response=_write(TrancheOut, created=True))
-def tranche_plan(request, convention_id: int, payload: TranchePlanIn):
+def tranche_plan(request, convention_id: Id, payload: TranchePlanIn):
     """Plan a tranche: its amount, date and the reports to be approved before its release."""
     convention = fetch(selectors.convention_get, user=request.auth, pk=convention_id)
     _may(request, "convention.manage", convention)
-    reports = _many(Report.objects.for_user(request.auth), payload.required_reports, "required_reports")
-    tranche = services.tranche_plan(actor=request.auth, convention=convention,
-                                    order=payload.order or len(convention.tranches.all()) + 1,
-                                    planned_amount=payload.planned_amount, planned_on=payload.planned_on,
-                                    required_reports=reports)
+    # Reports in scope; the service says which of them are another convention's.
+    data = resolved(payload.model_dump(), required_reports=selectors.report_list(user=request.auth))
+    data["order"] = data["order"] or len(convention.tranches.all()) + 1
+    tranche = services.tranche_plan(actor=request.auth, convention=convention, **data)
     return Status(201, fetch(selectors.tranche_get, user=request.auth, pk=tranche.pk))

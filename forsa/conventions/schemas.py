@@ -2,11 +2,25 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
 from forsa.conventions import services
-from forsa.conventions.models import FundingSource
+from forsa.conventions.models import (
+    Application,
+    ApplicationDocument,
+    CallForProjects,
+    Convention,
+    FundingSource,
+    Report,
+    Review,
+    Tranche,
+)
+from forsa.core.schemas import MAX_COUNT, Count, Date, Id, omittable, one_of
+
+# An amount in MAD, as the models store it (MONEY: 14 digits, 2 of them decimals, not negative).
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 
 # Answers ------------------------------------------------------------------------------
 
@@ -25,10 +39,10 @@ class CallOut(Schema):
     owner: str = Field(description="The Ministry or the AREF launching the call.")
     region: str | None = Field(description="Region code of a regional call; null for a central call.")
     budget: Decimal
-    opens_on: dt.date
-    closes_on: dt.date
+    opens_on: Date
+    closes_on: Date
     eligibility: str
-    status: str = Field(description="draft, open, closed or decided")
+    status: one_of(CallForProjects.Status)
 
     @staticmethod
     def resolve_owner(obj):
@@ -57,7 +71,7 @@ class ApplicationOut(Schema):
     target_boys: int
     budget_requested: Decimal
     cofunding: Decimal
-    status: str = Field(description="draft, submitted, under_review, retained or not_retained")
+    status: one_of(Application.Status)
     decision_reason: str
     score: float | None = Field(None, description="Mean of the submitted reviews, out of 100.")
 
@@ -81,7 +95,7 @@ class ApplicationOut(Schema):
 
 class DocumentOut(Schema):
     id: int
-    kind: str
+    kind: one_of(ApplicationDocument.Kind)
 
 
 class ApplicationDetailOut(ApplicationOut):
@@ -110,7 +124,7 @@ class ReviewOut(Schema):
     scores: dict[str, int] = Field(description="Score per criterion id.")
     total: Decimal | None = Field(description="Weighted score out of 100.")
     comment: str
-    status: str = Field(description="assigned or submitted")
+    status: one_of(Review.Status)
 
     @staticmethod
     def resolve_application(obj):
@@ -143,7 +157,7 @@ class PerformanceOut(Schema):
     planned: Decimal = Field(description="Sum of the planned tranches (MAD).")
     disbursed: Decimal = Field(description="Sum of the released tranches (MAD).")
     reports_late: int
-    alerts: list[str] = Field(description="overdue_reports, under_enrolment")
+    alerts: list[Literal["overdue_reports", "under_enrolment"]]
 
 
 class ConventionOut(Schema):
@@ -155,9 +169,9 @@ class ConventionOut(Schema):
     association: int
     association_name: str
     region: str
-    status: str = Field(description="draft, signed, active, suspended or closed")
-    start_date: dt.date
-    end_date: dt.date
+    status: one_of(Convention.Status)
+    start_date: Date
+    end_date: Date
     renewal_year: int
     target_girls: int
     target_boys: int
@@ -217,13 +231,13 @@ class ConventionOut(Schema):
 
 
 class FundingOut(Schema):
-    source: str
+    source: one_of(FundingSource)
     amount: Decimal
 
 
 class AmendmentOut(Schema):
     number: int
-    signed_on: dt.date
+    signed_on: Date
     reason: str
     changes: dict[str, list] = Field(description="{field: [before, after]}; budget lines as funding:<source>.")
 
@@ -233,7 +247,7 @@ class ConventionDetailOut(ConventionOut):
     fundings: list[FundingOut]
     amendments: list[AmendmentOut]
     obligations: str
-    signed_on: dt.date | None
+    signed_on: Date | None
 
     @staticmethod
     def resolve_centers(obj):
@@ -258,11 +272,11 @@ class ConventionDetailOut(ConventionOut):
 
 class ReportOut(Schema):
     id: int
-    kind: str = Field(description="activity or financial")
+    kind: one_of(Report.Kind)
     period: str
-    due_on: dt.date
-    status: str = Field(description="expected, submitted, returned or approved")
-    submitted_on: dt.date | None
+    due_on: Date
+    status: one_of(Report.Status)
+    submitted_on: Date | None
     comments: str
 
 
@@ -270,9 +284,9 @@ class TrancheOut(Schema):
     id: int
     order: int
     planned_amount: Decimal
-    planned_on: dt.date
-    status: str = Field(description="planned or released")
-    released_on: dt.date | None
+    planned_on: Date
+    status: one_of(Tranche.Status)
+    released_on: Date | None
     released_amount: Decimal | None
     required_reports: list[int]
     blockers: list[str] = Field(description="Why it cannot be released now; empty when it can.")
@@ -290,21 +304,21 @@ class TrancheOut(Schema):
 
 
 class ApplicationIn(Schema):
-    call: int
-    association: int
+    call: Id = Field(description="Id of an open call.")
+    association: Id = Field(description="Id of the applying association.")
     title: str
     summary: str = ""
-    centers: list[int] = []
-    trades: list[str] = []
-    target_girls: int = Field(0, ge=0)
-    target_boys: int = Field(0, ge=0)
-    budget_requested: Decimal = Field(Decimal(0), ge=0)
-    cofunding: Decimal = Field(Decimal(0), ge=0)
+    centers: list[Id] = Field([], description="Ids of the association's centres.")
+    trades: list[str] = Field([], description="Codes of trades.")
+    target_girls: Count = 0
+    target_boys: Count = 0
+    budget_requested: Money = Decimal(0)
+    cofunding: Money = Decimal(0)
     cofunding_sources: str = ""
 
 
 class ScoresIn(Schema):
-    scores: dict[str, int] = Field(description="A score for every criterion id of the call's grid.")
+    scores: dict[str, Count] = Field(description="A score for every criterion id of the call's grid.")
     comment: str = ""
 
 
@@ -314,7 +328,9 @@ class DecisionIn(Schema):
 
 
 class TransitionIn(Schema):
-    status: str = Field(description="active, suspended or closed (signing has its own endpoint, with the document)")
+    status: one_of(Convention.Status, only=(Convention.Status.ACTIVE, Convention.Status.SUSPENDED,
+                                            Convention.Status.CLOSED)) = Field(
+        description="Signing has its own endpoint, with the document.")
     reason: str = ""
 
 
@@ -324,83 +340,84 @@ class ReportReviewIn(Schema):
 
 
 class ReleaseIn(Schema):
-    released_on: dt.date
-    released_amount: Decimal | None = Field(None, description="The planned amount when omitted.")
+    released_on: Date
+    released_amount: Money | None = Field(None, description="The planned amount when omitted.")
 
 
 class ConventionQuery(Schema):
     q: str | None = None
     region: str | None = Field(None, description="Region code.")
-    status: str | None = None
-    year: int | None = Field(None, description="Year the convention starts.")
+    status: one_of(Convention.Status) | None = None
+    year: int | None = Field(None, ge=dt.MINYEAR, le=dt.MAXYEAR, description="Year the convention starts.")
 
 
 class CriterionIn(Schema):
     label: str
-    weight: int = Field(description="Weight in %; the weights of the grid add up to 100.")
-    max_score: int = Field(description="The highest score a reviewer may give.")
+    weight: Count = Field(description="Weight in %; the weights of the grid add up to 100.")
+    max_score: Count = Field(description="The highest score a reviewer may give.")
 
 
 class CallIn(Schema):
-    owner: int = Field(description="Id of the Ministry or of an AREF the caller runs calls for.")
+    owner: Id = Field(description="Id of the Ministry or of an AREF the caller runs calls for.")
     reference: str
     title: str
-    budget: Decimal = Field(ge=0)
-    opens_on: dt.date
-    closes_on: dt.date
+    budget: Money
+    opens_on: Date
+    closes_on: Date
     eligibility: str = ""
     criteria: list[CriterionIn] = Field(description="The evaluation grid; weights adding up to 100.")
 
 
 class ReviewerIn(Schema):
-    reviewer: int = Field(description="Id of an evaluator, a national admin or a manager of the call's region.")
+    reviewer: Id = Field(description="Id of an evaluator, a national admin or a manager of the call's region.")
 
 
 class ConventionFromApplicationIn(Schema):
-    start_date: dt.date
-    end_date: dt.date
+    start_date: Date
+    end_date: Date
 
 
 class ConventionDraftIn(Schema):
     """The terms of a draft (as its page's edit form); a field left out keeps its value."""
 
-    number: str | None = None
-    centers: list[int] | None = Field(None, description="Centres of the association covered.")
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    renewal_year: int | None = Field(None, ge=1)
-    target_girls: int | None = Field(None, ge=0)
-    target_boys: int | None = Field(None, ge=0)
-    target_retention: int | None = Field(None, ge=0, le=100)
-    target_positive_exits: int | None = Field(None, ge=0, le=100)
-    obligations: str | None = None
-    fundings: dict[str, Decimal] | None = Field(
-        None, description="Budget lines {source: amount in MAD}, replacing the current ones; sources: "
-                          + ", ".join(FundingSource.values) + ".")
+    number: str = omittable()
+    centers: list[Id] = omittable(description="Ids of the association's centres covered.")
+    start_date: Date = omittable()
+    end_date: Date = omittable()
+    renewal_year: int = omittable(ge=1, le=10)
+    target_girls: Count = omittable()
+    target_boys: Count = omittable()
+    target_retention: int = omittable(ge=0, le=100)
+    target_positive_exits: int = omittable(ge=0, le=100)
+    obligations: str = omittable()
+    fundings: dict[str, Money] = omittable(
+        description="Budget lines {source: amount in MAD}, replacing the current ones; sources: "
+                    + ", ".join(FundingSource.values) + ".")
 
 
 class AmendmentIn(Schema):
     """What a signed amendment changes: a field left out is unchanged."""
 
-    signed_on: dt.date
+    signed_on: Date
     reason: str = Field(description="Mandatory.")
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    target_girls: int | None = Field(None, ge=0)
-    target_boys: int | None = Field(None, ge=0)
-    target_retention: int | None = Field(None, ge=0, le=100)
-    target_positive_exits: int | None = Field(None, ge=0, le=100)
-    fundings: dict[str, Decimal] = Field({}, description="New amounts of budget lines {source: amount}.")
+    start_date: Date = omittable()
+    end_date: Date = omittable()
+    target_girls: Count = omittable()
+    target_boys: Count = omittable()
+    target_retention: int = omittable(ge=0, le=100)
+    target_positive_exits: int = omittable(ge=0, le=100)
+    fundings: dict[str, Money] = Field({}, description="New amounts of budget lines {source: amount}; sources: "
+                                                       + ", ".join(FundingSource.values) + ".")
 
 
 class ReportPlanIn(Schema):
-    kind: str = Field(description="activity or financial")
+    kind: one_of(Report.Kind)
     period: str = Field(description="The period covered, e.g. “T1 2026-2027”.")
-    due_on: dt.date
+    due_on: Date
 
 
 class TranchePlanIn(Schema):
-    order: int | None = Field(None, ge=1, description="The tranche's number; the next one when omitted.")
-    planned_amount: Decimal = Field(ge=0)
-    planned_on: dt.date
-    required_reports: list[int] = Field([], description="Reports of the convention to be approved first.")
+    order: int | None = Field(None, ge=1, le=MAX_COUNT, description="The tranche's number; the next one when omitted.")
+    planned_amount: Money
+    planned_on: Date
+    required_reports: list[Id] = Field([], description="Ids of reports of the convention to be approved first.")

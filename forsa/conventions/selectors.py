@@ -173,6 +173,10 @@ def convention_get(*, user, pk) -> Convention:
             .get(pk=pk))
 
 
+def report_list(*, user):
+    return Report.objects.for_user(user)
+
+
 def report_get(*, user, pk) -> Report:
     return Report.objects.for_user(user).select_related("convention", "convention__party").get(pk=pk)
 

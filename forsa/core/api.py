@@ -11,12 +11,16 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
 from forsa.core.pagination import COUNT_CAP, capped_count, page_rows
 
 MAX_PAGE_SIZE = 100
+# Counts stop at COUNT_CAP rows, so no page past this one can be reached (even 1 row a page); a page
+# number beyond it is refused (422) instead of becoming an offset the database cannot hold.
+MAX_PAGE = COUNT_CAP
 
 
 def fetch(selector, **kwargs):
@@ -30,6 +34,34 @@ def fetch(selector, **kwargs):
         raise Http404 from None
 
 
+def resolved(data: dict, **references) -> dict:
+    """``data`` (a request's fields) with its references turned into rows, each looked up among the rows the
+    user may choose: ``resolved(data, center=centers, trades=(trades, "code"))``.
+
+    A reference is an id (or a code, with the field to match) or a list of them; a field absent from
+    ``data`` or null is left as it is. Any value that names no row of its queryset (unknown, or outside the
+    user's scope) is a 422 naming the field and the value, for every field at once, before anything is
+    written: never a silent drop, never a 404 that would tell a foreign id from an unknown one.
+    """
+    resolved, errors = dict(data), {}
+    for name, reference in references.items():
+        queryset, field = reference if isinstance(reference, tuple) else (reference, "pk")
+        value = data.get(name)
+        if value is None:
+            continue
+        wanted = value if isinstance(value, list | tuple) else [value]
+        rows = {getattr(row, field): row for row in queryset.filter(**{f"{field}__in": set(wanted)})}
+        missing = [str(key) for key in dict.fromkeys(wanted) if key not in rows]
+        if missing:
+            errors[name] = [_("Select a valid choice. %(value)s is not one of the available choices.")
+                            % {"value": ", ".join(missing)}]
+        else:
+            resolved[name] = [rows[key] for key in wanted] if isinstance(value, list | tuple) else rows[value]
+    if errors:
+        raise ValidationError(errors)
+    return resolved
+
+
 def filtered(filterset_class, request, queryset, params: Schema):
     """``queryset`` narrowed by a FilterSet (shared with the pages); bad values are a 422."""
     data = params.model_dump(exclude_none=True)
@@ -40,10 +72,10 @@ def filtered(filterset_class, request, queryset, params: Schema):
 
 
 class Pagination(PageNumberPagination):
-    """``?page=&page_size=`` (at most 100; a larger size is lowered to 100)."""
+    """``?page=&page_size=``: the one page parameter of every list (a page size above 100 is lowered to 100)."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1, description="Page number, from 1.")
+        page: int = Field(1, ge=1, le=MAX_PAGE, description=f"Page number, from 1 to {MAX_PAGE}.")
         page_size: int | None = Field(
             None, ge=1,
             description=f"Rows per page: {settings.FORSA_PAGE_SIZE} by default, "

@@ -33,8 +33,8 @@ from ninja.pagination import paginate
 from forsa.centers.models import SCHOOL_YEAR
 from forsa.centers.selectors import center_list
 from forsa.core import scoping
-from forsa.core.api import Pagination, fetch, filtered
-from forsa.core.schemas import ErrorOut, ValidationErrorOut
+from forsa.core.api import Pagination, fetch, filtered, resolved
+from forsa.core.schemas import ErrorOut, Id, ValidationErrorOut
 from forsa.core.services import require
 from forsa.learners import selectors, services
 from forsa.learners.filters import LearnerFilter
@@ -69,40 +69,32 @@ EXACT = ("massar_code", "cin")
 # Parsing ------------------------------------------------------------------------------
 
 
-class LearnerReferences(forms.Form):
-    """Reads the payload's references as objects, among what the user can see (others are invalid).
-
-    The school year's shape is checked here too: the enrolment's consecutive-years check cannot read
-    any other shape.
-    """
-
-    center = forms.ModelChoiceField(queryset=None, required=False)
-    to_center = forms.ModelChoiceField(queryset=None, required=False)
-    groups = forms.ModelMultipleChoiceField(queryset=None, required=False)
-    commune = forms.ModelChoiceField(queryset=None, to_field_name="code", required=False)
-    school_year = forms.CharField(validators=[SCHOOL_YEAR], required=False)
-
-    def __init__(self, data, *, user, destinations=None):
-        super().__init__(data)
-        self.fields["center"].queryset = self.fields["to_center"].queryset = center_list(user=user)
-        if destinations is not None:  # a transfer: the centres this learner may be sent to
-            self.fields["to_center"].queryset = destinations
-        # The groups the user sees, as the list's filter offers them; the service checks centre and year.
-        self.fields["groups"].queryset = LearnerFilter.scoped_choices["group"](user)
-        self.fields["commune"].queryset = commune_list(user=user)
-
-
 GuardianForm = forms.modelform_factory(Guardian, fields=("full_name", "relation", "phone", "cin"))
 
 
 def _fields(request, payload: Schema, destinations=None) -> dict:
-    """The payload's fields (only those sent), with references turned into objects."""
-    data = payload.model_dump(exclude_unset=True)
-    sent = {name: data[name] for name in LearnerReferences.base_fields if data.get(name) not in (None, [])}
-    form = LearnerReferences(sent, user=request.auth, destinations=destinations)
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
-    return data | {name: form.cleaned_data[name] for name in sent}
+    """The payload's fields (only those sent), with references turned into rows the user may choose
+    (``destinations``: the centres a transfer may send this learner to).
+
+    The school year's shape is checked here too: the enrolment's consecutive-years check cannot read
+    any other shape.
+    """
+    user = request.auth
+    data, errors = payload.model_dump(exclude_unset=True), {}
+    try:
+        SCHOOL_YEAR(data.get("school_year") or "2026-2027")
+    except ValidationError as exc:
+        errors["school_year"] = exc.error_list
+    centers = center_list(user=user)
+    try:
+        # The groups the user sees, as the list's filter offers them; the service checks centre and year.
+        data = resolved(data, center=centers, to_center=centers if destinations is None else destinations,
+                        groups=LearnerFilter.scoped_choices["group"](user), commune=(commune_list(user=user), "code"))
+    except ValidationError as exc:
+        errors |= exc.error_dict
+    if errors:
+        raise ValidationError(errors)
+    return data
 
 
 def _intake_fields(request, payload: LearnerIn) -> dict:
@@ -170,7 +162,7 @@ def learner_list(request, filters: Query[LearnerQuery]):
 
 
 @router.get("/learners/{learner_id}", response={200: LearnerFileOut, 404: ErrorOut})
-def learner_detail(request, learner_id: int):
+def learner_detail(request, learner_id: Id):
     """The learner's file. Each opening is recorded in the access log."""
     learner = fetch(selectors.learner_file, user=request.auth, pk=learner_id)
     services.learner_file_viewed(actor=request.auth, learner=learner)
@@ -198,7 +190,7 @@ def learner_create(request, payload: LearnerIn):
     "/learners/{learner_id}",
     response={200: LearnerOut, 403: ErrorOut, 404: ErrorOut, 409: DuplicateOut, 422: ValidationErrorOut},
 )
-def learner_update(request, learner_id: int, payload: LearnerPatch):
+def learner_update(request, learner_id: Id, payload: LearnerPatch):
     """Change some fields. 409 when a changed name, birth date, CIN or MASSAR code makes the learner look
     like someone already registered (see ``matches``; resend with ``confirmed_new_person``); another
     learner's CIN or MASSAR code is refused (409 naming the field).
@@ -219,7 +211,7 @@ def learner_update(request, learner_id: int, payload: LearnerPatch):
     "/learners/{learner_id}/transfer",
     response={201: EnrollmentOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
 )
-def learner_transfer(request, learner_id: int, payload: TransferIn):
+def learner_transfer(request, learner_id: Id, payload: TransferIn):
     """Move the learner to another centre: the current enrolment is closed and kept.
 
     Who may transfer in the learner's centre sends them to any open centre; others may take them
@@ -238,7 +230,7 @@ def learner_transfer(request, learner_id: int, payload: TransferIn):
     "/learners/{learner_id}/enrollments",
     response={201: EnrollmentOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
 )
-def learner_enroll(request, learner_id: int, payload: EnrollIn):
+def learner_enroll(request, learner_id: Id, payload: EnrollIn):
     """Enrol again a learner who left (a new school year, or a return): the exit stays in their history."""
     learner = fetch(selectors.learner_get, user=request.auth, pk=learner_id)
     fields = _fields(request, payload)
@@ -250,7 +242,7 @@ def learner_enroll(request, learner_id: int, payload: EnrollIn):
     "/learners/{learner_id}/exit",
     response={201: ExitOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
 )
-def learner_exit(request, learner_id: int, payload: ExitIn):
+def learner_exit(request, learner_id: Id, payload: ExitIn):
     """Close the active enrolment with an outcome; follow-ups are scheduled at +3, +6 and +12 months."""
     learner = fetch(selectors.learner_get, user=request.auth, pk=learner_id)
     with _naming(end_date="exit_date"):
@@ -261,7 +253,7 @@ def learner_exit(request, learner_id: int, payload: ExitIn):
     "/learners/{learner_id}/consents/{consent_id}/withdraw",
     response={200: ConsentOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
 )
-def consent_withdraw(request, learner_id: int, consent_id: int, payload: WithdrawIn):
+def consent_withdraw(request, learner_id: Id, consent_id: Id, payload: WithdrawIn):
     """Withdrawing consent to data processing erases the household situation and notes."""
     learner = fetch(selectors.learner_get, user=request.auth, pk=learner_id)
     consent = fetch(learner.consents.get, pk=consent_id)
@@ -273,7 +265,7 @@ def consent_withdraw(request, learner_id: int, consent_id: int, payload: Withdra
     response={200: list[AccessEntryOut], 403: ErrorOut, 404: ErrorOut},
 )
 @paginate(Pagination)
-def learner_access_log(request, learner_id: int):
+def learner_access_log(request, learner_id: Id):
     """Who opened or changed the file, newest first: for the centre director and national admins."""
     learner = fetch(selectors.learner_get, user=request.auth, pk=learner_id)
     require(request.auth, "learner.access_log", learner)
@@ -291,7 +283,7 @@ def follow_up_worklist(request, horizon_days: int = Query(14, ge=0, le=366)):
     "/follow-ups/{follow_up_id}",
     response={200: FollowUpOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
 )
-def follow_up_record(request, follow_up_id: int, payload: FollowUpIn):
+def follow_up_record(request, follow_up_id: Id, payload: FollowUpIn):
     """Record the situation found."""
     follow_up = fetch(selectors.follow_up_get, user=request.auth, pk=follow_up_id)
     return services.follow_up_record(actor=request.auth, follow_up=follow_up, **payload.model_dump())

@@ -1,13 +1,19 @@
 """Schemas of the learners API: answers (``…Out``) and requests (``…In``, ``…Patch``, ``…Query``)."""
 
-from datetime import date, datetime
+from datetime import datetime
+from typing import Annotated, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from forsa.learners import selectors
+from forsa.audit.models import AuditEntry
+from forsa.centers.models import Group
+from forsa.core.schemas import MAX_COUNT, Count, Date, Id, omittable, one_of
+from forsa.learners import models, selectors
 from forsa.learners.filters import AGE_BANDS
+from forsa.learners.models import Consent, Enrollment, Exit, FollowUp, Guardian, Learner
+from forsa.territory.schemas import InCommune
 
 MASSAR = "One capital letter and 9 digits (e.g. J130045678), when the learner was once in formal school."
 CIN = "1 or 2 capital letters and up to 6 digits (e.g. AB123456), when the learner has one."
@@ -16,8 +22,16 @@ SENSITIVE = (
     "Null unless the user's role may see sensitive data (centre director, psychosocial counsellor, "
     "national admin). Entered only while the guardian's consent to data processing holds."
 )
-LEARNER_STATUSES = "enrolled or exited"
-OUTCOMES = "school, vocational, apprenticeship, employment, self_employment, dropout, moved or other"
+Sex = one_of(models.Sex)
+LearnerStatus = one_of(Learner.Status)
+Outcome = one_of(models.Outcome)
+SchoolLevel = one_of(models.SchoolLevel)
+LeftReason = one_of(models.LeftReason)
+Referral = one_of(models.Referral)
+Orphanhood = one_of(models.Orphanhood, blank=True)
+Relation = one_of(Guardian.Relation)
+Situation = one_of(FollowUp.Situation)
+Provider = one_of(Exit.TrainingProvider, blank=True)
 
 
 # Answers ------------------------------------------------------------------------------
@@ -29,11 +43,12 @@ class CenterRef(Schema):
     name: str
 
 
-class GroupRef(Schema):
+class PlacedGroupRef(Schema):
     id: int
     name: str
-    kind: str = Field(description="catch_up, workshop or activity")
+    kind: one_of(Group.Kind)
     school_year: str
+    center: CenterRef
 
 
 class LearnerRow(Schema):
@@ -45,11 +60,11 @@ class LearnerRow(Schema):
     last_name: str
     first_name_ar: str
     last_name_ar: str
-    sex: str = Field(description="F or M")
-    birth_date: date
+    sex: Sex
+    birth_date: Date
     age: int
     massar_code: str
-    status: str = Field(description=LEARNER_STATUSES)
+    status: LearnerStatus
     center: CenterRef | None
 
     @staticmethod
@@ -62,7 +77,7 @@ class LearnerRow(Schema):
 
 
 class HouseholdOut(Schema):
-    orphanhood: str = Field(description="none, father, mother, both, or empty when unknown.")
+    orphanhood: Orphanhood = Field(description="Empty when unknown.")
     has_disability: bool | None
     is_working_child: bool | None
     travel_minutes: int | None = Field(description="Travel time to the centre.")
@@ -75,30 +90,20 @@ def _if_sensitive(learner, context, value):
     return value
 
 
-class LearnerOut(LearnerRow):
+class LearnerOut(InCommune, LearnerRow):
     """The learner's identity, schooling history and placement (returned by intake and edit)."""
 
     birthplace: str
     cin: str
-    commune: str = Field(description="HCP code of the commune of residence.")
-    commune_name: str
     phone: str
-    last_level: str = Field(description="never, P1…P6, S1…S3 or upper")
+    last_level: SchoolLevel
     year_left: int | None
-    reasons_left: list[str]
+    reasons_left: list[LeftReason]
     reason_left_other: str
-    referral: str
+    referral: Referral
     household: HouseholdOut | None = Field(description=SENSITIVE)
     notes: str | None = Field(description=f"Confidential notes. {SENSITIVE}")
     updated_at: datetime
-
-    @staticmethod
-    def resolve_commune(obj):
-        return obj.commune.code
-
-    @staticmethod
-    def resolve_commune_name(obj):
-        return obj.commune.name
 
     @staticmethod
     def resolve_household(obj, context):
@@ -112,18 +117,18 @@ class LearnerOut(LearnerRow):
 class GuardianOut(Schema):
     id: int
     full_name: str
-    relation: str
+    relation: Relation
     phone: str
     cin: str
 
 
 class ConsentOut(Schema):
     id: int
-    purpose: str = Field(description="data or photos")
+    purpose: one_of(Consent.Purpose)
     guardian: int | None = Field(description="Id of the guardian who consented; null for an adult learner.")
-    given_on: date
+    given_on: Date
     has_document: bool
-    withdrawn_on: date | None
+    withdrawn_on: Date | None
     withdrawal_reason: str
     active: bool
 
@@ -141,28 +146,28 @@ class ConsentOut(Schema):
 
 
 class PlacementOut(Schema):
-    group: GroupRef
-    start_date: date
-    end_date: date | None
+    group: PlacedGroupRef
+    start_date: Date
+    end_date: Date | None
 
 
 class StageOut(Schema):
-    stage: str = Field(description="intake, catch_up, pre_vocational, insertion or exit")
-    start_date: date
+    stage: one_of(models.Stage)
+    start_date: Date
 
 
 class TrackOut(Schema):
     id: int
-    track: str = Field(description="catch_up, trade, personal_development or psychosocial")
-    start_date: date
-    end_date: date | None
+    track: one_of(models.Track)
+    start_date: Date
+    end_date: Date | None
 
 
-class ReviewOut(Schema):
-    reviewed_on: date
+class PlanReviewOut(Schema):
+    reviewed_on: Date
     reviewer: str
     notes: str
-    next_review_on: date | None
+    next_review_on: Date | None
 
     @staticmethod
     def resolve_reviewer(obj):
@@ -171,28 +176,28 @@ class ReviewOut(Schema):
 
 class PlanOut(Schema):
     goals: str
-    reviews: list[ReviewOut]
+    reviews: list[PlanReviewOut]
 
 
 class FollowUpOut(Schema):
     id: int
-    months: int = Field(description="3, 6 or 12 months after exit.")
-    due_on: date
-    done_on: date | None
-    situation: str
+    months: Literal[tuple(models.FollowUp.MONTHS)] = Field(description="Months after exit.")
+    due_on: Date
+    done_on: Date | None
+    situation: one_of(FollowUp.Situation, blank=True) = Field(description="Empty until done.")
     notes: str
 
 
 class ExitOut(Schema):
     id: int
-    exit_date: date
-    outcome: str = Field(description=OUTCOMES)
-    school_level: str
+    exit_date: Date
+    outcome: Outcome
+    school_level: one_of(models.SchoolLevel, blank=True)
     school_name: str
-    training_provider: str = Field(description="ofppt or other, for vocational training.")
+    training_provider: Provider = Field(description="For vocational training.")
     programme: str
     employer: str
-    dropout_reason: str
+    dropout_reason: one_of(models.LeftReason, blank=True)
     details: str
     follow_ups: list[FollowUpOut]
 
@@ -201,9 +206,9 @@ class EnrollmentOut(Schema):
     id: int
     center: CenterRef
     school_year: str
-    start_date: date
-    end_date: date | None
-    status: str = Field(description="active, transferred, exited or closed")
+    start_date: Date
+    end_date: Date | None
+    status: one_of(Enrollment.Status)
     age_override_reason: str
     transferred_from: int | None = Field(description="Id of the enrolment this one continues after a transfer.")
     placements: list[PlacementOut]
@@ -246,8 +251,8 @@ class MatchOut(Schema):
     birth_year: int
     center: str
     region: str
-    status: str
-    reason: str = Field(description="massar_code, cin or name_and_birth_date")
+    status: str = Field(description="The learner's status, in the request's language.")
+    reason: Literal["massar_code", "cin", "name_and_birth_date"]
     score: int
 
     @staticmethod
@@ -263,7 +268,7 @@ class DuplicateOut(Schema):
     matches: list[MatchOut]
 
 
-class LearnerRef(Schema):
+class FollowUpLearnerRef(Schema):
     id: int
     name: str
     center: CenterRef | None
@@ -274,9 +279,9 @@ class LearnerRef(Schema):
 
 
 class FollowUpDueOut(FollowUpOut):
-    learner: LearnerRef
-    exit_date: date
-    outcome: str = Field(description=f"The outcome at exit: {OUTCOMES}")
+    learner: FollowUpLearnerRef
+    exit_date: Date
+    outcome: Outcome = Field(description="The outcome at exit.")
     overdue: bool
 
     @staticmethod
@@ -294,7 +299,7 @@ class FollowUpDueOut(FollowUpOut):
 
 class AccessEntryOut(Schema):
     at: datetime
-    action: str = Field(description="view, create, update, or export (a signed consent form downloaded)")
+    action: one_of(AuditEntry.Action) = Field(description="export: a signed consent form downloaded.")
     actor: str | None = Field(description="Full name of the user; null for the system.")
     about: str = Field(description="What of the file: learner, guardian, consent, enrollment, placement, "
                                    "pathwaystep, trackparticipation, individualplan, planreview, exit or followup")
@@ -323,58 +328,57 @@ class Payload(Schema):
 
 class LearnerQuery(Schema):
     q: str | None = Field(None, description="Part of a name (Latin or Arabic script), a MASSAR code or a CIN.")
-    center: int | None = Field(None, description="Id of a centre.")
-    group: int | None = Field(None, description="Id of a group: its current members.")
-    sex: str | None = Field(None, description="F or M")
-    age_band: str | None = Field(None, description=", ".join(AGE_BANDS))
-    status: str | None = Field(None, description=LEARNER_STATUSES)
-    track: str | None = Field(None, description="A track currently followed.")
+    center: Id | None = Field(None, description="Id of a centre.")
+    group: Id | None = Field(None, description="Id of a group: its current members.")
+    sex: Sex | None = None
+    age_band: Literal[tuple(AGE_BANDS)] | None = None
+    status: LearnerStatus | None = None
+    track: one_of(models.Track) | None = Field(None, description="A track currently followed.")
 
 
 class GuardianIn(Payload):
-    full_name: str
-    relation: str = Field(description="mother, father, grandparent, sibling, uncle_aunt, legal or other")
+    full_name: str = Field(min_length=1)
+    relation: Relation
     phone: str = Field("", description=PHONE)
     cin: str = Field("", description=CIN)
 
 
 class ConsentIn(Payload):
-    guardian: int | None = Field(
+    guardian: Annotated[int, Field(ge=0, le=MAX_COUNT)] | None = Field(
         0, description="Index in ``guardians`` of the guardian who consents; null when an adult learner does."
     )
-    given_on: date
+    given_on: Date
     photos: bool = Field(False, description="Also consents to photos.")
 
 
 class LearnerIn(Payload):
     """An intake: the person, their family and consent, and their enrolment."""
 
-    center: int = Field(description="Id of the centre.")
+    center: Id = Field(description="Id of the centre.")
     school_year: str = Field(description="e.g. 2026-2027")
-    start_date: date
-    groups: list[int] = Field([], description="Ids of the centre's groups for that year.")
+    start_date: Date
+    groups: list[Id] = Field([], description="Ids of the centre's groups for that year.")
     first_name: str = Field("", description="First and last name in Latin script, in Arabic script, or both.")
     last_name: str = ""
     first_name_ar: str = ""
     last_name_ar: str = ""
-    sex: str = Field(description="F or M")
-    birth_date: date
+    sex: Sex
+    birth_date: Date
     birthplace: str = ""
     cin: str = Field("", description=CIN)
     massar_code: str = Field("", description=MASSAR)
     commune: str = Field(description="HCP code of the commune of residence.")
     phone: str = Field("", description=PHONE)
-    orphanhood: str = Field("", description="Sensitive: none, father, mother or both; needs consent.")
+    orphanhood: Orphanhood = Field("", description="Sensitive; needs consent.")
     has_disability: bool | None = Field(None, description="Sensitive; needs consent.")
     is_working_child: bool | None = Field(None, description="Sensitive; needs consent.")
-    travel_minutes: int | None = Field(None, description="Sensitive; needs consent.")
+    travel_minutes: Count | None = Field(None, description="Sensitive; needs consent.")
     notes: str = Field("", description="Confidential notes; needs consent.")
-    last_level: str = Field(description="never, P1…P6, S1…S3 or upper")
-    year_left: int | None = None
-    reasons_left: list[str] = Field([], description="economic, distance, failure, family, health, "
-                                                    "early_marriage, child_labour, behaviour, other")
+    last_level: SchoolLevel
+    year_left: Count | None = None
+    reasons_left: list[LeftReason] = []
     reason_left_other: str = ""
-    referral: str = Field(description="school, family, outreach, authority, indh or other")
+    referral: Referral
     guardians: list[GuardianIn] = []
     consent: ConsentIn | None = Field(None, description="Required before any sensitive information.")
     age_override_reason: str = Field("", description="Required outside the centre's age range.")
@@ -384,67 +388,66 @@ class LearnerIn(Payload):
 class LearnerPatch(Payload):
     """The fields to change; the others keep their value."""
 
-    first_name: str | None = None
-    last_name: str | None = None
-    first_name_ar: str | None = None
-    last_name_ar: str | None = None
-    sex: str | None = None
-    birth_date: date | None = None
-    birthplace: str | None = None
-    cin: str | None = Field(None, description=CIN)
-    massar_code: str | None = Field(None, description=MASSAR)
-    commune: str | None = Field(None, description="HCP code of the commune of residence.")
-    phone: str | None = Field(None, description=PHONE)
-    orphanhood: str | None = None
+    first_name: str = omittable()
+    last_name: str = omittable()
+    first_name_ar: str = omittable()
+    last_name_ar: str = omittable()
+    sex: Sex = omittable()
+    birth_date: Date = omittable()
+    birthplace: str = omittable()
+    cin: str = omittable(description=CIN)
+    massar_code: str = omittable(description=MASSAR)
+    commune: str = omittable(description="HCP code of the commune of residence.")
+    phone: str = omittable(description=PHONE)
+    orphanhood: Orphanhood = omittable()
     has_disability: bool | None = None
     is_working_child: bool | None = None
-    travel_minutes: int | None = None
-    notes: str | None = None
-    last_level: str | None = None
-    year_left: int | None = None
-    reasons_left: list[str] | None = None
-    reason_left_other: str | None = None
-    referral: str | None = None
+    travel_minutes: Count | None = None
+    notes: str = omittable()
+    last_level: SchoolLevel = omittable()
+    year_left: Count | None = None
+    reasons_left: list[LeftReason] = omittable()
+    reason_left_other: str = omittable()
+    referral: Referral = omittable()
     confirmed_new_person: bool = Field(
         False, description="After a 409 (the changed identity looks like another learner's): this is someone else."
     )
 
 
 class TransferIn(Payload):
-    to_center: int = Field(description="Id of the receiving centre.")
-    transfer_date: date
+    to_center: Id = Field(description="Id of the receiving centre.")
+    transfer_date: Date
     school_year: str | None = Field(None, description="The current enrolment's year when omitted.")
-    groups: list[int] = Field([], description="Ids of the receiving centre's groups.")
+    groups: list[Id] = Field([], description="Ids of the receiving centre's groups.")
     age_override_reason: str = ""
 
 
 class EnrollIn(Payload):
-    center: int = Field(description="Id of the centre.")
+    center: Id = Field(description="Id of the centre.")
     school_year: str = Field(description="e.g. 2026-2027")
-    start_date: date
-    groups: list[int] = Field([], description="Ids of the centre's groups for that year.")
+    start_date: Date
+    groups: list[Id] = Field([], description="Ids of the centre's groups for that year.")
     age_override_reason: str = Field("", description="Required outside the centre's age range.")
 
 
 class ExitIn(Payload):
-    exit_date: date
-    outcome: str = Field(description=OUTCOMES)
-    school_level: str = Field("", description="Required when back in school.")
+    exit_date: Date
+    outcome: Outcome
+    school_level: one_of(models.SchoolLevel, blank=True) = Field("", description="Required when back in school.")
     school_name: str = ""
-    training_provider: str = Field("", description="ofppt or other; required for vocational training.")
+    training_provider: Provider = Field("", description="Required for vocational training.")
     programme: str = Field("", description="Required for vocational training and apprenticeship.")
     employer: str = Field("", description="Required for employment and self-employment.")
-    dropout_reason: str = Field("", description="Required for a dropout.")
+    dropout_reason: one_of(models.LeftReason, blank=True) = Field("", description="Required for a dropout.")
     details: str = ""
 
 
 class FollowUpIn(Payload):
-    done_on: date
-    situation: str = Field(description="school, vocational, apprenticeship, employment, self_employment, "
-                                       "nothing, moved or unreachable")
+    done_on: Date
+    situation: Situation
     notes: str = ""
 
 
 class WithdrawIn(Payload):
-    withdrawn_on: date
+    withdrawn_on: Date
     reason: str = ""

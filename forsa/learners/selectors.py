@@ -54,7 +54,7 @@ def learner_file(*, user, pk) -> Learner:
 
     A fixed number of queries whatever the learner's history.
     """
-    placements = Placement.objects.select_related("group")
+    placements = Placement.objects.select_related("group__center")
     enrollments = (
         Enrollment.objects.select_related("center", "transferred_from__center", "exit", "plan")
         .prefetch_related(Prefetch("placements", queryset=placements), "steps", "tracks",

@@ -4,7 +4,7 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from forsa.core.api import Pagination, fetch, filtered
-from forsa.core.schemas import ErrorOut, ValidationErrorOut
+from forsa.core.schemas import ErrorOut, Id, ValidationErrorOut
 from forsa.organizations import selectors
 from forsa.organizations.filters import AssociationFilter
 from forsa.organizations.schemas import AssociationOut, AssociationQuery
@@ -20,5 +20,5 @@ def association_list(request, filters: Query[AssociationQuery]):
 
 
 @router.get("/associations/{association_id}", response={200: AssociationOut, 404: ErrorOut})
-def association_detail(request, association_id: int):
+def association_detail(request, association_id: Id):
     return fetch(selectors.association_get, user=request.auth, pk=association_id)

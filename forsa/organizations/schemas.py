@@ -3,6 +3,9 @@
 from ninja import Field, Schema
 
 from forsa.core import scoping
+from forsa.core.schemas import one_of
+from forsa.organizations.models import Association
+from forsa.territory.schemas import InCommune
 
 NO_PERSON = "null for partner viewers, who never see a person."
 
@@ -14,30 +17,20 @@ def _contact(obj, context, field):
     return getattr(obj, field)
 
 
-class AssociationOut(Schema):
+class AssociationOut(InCommune):
     id: int
     name: str
     name_ar: str
     acronym: str
     registration_number: str
-    status: str
+    status: one_of(Association.Status)
     address: str
-    commune: str = Field(description="HCP code of the commune of its seat.")
-    commune_name: str
     province: str
     region: str
     center_count: int | None = Field(None, description="Centres it runs (in lists).")
     president: str | None = Field(description=f"The president's name; {NO_PERSON}")
     phone: str | None = Field(description=NO_PERSON)
     email: str | None = Field(description=NO_PERSON)
-
-    @staticmethod
-    def resolve_commune(obj):
-        return obj.commune.code
-
-    @staticmethod
-    def resolve_commune_name(obj):
-        return obj.commune.name
 
     @staticmethod
     def resolve_province(obj):
@@ -67,4 +60,4 @@ class AssociationOut(Schema):
 class AssociationQuery(Schema):
     q: str | None = Field(None, description="Part of the name, acronym or registration number.")
     region: str | None = Field(None, description="HCP code of the region of its seat.")
-    status: str | None = None
+    status: one_of(Association.Status) | None = None

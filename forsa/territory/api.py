@@ -11,6 +11,7 @@ from forsa.territory import selectors
 from forsa.territory.schemas import (
     CommuneOut,
     CommuneQuery,
+    HcpCode,
     ProvinceDetail,
     ProvinceListItem,
     ProvinceQuery,
@@ -37,7 +38,7 @@ def region_list(request):
 
 
 @router.get("/regions/{code}", response={200: RegionOut, 404: ErrorOut})
-def region_detail(request, code: str):
+def region_detail(request, code: HcpCode):
     return fetch(selectors.region_get, user=request.auth, code=code)
 
 
@@ -50,7 +51,7 @@ def province_list(request, filters: Query[ProvinceQuery]):
 
 
 @router.get("/provinces/{code}", response={200: ProvinceDetail, 404: ErrorOut})
-def province_detail(request, code: str):
+def province_detail(request, code: HcpCode):
     return fetch(selectors.province_get, user=request.auth, code=code)
 
 

@@ -1,6 +1,30 @@
 """Schemas of the territory API: answers (``…Out``) and filters (``…Query``)."""
 
+from typing import Annotated
+
 from ninja import Field, Schema
+
+from forsa.core.schemas import one_of
+from forsa.territory.models import Commune, Province
+
+# An HCP code in a path (e.g. 01, 01.051): at most 16 characters, as stored, and no NUL, which
+# PostgreSQL cannot compare (the parser refuses it in queries and bodies, not in paths).
+HcpCode = Annotated[str, Field(max_length=16, pattern=r"^[^\x00]+$", description="HCP code.")]
+
+
+class InCommune(Schema):
+    """A place in a commune (a centre, an association's seat, a learner's residence): its HCP code and name."""
+
+    commune: str = Field(description="HCP code of the commune.")
+    commune_name: str = Field(description="In the request's language (Arabic or French).")
+
+    @staticmethod
+    def resolve_commune(obj):
+        return obj.commune.code
+
+    @staticmethod
+    def resolve_commune_name(obj):
+        return obj.commune.name
 
 
 class RegionOut(Schema):
@@ -25,7 +49,7 @@ class ProvinceOut(Schema):
     name: str
     name_fr: str
     name_ar: str
-    kind: str
+    kind: one_of(Province.Kind)
     region: str = Field(description="HCP code of the region.")
     population: int
 
@@ -54,7 +78,7 @@ class CommuneOut(Schema):
     name: str
     name_fr: str
     name_ar: str
-    kind: str
+    kind: one_of(Commune.Kind)
     province: str = Field(description="HCP code of the province.")
     population: int
 

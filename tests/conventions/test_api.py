@@ -105,7 +105,8 @@ def test_apply_submit_decide_through_the_api(api_as, active):
     response = client.post(f"{API}/applications/{application_id}/submit")
     assert response.status_code == 422 and "documents" in response.json()["errors"]
     foreign_payload = payload | {"association": active["foreign"].association.pk, "title": "Intrus"}
-    assert client.post(f"{API}/applications", foreign_payload, content_type="application/json").status_code == 404
+    response = client.post(f"{API}/applications", foreign_payload, content_type="application/json")
+    assert response.status_code == 422 and "association" in response.json()["errors"]  # a foreign id in a body
     response = client.post(f"{API}/applications/{application_id}/decision", {"retained": True, "reason": "x"},
                            content_type="application/json")
     assert response.status_code == 403

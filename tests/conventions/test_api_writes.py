@@ -77,7 +77,7 @@ def test_call_create_with_its_grid(api_as, conventions):
                                          | {"title": None}, **JSON))
     # another region's AREF is not theirs to run
     response = client.post(f"{API}/calls", call_payload(aref(foreign.center.region), "API-C-4"), **JSON)
-    assert response.status_code == 404
+    assert "owner" in errors(response)  # 422 naming the field: a foreign id in a body
     response = api_as(own.users["association_manager"]).post(
         f"{API}/calls", call_payload(aref(own.center.region), "API-C-5"), **JSON)
     assert response.status_code == 403
