@@ -16,7 +16,7 @@ from forsa.attendance.models import Absence, AbsenceRule, Slot
 PRESENT = "present"
 MARK_CHOICES = [(PRESENT, _("present")), (Absence.Kind.ABSENT, _("absent")), (Absence.Kind.LATE, _("late"))]
 MARK_FIELD = re.compile(r"mark_(\d+)")
-RULE_FIELDS = ["consecutive_absences", "minimum_rate", "correction_days"]
+RULE_FIELDS = ["consecutive_absences", "minimum_rate", "minimum_sessions", "correction_days"]
 
 
 def default_moment(now=None):

@@ -105,6 +105,10 @@ class AbsenceRule(TimeStampedModel):
         _("minimum attendance rate over 4 weeks (%)"), default=80, validators=[MinValueValidator(1),
                                                                               MaxValueValidator(100)]
     )
+    minimum_sessions = models.PositiveSmallIntegerField(
+        _("roll calls expected over 4 weeks before the rate rule applies"), default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
     correction_days = models.PositiveSmallIntegerField(
         _("days during which a roll can be corrected"), default=7, validators=[MaxValueValidator(60)]
     )

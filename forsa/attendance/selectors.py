@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils import timezone
 from forsa.attendance.models import Absence, AbsenceRule, Session, Slot
 from forsa.centers.models import Center, Group, school_year_of, school_year_start  # noqa: F401 (used by the views)
 from forsa.core import scoping
-from forsa.learners.models import Learner, Placement
+from forsa.learners.models import Enrollment, Learner, Placement
 from forsa.territory.models import Province, Region
 
 SLOT_ORDER = {slot: index for index, slot in enumerate(Slot.values)}
@@ -115,47 +116,96 @@ class LearnerAttendance:
         return rate(self.expected, self.absent)
 
 
+def _table(model):
+    return model._meta.db_table
+
+
+def attendance_counts(*, learners, start, end, windows=None, center=None, enrollments=None):
+    """Per learner of ``learners`` (a queryset of learner ids): the roll calls they were expected at
+    between ``start`` and ``end`` (included), their absences, lateness, unjustified absences and the
+    run of consecutive absences that ends at ``end``; ``windows`` ({name: (from, to)}, included) adds
+    the same counts over sub-periods as ``<count>_<name>``; ``enrollments`` (a queryset of enrolment
+    ids) adds ``expected_enrolment`` and ``absent_enrolment`` over those enrolments' placements only.
+    ``center`` keeps that centre's roll calls.
+
+    One SQL query with aggregates, whatever the number of learners and roll calls: a learner is
+    expected at a roll call of a group their placement covers (presence is implied), and the run is
+    the number of roll calls after the last one they attended (late is attended), in date and
+    half-day order. Learners expected at no roll call are absent from the result.
+    """
+    learner_sql, learner_params = learners.query.sql_with_params()
+    slot_rank = " ".join(f"WHEN '{slot}' THEN '{index}'" for slot, index in SLOT_ORDER.items())
+    in_center, center_params = ("AND s.center_id = %s", [getattr(center, "pk", center)]) if center else ("", [])
+    window_sums, window_params = [], []
+    for name, (since, until) in (windows or {}).items():
+        within = "m.day >= %s AND m.day <= %s"
+        for count, condition in (("expected", ""), ("absent", " AND m.kind = 'absent'"),
+                                 ("late", " AND m.kind = 'late'"),
+                                 ("unjustified", " AND m.kind = 'absent' AND NOT m.justified")):
+            window_sums.append(f", SUM(CASE WHEN {within}{condition} THEN 1 ELSE 0 END) AS {count}_{name}")
+            window_params += [since, until]
+    if enrollments is not None:
+        enrollment_sql, enrollment_params = enrollments.query.sql_with_params()
+        for count, condition in (("expected", ""), ("absent", " AND m.kind = 'absent'")):
+            window_sums.append(f", SUM(CASE WHEN m.enrollment_id IN ({enrollment_sql}){condition} THEN 1 ELSE 0 END)"
+                               f" AS {count}_enrolment")
+            window_params += enrollment_params
+    sql = f"""
+        WITH marks AS (
+            SELECT e.learner_id AS learner_id, e.id AS enrollment_id, s.date AS day,
+                   CAST(s.date AS VARCHAR(10)) || (CASE s.slot {slot_rank} ELSE '9' END) AS sort_key,
+                   a.kind AS kind, a.justified AS justified
+            FROM {_table(Placement)} p
+            JOIN {_table(Enrollment)} e ON e.id = p.enrollment_id
+            JOIN {_table(Session)} s ON s.group_id = p.group_id AND s.date >= p.start_date
+                 AND (p.end_date IS NULL OR s.date < p.end_date)
+            LEFT JOIN {_table(Absence)} a ON a.session_id = s.id AND a.learner_id = e.learner_id
+            WHERE e.learner_id IN ({learner_sql}) AND s.date >= %s AND s.date <= %s {in_center}),
+        last_present AS (
+            SELECT learner_id, MAX(CASE WHEN kind IS NULL OR kind <> 'absent' THEN sort_key END) AS sort_key
+            FROM marks GROUP BY learner_id)
+        SELECT m.learner_id, COUNT(*) AS expected,
+               SUM(CASE WHEN m.kind = 'absent' THEN 1 ELSE 0 END) AS absent,
+               SUM(CASE WHEN m.kind = 'late' THEN 1 ELSE 0 END) AS late,
+               SUM(CASE WHEN m.kind = 'absent' AND NOT m.justified THEN 1 ELSE 0 END) AS unjustified,
+               SUM(CASE WHEN lp.sort_key IS NULL OR m.sort_key > lp.sort_key THEN 1 ELSE 0 END) AS run
+               {"".join(window_sums)}
+        FROM marks m JOIN last_present lp ON lp.learner_id = m.learner_id
+        GROUP BY m.learner_id"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*learner_params, start, end, *center_params, *window_params])
+        columns = [column[0] for column in cursor.description]
+        return {row[0]: dict(zip(columns, row, strict=True)) for row in cursor.fetchall()}
+
+
 def attendance_of_learners(*, center, start, end):
     """Per learner placed in ``center`` between ``start`` and ``end``: counts, rate and the current
-    run of consecutive absences. Three queries whatever the number of learners."""
-    sessions = list(Session.objects.filter(center=center, date__gte=start, date__lte=end)
-                    .values_list("id", "group_id", "date", "slot"))
-    sessions.sort(key=lambda s: (s[2], SLOT_ORDER.get(s[3], 9)))
-    placements = (Placement.objects.filter(group__center=center, start_date__lte=end)
-                  .filter(Q(end_date__isnull=True) | Q(end_date__gt=start))
-                  .values_list("enrollment__learner_id", "group_id", "start_date", "end_date"))
-    by_learner = defaultdict(list)
-    for learner_id, group_id, placed_from, placed_until in placements:
-        by_learner[learner_id].append((group_id, placed_from, placed_until))
-    marks = {(session_id, learner_id): kind for session_id, learner_id, kind in
-             Absence.objects.filter(session__center=center, session__date__gte=start, session__date__lte=end)
-             .values_list("session_id", "learner_id", "kind")}
-    learners = Learner._base_manager.in_bulk(list(by_learner))
-    results = []
-    for learner_id, spans in by_learner.items():
-        expected = absent = late = run = 0
-        for session_id, group_id, day, _slot in sessions:
-            if not _covers(spans, group_id, day):
-                continue
-            expected += 1
-            kind = marks.get((session_id, learner_id))
-            absent += kind == Absence.Kind.ABSENT
-            late += kind == Absence.Kind.LATE
-            run = run + 1 if kind == Absence.Kind.ABSENT else 0
-        results.append(LearnerAttendance(learners[learner_id], expected, absent, late, run))
+    run of consecutive absences, over the centre's roll calls (two queries: attendance_counts and
+    the learners)."""
+    placed = (Placement.objects.filter(group__center=center, start_date__lte=end)
+              .filter(Q(end_date__isnull=True) | Q(end_date__gt=start)).values("enrollment__learner_id"))
+    return _learner_attendance(attendance_counts(learners=placed, start=start, end=end, center=center))
+
+
+def _learner_attendance(counts):
+    """LearnerAttendance rows from attendance_counts, in name order (one query for the learners)."""
+    learners = Learner._base_manager.in_bulk(list(counts))
+    results = [LearnerAttendance(learners[pk], row["expected"], row["absent"], row["late"], row["run"])
+               for pk, row in counts.items()]
     return sorted(results, key=lambda a: (a.learner.last_name, a.learner.first_name))
 
 
 def learners_meeting_rules(*, center, today: date):
     """Learners who currently meet an absence rule: N consecutive absences, or a rate under the
-    threshold over the last 4 weeks. These feed the early warning."""
+    threshold over the last 4 weeks once they were expected at the rule's minimum of roll calls
+    (one absence after one roll is not a trend). These feed the early warning."""
     rule = absence_rule_for(center=center)
     flagged = []
     for attendance in attendance_of_learners(center=center, start=today - timedelta(days=27), end=today):
         reasons = []
         if attendance.consecutive_absences >= rule.consecutive_absences:
             reasons.append("consecutive")
-        if attendance.rate is not None and attendance.rate < rule.minimum_rate:
+        if attendance.expected >= rule.minimum_sessions and attendance.rate < rule.minimum_rate:
             reasons.append("rate")
         if reasons:
             flagged.append((attendance, reasons))
@@ -265,10 +315,9 @@ def group_learner_rates(*, group, start, end):
 
     Their counts cover every session of their groups at the centre, not this group's only.
     """
-    placed = set(Placement.objects.filter(group=group, start_date__lte=end)
-                 .filter(Q(end_date__isnull=True) | Q(end_date__gt=start))
-                 .values_list("enrollment__learner_id", flat=True))
-    return [a for a in attendance_of_learners(center=group.center, start=start, end=end) if a.learner.pk in placed]
+    placed = (Placement.objects.filter(group=group, start_date__lte=end)
+              .filter(Q(end_date__isnull=True) | Q(end_date__gt=start)).values("enrollment__learner_id"))
+    return _learner_attendance(attendance_counts(learners=placed, start=start, end=end, center=group.center))
 
 
 def learners_meeting_rules_for(*, user, center, today):

@@ -33,17 +33,14 @@ LEVEL_RANK = {Level.LOW: 0, Level.WATCH: 1, Level.HIGH: 2}
 class Threshold(TimeStampedModel):
     """When a learner is flagged: one national row (center empty) and optional centre overrides.
 
-    The absence rules themselves (consecutive absences, minimum rate) stay attendance's AbsenceRule;
-    these add what the early warning needs on top of them. Levels from the model's probability are
+    The absence rules themselves (consecutive absences, minimum rate and the minimum of roll calls
+    before the rate rule applies) stay attendance's AbsenceRule; these add what the early warning
+    needs on top of them. Levels from the model's probability are
     national only (a centre cannot redefine "high"); a centre may set its own cap and minimum.
     """
 
     center = models.ForeignKey(Center, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
                                verbose_name=_("centre"), help_text=_("Empty for the national thresholds."))
-    minimum_sessions = models.PositiveSmallIntegerField(
-        _("minimum expected roll calls before an attendance rule fires"), default=6,
-        validators=[MinValueValidator(1), MaxValueValidator(60)],
-    )
     watch_probability = models.PositiveSmallIntegerField(
         _("probability of dropping out from which a learner is watched (%)"), default=20,
         validators=[MinValueValidator(1), MaxValueValidator(100)],

@@ -163,10 +163,32 @@ def test_rates_on_a_hand_checked_case(world, klass):
 def test_absence_rules_flag_consecutive_absences_and_low_rates(world, klass):
     group, (amina, bilal, chaimae) = klass
     educator = world["own"].users["educator"]
+    roll(educator, group, "2026-11-12", {bilal.pk: ABSENT})
+    # One absence after one roll call is not yet a rate: the rule waits for its minimum of roll calls.
+    rule, flagged = selectors.learners_meeting_rules(center=group.center, today=D("2026-11-12"))
+    assert flagged == [] and rule.minimum_sessions == 6
+    roll(educator, group, "2026-11-13", {})
     for day in ("2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19"):
         roll(educator, group, day, {amina.pk: ABSENT} | ({bilal.pk: ABSENT} if day == "2026-11-16" else {}))
     rule, flagged = selectors.learners_meeting_rules(center=group.center, today=D("2026-11-20"))
     reasons = {attendance.learner.pk: set(why) for attendance, why in flagged}
-    # Amina: 4 absences in a row, 0 %; Bilal: one absence in 4 sessions, 75 % < 80 %; Chaimae: 100 %.
+    # Amina: 4 absences in a row, 2 of 6 present (33 %); Bilal: 2 absences in 6, 66.7 % < 80 %; Chaimae: 100 %.
     assert reasons == {amina.pk: {"consecutive", "rate"}, bilal.pk: {"rate"}}
+    counts = {attendance.learner.pk: (attendance.expected, attendance.absent, attendance.consecutive_absences)
+              for attendance, _why in flagged}
+    assert counts == {amina.pk: (6, 4, 4), bilal.pk: (6, 2, 0)}
     assert rule.consecutive_absences == 3 and rule.minimum_rate == 80
+
+
+def test_a_run_of_absences_follows_the_half_days_in_order(world, klass):
+    group, (amina, _bilal, _chaimae) = klass
+    educator = world["own"].users["educator"]
+    roll(educator, group, "2026-11-16", {amina.pk: ABSENT}, slot="afternoon")
+    roll(educator, group, "2026-11-16", {}, slot="morning")
+    roll(educator, group, "2026-11-17", {amina.pk: LATE}, slot="morning")      # late is attended
+    roll(educator, group, "2026-11-17", {amina.pk: ABSENT}, slot="afternoon")
+    roll(educator, group, "2026-11-18", {amina.pk: ABSENT}, slot="morning")
+    rows = {a.learner.pk: a for a in selectors.attendance_of_learners(center=group.center, start=D("2026-11-01"),
+                                                                      end=D("2026-11-20"))}
+    assert (rows[amina.pk].expected, rows[amina.pk].absent, rows[amina.pk].late,
+            rows[amina.pk].consecutive_absences) == (5, 3, 1, 2)

@@ -394,17 +394,19 @@ def test_absence_rules_national_and_centre_override(client, scene):
     own = scene["own"]
     client.force_login(scene["national_admin"])
     response = client.post(reverse("attendance:rules"), {"consecutive_absences": 4, "minimum_rate": 75,
-                                                         "correction_days": 5})
+                                                         "minimum_sessions": 6, "correction_days": 5})
     assert response.status_code == 302
     national = AbsenceRule.objects.get(center__isnull=True)
     assert (national.consecutive_absences, national.minimum_rate, national.correction_days) == (4, 75, 5)
     client.force_login(own.users["center_director"])
     url = reverse("attendance:center_rules", args=[own.center.pk])
     assert 'value="4"' in client.get(url).content.decode()  # the national rule until the centre sets its own
-    response = client.post(url, {"consecutive_absences": 1, "minimum_rate": 70, "correction_days": 10})
+    response = client.post(url, {"consecutive_absences": 1, "minimum_rate": 70, "minimum_sessions": 8,
+                                 "correction_days": 10})
     assert response.status_code == 200 and 'id="id_consecutive_absences_error"' in response.content.decode()
     assert not AbsenceRule.objects.filter(center=own.center).exists()
-    response = client.post(url, {"consecutive_absences": 5, "minimum_rate": 70, "correction_days": 10})
+    response = client.post(url, {"consecutive_absences": 5, "minimum_rate": 70, "minimum_sessions": 8,
+                                 "correction_days": 10})
     assert response.status_code == 302
     assert AbsenceRule.objects.get(center=own.center).consecutive_absences == 5
     assert status_for(client, own.users["center_director"], reverse("attendance:rules")) == 403
