@@ -307,6 +307,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "assessment.record": frozenset({Role.NATIONAL_ADMIN, Role.CENTER_DIRECTOR, Role.EDUCATOR, Role.TRAINER}),
     "remediation.manage": frozenset({Role.NATIONAL_ADMIN, Role.CENTER_DIRECTOR, Role.EDUCATOR, Role.TRAINER,
                                      Role.COUNSELLOR}),
+    # early warning: centre staff act on alerts; the levels are national.
+    "earlywarning.act": frozenset({Role.NATIONAL_ADMIN, Role.CENTER_DIRECTOR, Role.COUNSELLOR, Role.EDUCATOR,
+                                   Role.TRAINER}),
+    "earlywarning.thresholds": frozenset({Role.NATIONAL_ADMIN}),
 }
 
 

@@ -1,0 +1,301 @@
+"""Every write of the early warning: scoring runs, alerts, interventions, thresholds.
+
+A score is advice to a named person: scoring opens an alert for a learner at high risk and hands it
+to the centre's counsellor; people assign, act and close, and each step is audited.
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from forsa.accounts.models import Membership
+from forsa.attendance.models import AbsenceRule
+from forsa.audit.models import AuditEntry
+from forsa.audit.services import audit_record
+from forsa.core.roles import Role
+from forsa.core.services import SYSTEM, instance_save, require
+from forsa.earlywarning.models import LEVEL_RANK, Alert, Intervention, LearnerRisk, Level, RiskScore, Threshold
+from forsa.earlywarning.signals import compute_signals
+
+try:  # the statistical model (ew-model); until it is trained, rules alone decide
+    from forsa.earlywarning import model as statistical_model
+except ImportError:  # pragma: no cover - present once the model lands
+    statistical_model = None
+
+MODEL_LANGUAGES = ("fr", "ar", "en")
+FALLING_POINTS = 20  # a fall of this many points between the 4 weeks before and the last 2 is a reason
+
+
+def thresholds_for(center_ids):
+    """{centre id: Threshold}: the centre's override, else the national row, else the defaults."""
+    rows = {row.center_id: row for row in Threshold.objects.filter(center_id__in=[*center_ids, None])}
+    rows |= {row.center_id: row for row in Threshold.objects.filter(center__isnull=True)}
+    national = rows.get(None) or Threshold()
+    return {pk: rows.get(pk, national) for pk in center_ids} | {None: national}
+
+
+def absence_rules_for(center_ids):
+    rules = {rule.center_id: rule for rule in AbsenceRule.objects.filter(center_id__in=list(center_ids))}
+    national = AbsenceRule.objects.filter(center__isnull=True).first() or AbsenceRule()
+    return {pk: rules.get(pk, national) for pk in center_ids}
+
+
+def rule_reasons(row, rule) -> list[dict]:
+    """The reasons the rules give for one row of signals (codes and figures, worded by reasons.py)."""
+    reasons = []
+    if row["consecutive_absences"] >= rule.consecutive_absences:
+        reasons.append({"code": "consecutive", "n": row["consecutive_absences"]})
+    if row["expected_4w"] >= rule.minimum_sessions and row["attendance_4w"] < rule.minimum_rate:
+        reasons.append({"code": "rate_4w", "rate": row["attendance_4w"], "minimum": rule.minimum_rate})
+    if row["attendance_trend"] is not None and row["attendance_trend"] <= -FALLING_POINTS \
+            and row["expected_4w"] >= rule.minimum_sessions:
+        reasons.append({"code": "falling", "before": row["attendance_2w"] - row["attendance_trend"],
+                        "after": row["attendance_2w"]})
+    if row["no_gain"]:
+        reasons.append({"code": "no_gain"})
+    if row["missed_assessments"]:
+        reasons.append({"code": "missed_assessments", "n": row["missed_assessments"]})
+    return reasons
+
+
+def level_of(reasons, probability, threshold) -> str:
+    """High when an absence rule fires or the model's probability passes the national high threshold;
+    watch on a falling attendance, no gain, or a probability past the watch threshold; else low."""
+    codes = {reason["code"] for reason in reasons}
+    level = Level.HIGH if codes & {"consecutive", "rate_4w"} else Level.WATCH if codes & {"falling", "no_gain"} \
+        else Level.LOW
+    if probability is not None:
+        by_model = (Level.HIGH if probability * 100 >= threshold.high_probability else
+                    Level.WATCH if probability * 100 >= threshold.watch_probability else Level.LOW)
+        level = max(level, by_model, key=LEVEL_RANK.get)
+    return level
+
+
+def rank_of(row, probability) -> int:
+    """Order within a worklist and for the cap: the model's probability first, then the rules' severity."""
+    rate = 100 if row["attendance_4w"] is None else row["attendance_4w"]
+    severity = 10 * row["consecutive_absences"] + round(100 - rate)
+    return (round(probability * 1000) if probability is not None else 0) * 1000 + min(severity, 999)
+
+
+def apply_cap(scored, thresholds):
+    """Keep at most the centre's cap of learners at high risk (the highest ranks); the rest are watched."""
+    by_center = defaultdict(list)
+    for item in scored:
+        if item["level"] == Level.HIGH:
+            by_center[item["center_id"]].append(item)
+    for center_id, items in by_center.items():
+        items.sort(key=lambda item: (-item["rank"], item["learner_id"]))
+        for item in items[thresholds[center_id].high_cap:]:
+            item["level"] = Level.WATCH
+            item["capped"] = True
+
+
+def _model_scores(rows):
+    """(probability, reasons in each language) per row, or None per row without an active model."""
+    active = statistical_model.active_model() if statistical_model else None
+    if active is None or not rows:
+        return [None] * len(rows), None
+    worded = {}
+    for language in MODEL_LANGUAGES:
+        with translation.override(language):
+            worded[language] = statistical_model.score(active, rows)
+    scores = []
+    for index in range(len(rows)):
+        probability = worded[MODEL_LANGUAGES[0]][index][0]
+        phrases = [{language: worded[language][index][1][n] for language in MODEL_LANGUAGES}
+                   for n in range(len(worded[MODEL_LANGUAGES[0]][index][1]))]
+        scores.append((probability, phrases))
+    return scores, getattr(active, "version", None)
+
+
+def _counsellors(center_ids):
+    """The responsible counsellor of each centre (the longest-serving one)."""
+    rows = (Membership.objects.filter(role=Role.COUNSELLOR, center_id__in=list(center_ids), user__is_active=True)
+            .order_by("center_id", "pk").values_list("center_id", "user_id"))
+    counsellors = {}
+    for center_id, user_id in rows:
+        counsellors.setdefault(center_id, user_id)
+    return counsellors
+
+
+@transaction.atomic
+def risk_score_all(*, actor=SYSTEM, as_of, learner_ids=None) -> dict:
+    """Score every learner enrolled on ``as_of`` (or the given ones): signals, rules, model, levels and
+    the per-centre cap; keep the latest risk and the day's score, and open an alert (handed to the
+    centre's counsellor) for each learner newly at high risk, within the centre's cap of open alerts."""
+    rows = compute_signals(as_of=as_of, learner_ids=learner_ids)
+    center_ids = {row["center_id"] for row in rows}
+    thresholds = thresholds_for(center_ids)
+    rules = absence_rules_for(center_ids)
+    model_scores, model_version = _model_scores(rows)
+    scored = []
+    for row, model_score in zip(rows, model_scores, strict=True):
+        probability, phrases = model_score or (None, [])
+        reasons = rule_reasons(row, rules[row["center_id"]])
+        reasons += [{"code": "model", "text": text} for text in phrases]
+        scored.append({"learner_id": row["learner_id"], "center_id": row["center_id"], "signals": row,
+                       "probability": probability, "reasons": reasons,
+                       "level": level_of(reasons, probability, thresholds[row["center_id"]]),
+                       "rank": rank_of(row, probability), "capped": False})
+    apply_cap(scored, thresholds)
+    previous = {}  # the latest score a week or more before
+    for score in (RiskScore.objects.filter(learner_id__in=[item["learner_id"] for item in scored],
+                                           as_of__lte=as_of - timedelta(days=7), as_of__gt=as_of - timedelta(days=35))
+                  .order_by("as_of").values("learner_id", "level", "reasons")):
+        previous[score["learner_id"]] = score
+    RiskScore.objects.bulk_create(
+        [RiskScore(learner_id=item["learner_id"], center_id=item["center_id"], as_of=as_of, level=item["level"],
+                   probability=item["probability"], reasons=item["reasons"], model_version=model_version)
+         for item in scored],
+        update_conflicts=True, unique_fields=["learner", "as_of"],
+        update_fields=["center", "level", "probability", "reasons", "model_version"], batch_size=2000,
+    )
+    LearnerRisk.objects.bulk_create(
+        [LearnerRisk(learner_id=item["learner_id"], center_id=item["center_id"], as_of=as_of,
+                     signals=_jsonable(item["signals"]), level=item["level"], probability=item["probability"],
+                     reasons=item["reasons"] + ([{"code": "capped"}] if item["capped"] else []),
+                     model_version=model_version, rank=item["rank"],
+                     previous_level=previous.get(item["learner_id"], {}).get("level", ""),
+                     previous_reasons=previous.get(item["learner_id"], {}).get("reasons", []))
+         for item in scored],
+        update_conflicts=True, unique_fields=["learner"],
+        update_fields=["center", "as_of", "signals", "level", "probability", "reasons", "model_version", "rank",
+                       "previous_level", "previous_reasons"], batch_size=2000,
+    )
+    if learner_ids is None:  # no longer enrolled: no current risk (the history stays)
+        LearnerRisk.objects.exclude(as_of=as_of).delete()
+    opened = _open_alerts(actor, as_of, [item for item in scored if item["level"] == Level.HIGH], thresholds)
+    levels = defaultdict(int)
+    for item in scored:
+        levels[item["level"]] += 1
+    return {"scored": len(scored), "high": levels[Level.HIGH], "watch": levels[Level.WATCH],
+            "low": levels[Level.LOW], "alerts_opened": opened, "model_version": model_version}
+
+
+def _jsonable(row):
+    return {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in row.items()}
+
+
+def _open_alerts(actor, as_of, high, thresholds):
+    """An alert for each learner at high risk without an open one, while the centre's open alerts stay
+    within its cap; handed to the centre's counsellor."""
+    already = set(Alert.objects.filter(status=Alert.Status.OPEN, learner_id__in=[i["learner_id"] for i in high])
+                  .values_list("learner_id", flat=True))
+    fresh = [item for item in high if item["learner_id"] not in already]
+    if not fresh:
+        return 0
+    centers = {item["center_id"] for item in fresh}
+    open_counts = defaultdict(int)
+    for center_id in (Alert.objects.filter(status=Alert.Status.OPEN, center_id__in=centers)
+                      .values_list("center_id", flat=True)):
+        open_counts[center_id] += 1
+    counsellors = _counsellors(centers)
+    opened = 0
+    for item in sorted(fresh, key=lambda item: (-item["rank"], item["learner_id"])):
+        if open_counts[item["center_id"]] >= thresholds[item["center_id"]].high_cap:
+            continue
+        alert = Alert.objects.create(learner_id=item["learner_id"], center_id=item["center_id"], opened_on=as_of,
+                                     level=Level.HIGH, reasons=item["reasons"],
+                                     assigned_to_id=counsellors.get(item["center_id"]))
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=alert,
+                     changes={"reasons": [None, [reason["code"] for reason in item["reasons"]]]})
+        open_counts[item["center_id"]] += 1
+        opened += 1
+    return opened
+
+
+@transaction.atomic
+def alert_assign(*, actor, alert: Alert, assignee) -> Alert:
+    """Hand an open alert to a member of staff of the learner's centre."""
+    require(actor, "earlywarning.act", alert.learner)
+    if alert.status != Alert.Status.OPEN:
+        raise ValidationError({"alert": _("This alert is closed.")})
+    staff_roles = (Role.CENTER_DIRECTOR, Role.COUNSELLOR, Role.EDUCATOR, Role.TRAINER)
+    if assignee is None or not Membership.objects.filter(user=assignee, role__in=staff_roles,
+                                                         center_id=alert.center_id).exists():
+        raise ValidationError({"assigned_to": _("Choose a member of staff of the learner's centre.")})
+    alert.assigned_to = assignee
+    return instance_save(actor=actor, instance=alert)
+
+
+@transaction.atomic
+def alert_close(*, actor, alert: Alert, reason, note="", closed_on=None) -> Alert:
+    """Close an open alert with a reason."""
+    require(actor, "earlywarning.act", alert.learner)
+    if alert.status != Alert.Status.OPEN:
+        raise ValidationError({"alert": _("This alert is already closed.")})
+    if reason not in Alert.CloseReason.values:
+        raise ValidationError({"close_reason": _("Choose a reason for closing.")})
+    if reason == Alert.CloseReason.OTHER and not note.strip():
+        raise ValidationError({"close_note": _("Say why the alert is closed.")})
+    alert.status, alert.close_reason, alert.close_note = Alert.Status.CLOSED, reason, note.strip()
+    alert.closed_on, alert.closed_by = closed_on or timezone.localdate(), actor
+    return instance_save(actor=actor, instance=alert)
+
+
+@transaction.atomic
+def intervention_record(*, actor, learner, kind, date, outcome="", next_step="", notes="", alert=None) -> Intervention:
+    """Record what was done for a learner (by ``actor``, on ``date``). Confidential notes need the
+    sensitive-data role and the learner's consent, as the learner's own notes do."""
+    require(actor, "earlywarning.act", learner)
+    if notes.strip():
+        require(actor, "learner.sensitive", learner)
+        if not learner.consents.filter(withdrawn_on__isnull=True).exists():
+            raise ValidationError({"notes": _("Record the consent of the learner's guardian before confidential "
+                                              "notes.")})
+    if date and date > timezone.localdate():
+        raise ValidationError({"date": _("An intervention cannot be dated in the future.")})
+    if alert is not None and alert.learner_id != learner.pk:
+        raise ValidationError({"alert": _("This alert is about another learner.")})
+    if learner.center_id is None:
+        raise ValidationError({"learner": _("This learner is not enrolled in a centre.")})
+    intervention = Intervention(learner=learner, alert=alert, center_id=learner.center_id, kind=kind, date=date,
+                                actor=actor, outcome=outcome.strip(), next_step=next_step.strip(),
+                                notes=notes.strip())
+    return instance_save(actor=actor, instance=intervention, redact=("notes",))
+
+
+@transaction.atomic
+def threshold_save(*, actor, center=None, **values) -> Threshold:
+    """Set the national thresholds (national admin), or a centre's override (its director): a centre
+    sets only its cap; the levels and the use of sensitive data are national."""
+    if center is None:
+        require(actor, "earlywarning.thresholds")
+    else:
+        require(actor, "attendance.rules", center)
+        values = {"high_cap": values["high_cap"]} if "high_cap" in values else {}
+    threshold = Threshold.objects.filter(center=center).first() or Threshold(center=center)
+    if center is not None and threshold._state.adding:
+        national = Threshold.objects.filter(center__isnull=True).first() or Threshold()
+        threshold.watch_probability, threshold.high_probability = national.watch_probability, national.high_probability
+    for name, value in values.items():
+        setattr(threshold, name, value)
+    return instance_save(actor=actor, instance=threshold)
+
+
+def alert_digest_send(*, as_of) -> int:
+    """E-mail each assignee the open alerts handed to them and not yet sent, in their language; one
+    message per person a day. Returns the number of messages."""
+    pending = defaultdict(list)
+    for alert in (Alert.objects.filter(status=Alert.Status.OPEN, notified_on__isnull=True, assigned_to__isnull=False)
+                  .select_related("learner", "assigned_to").order_by("assigned_to_id", "-opened_on", "pk")):
+        pending[alert.assigned_to].append(alert)
+    sent = 0
+    for user, alerts in pending.items():
+        if not user.email:
+            continue
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            body = render_to_string("earlywarning/digest.txt", {"user": user, "alerts": alerts, "as_of": as_of})
+            subject = _("Forsa: %(n)s learners at high risk to follow") % {"n": len(alerts)}
+        send_mail(subject, body, None, [user.email])
+        Alert.objects.filter(pk__in=[alert.pk for alert in alerts]).update(notified_on=as_of)
+        sent += 1
+    return sent
