@@ -23,6 +23,7 @@ from forsa.attendance.api import router as attendance_router
 from forsa.centers.api import router as centers_router
 from forsa.conventions.api import router as conventions_router
 from forsa.core.schemas import ErrorOut, ValidationErrorOut
+from forsa.earlywarning.api import router as earlywarning_router
 from forsa.learners.api import router as learners_router
 from forsa.organizations.api import router as organizations_router
 from forsa.territory.api import router as territory_router
@@ -108,6 +109,7 @@ api.add_router("", learners_router)
 api.add_router("", attendance_router)
 api.add_router("", assessments_router)
 api.add_router("", conventions_router)
+api.add_router("", earlywarning_router)
 
 
 def _invalid(request, errors):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("attendance/", include("forsa.attendance.urls")),
     path("assessments/", include("forsa.assessments.urls")),
     path("conventions/", include("forsa.conventions.urls")),
+    path("early-warning/", include("forsa.earlywarning.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -21,13 +21,9 @@ from forsa.audit.models import AuditEntry
 from forsa.audit.services import audit_record
 from forsa.core.roles import Role
 from forsa.core.services import SYSTEM, instance_save, require
+from forsa.earlywarning import model as statistical_model
 from forsa.earlywarning.models import LEVEL_RANK, Alert, Intervention, LearnerRisk, Level, RiskScore, Threshold
 from forsa.earlywarning.signals import compute_signals
-
-try:  # the statistical model (ew-model); until it is trained, rules alone decide
-    from forsa.earlywarning import model as statistical_model
-except ImportError:  # pragma: no cover - present once the model lands
-    statistical_model = None
 
 MODEL_LANGUAGES = ("fr", "ar", "en")
 FALLING_POINTS = 20  # a fall of this many points between the 4 weeks before and the last 2 is a reason
@@ -100,7 +96,9 @@ def apply_cap(scored, thresholds):
 
 def _model_scores(rows):
     """(probability, reasons in each language) per row, or None per row without an active model."""
-    active = statistical_model.active_model() if statistical_model else None
+    # Until a model is trained and activated (and while model.py has no active_model), rules alone decide.
+    active_model = getattr(statistical_model, "active_model", None)
+    active = active_model() if active_model else None
     if active is None or not rows:
         return [None] * len(rows), None
     worded = {}
@@ -221,7 +219,7 @@ def alert_assign(*, actor, alert: Alert, assignee) -> Alert:
     staff_roles = (Role.CENTER_DIRECTOR, Role.COUNSELLOR, Role.EDUCATOR, Role.TRAINER)
     if assignee is None or not Membership.objects.filter(user=assignee, role__in=staff_roles,
                                                          center_id=alert.center_id).exists():
-        raise ValidationError({"assigned_to": _("Choose a member of staff of the learner's centre.")})
+        raise ValidationError({"assignee": _("Choose a member of staff of the learner's centre.")})
     alert.assigned_to = assignee
     return instance_save(actor=actor, instance=alert)
 
@@ -233,9 +231,9 @@ def alert_close(*, actor, alert: Alert, reason, note="", closed_on=None) -> Aler
     if alert.status != Alert.Status.OPEN:
         raise ValidationError({"alert": _("This alert is already closed.")})
     if reason not in Alert.CloseReason.values:
-        raise ValidationError({"close_reason": _("Choose a reason for closing.")})
+        raise ValidationError({"reason": _("Choose a reason for closing.")})
     if reason == Alert.CloseReason.OTHER and not note.strip():
-        raise ValidationError({"close_note": _("Say why the alert is closed.")})
+        raise ValidationError({"note": _("Say why the alert is closed.")})
     alert.status, alert.close_reason, alert.close_note = Alert.Status.CLOSED, reason, note.strip()
     alert.closed_on, alert.closed_by = closed_on or timezone.localdate(), actor
     return instance_save(actor=actor, instance=alert)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from forsa.attendance.selectors import learner_month
 from forsa.centers.selectors import center_get
-from forsa.core import scoping
+from forsa.core import scoping, sections
 from forsa.core.views import (
     form_action,
     list_template,
@@ -61,6 +61,7 @@ def learner_detail(request, pk):
     return render(request, "learners/detail.html", {
         "learner": learner, "active": selectors.active_enrollment(learner), "today": timezone.localdate(),
         "attendance": learner_month(learner=learner, day=timezone.localdate()),
+        "sections": sections.for_page("learners.file", request, learner),
         "reasons_left": [LeftReason(reason).label for reason in learner.reasons_left if reason in LeftReason.values],
         "sensitive": selectors.sees_sensitive(user=request.user, learner=learner),
         "may": {action: scoping.can(request.user, f"learner.{action}", learner)

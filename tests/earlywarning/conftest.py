@@ -6,6 +6,8 @@ import pytest
 from django.utils import translation
 
 from forsa.attendance import services as attendance_services
+from forsa.earlywarning import services
+from tests.api.conftest import api_as  # noqa: F401 (the API tests sign in with it)
 from tests.factories import make_group, make_learner
 
 D = datetime.date.fromisoformat
@@ -42,4 +44,20 @@ def klass(world):
     learners = [make_learner(own.center, groups=[group], first_name=name, start_date=START,
                              birth_date=f"2011-0{i + 1}-10")
                 for i, name in enumerate(("Amina", "Bilal", "Chaimae"))]
+    return group, learners
+
+
+@pytest.fixture
+def scored(world, klass):
+    """Amina absent all week of 2 November (high, an alert to the counsellor); the same in the foreign centre."""
+    group, learners = klass
+    roll_days = school_days("2026-11-02", "2026-11-06")
+    for day in roll_days:
+        roll(world["own"].users["educator"], group, day, {learners[0].pk: ABSENT})
+    foreign = world["foreign"]
+    foreign.group = make_group(foreign.center, educators=[foreign.users["educator"]])
+    foreign.learner = make_learner(foreign.center, groups=[foreign.group], first_name="Farah", start_date="2026-09-15")
+    for day in roll_days:
+        roll(foreign.users["educator"], foreign.group, day, {foreign.learner.pk: ABSENT})
+    services.risk_score_all(as_of=D("2026-11-06"))
     return group, learners

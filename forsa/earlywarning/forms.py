@@ -1,0 +1,83 @@
+"""Early-warning forms: the worklist filters, an intervention, handing and closing an alert.
+
+Forms parse and present; the services validate and their errors come back here.
+"""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from forsa.core.ids import IdField
+from forsa.earlywarning.models import Alert, Intervention, Level
+from forsa.earlywarning.reasons import CODES
+
+
+class RiskFilterForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level"), required=False,
+                              choices=[("", _("high and watch")), (Level.HIGH, Level.HIGH.label),
+                                       (Level.WATCH, Level.WATCH.label)])
+    reason = forms.ChoiceField(label=_("Reason"), required=False, choices=[
+        ("", _("any")), ("consecutive", _("absences in a row")), ("rate_4w", _("low attendance over 4 weeks")),
+        ("falling", _("falling attendance")), ("no_gain", _("no gain")), ("model", _("statistical model"))])
+    # An id field first (any number a URL may carry stays a clean form error), then a choice in scope.
+    center = IdField(label=_("Centre"), required=False, widget=forms.Select)
+
+    def __init__(self, data, *, centers):
+        super().__init__(data)
+        self.centers = centers
+        self.fields["center"].widget.choices = [("", _("all"))] + [(c.pk, str(c)) for c in centers]
+
+    def clean_center(self):
+        pk = self.cleaned_data["center"]
+        if pk is None:
+            return None
+        center = self.centers.filter(pk=pk).first()
+        if center is None:
+            raise forms.ValidationError(_("Select a valid choice. That choice is not one of the available choices."))
+        return center
+
+    def filters(self):
+        """The valid filters (an invalid one is reported on the form and ignored)."""
+        if not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+assert set(dict(RiskFilterForm.base_fields["reason"].choices)) - {""} <= set(CODES)
+
+
+class InterventionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Intervention"), choices=Intervention.Kind.choices)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    outcome = forms.CharField(label=_("Outcome"), max_length=300, required=False)
+    next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
+    notes = forms.CharField(label=_("Confidential notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, sensitive, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if not sensitive:  # confidential notes: only the roles that may see sensitive data
+            del self.fields["notes"]
+
+    def service_fields(self):
+        return dict(self.cleaned_data)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Hand to"), queryset=None)
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff
+
+    def service_fields(self):
+        return dict(self.cleaned_data)
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason for closing"), choices=Alert.CloseReason.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def service_fields(self):
+        return dict(self.cleaned_data)

@@ -1,0 +1,213 @@
+"""Reads of the early warning, always through the scoping module."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+
+from forsa.attendance.models import Absence
+from forsa.centers.models import Center
+from forsa.core import scoping
+from forsa.earlywarning.models import Alert, Intervention, LearnerRisk, Level, RiskModel, RiskScore
+from forsa.learners.models import Learner, Outcome
+from forsa.territory.models import Province, Region
+
+SMALL_CELL = 5  # what partners see stands on at least five learners (core's disclosure policy when it lands)
+EFFECT_WEEKS = 4
+DROPOUT_WITHIN = timedelta(days=91)
+
+
+def _level_order():
+    return Case(When(level=Level.HIGH, then=Value(2)), When(level=Level.WATCH, then=Value(1)), default=Value(0),
+                output_field=IntegerField())
+
+
+def worklist(*, user, center=None, level=None, reason=None):
+    """Learners of the user's scope at high or watch risk, most at risk first, with their open alert and
+    the last intervention (subqueries: the query count does not grow with the rows)."""
+    risks = LearnerRisk.objects.for_user(user).filter(level__in=[Level.HIGH, Level.WATCH])
+    if center is not None:
+        risks = risks.filter(center=center)
+    if level:
+        risks = risks.filter(level=level)
+    if reason:
+        risks = risks.filter(reasons__contains=[{"code": reason}]) if _json_contains() else \
+            risks.filter(reasons__icontains=f'"code": "{reason}"')
+    open_alert = Alert.objects.filter(learner=OuterRef("learner"), status=Alert.Status.OPEN)
+    last = Intervention.objects.filter(learner=OuterRef("learner")).order_by("-date", "-pk")
+    return (risks.select_related("learner", "center")
+            .annotate(order=_level_order(), alert_id=Subquery(open_alert.values("pk")[:1]),
+                      assignee=Subquery(open_alert.values("assigned_to__full_name")[:1]),
+                      last_kind=Subquery(last.values("kind")[:1]), last_date=Subquery(last.values("date")[:1]))
+            .order_by("-order", "-rank", "learner_id"))
+
+
+def _json_contains():
+    """JSON containment is PostgreSQL's; SQLite matches the stored text."""
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def learner_get(*, user, pk):
+    """A learner of the user's scope (Learner.DoesNotExist otherwise)."""
+    return Learner.objects.for_user(user).get(pk=pk)
+
+
+def learner_risk_of(*, user, learner):
+    """A learner's current risk, or None when not scored (no longer enrolled, or not yet)."""
+    return LearnerRisk.objects.for_user(user).filter(pk=learner.pk).first()
+
+
+def score_history(*, user, learner, weeks=26):
+    return RiskScore.objects.for_user(user).filter(learner=learner).order_by("-as_of")[:weeks * 7]
+
+
+def alerts_of(*, user, learner):
+    return (Alert.objects.for_user(user).filter(learner=learner).select_related("assigned_to", "closed_by")
+            .order_by("-opened_on", "-pk"))
+
+
+def interventions_of(*, user, learner):
+    return Intervention.objects.for_user(user).filter(learner=learner).select_related("actor", "alert")
+
+
+def alert_get(*, user, pk):
+    return Alert.objects.for_user(user).select_related("learner").get(pk=pk)
+
+
+def alert_list(*, user, status=None):
+    alerts = Alert.objects.for_user(user).select_related("learner", "assigned_to")
+    return alerts.filter(status=status) if status else alerts
+
+
+def my_new_alerts(*, user):
+    """Open alerts handed to the user (the in-app side of the digest)."""
+    return alert_list(user=user, status=Alert.Status.OPEN).filter(assigned_to=user).order_by("-opened_on", "pk")
+
+
+def staff_choices(*, center_id):
+    """Members of staff of a centre an alert may be handed to."""
+    from forsa.accounts.models import User
+    from forsa.core.roles import Role
+
+    roles = (Role.CENTER_DIRECTOR, Role.COUNSELLOR, Role.EDUCATOR, Role.TRAINER)
+    return User.objects.filter(memberships__center_id=center_id, memberships__role__in=roles,
+                               is_active=True).distinct().order_by("full_name")
+
+
+def active_model_card():
+    """The active model (its card), or None (rules only)."""
+    return RiskModel.objects.filter(is_active=True).first()
+
+
+def _small(count, small_cells):
+    return small_cells and count < SMALL_CELL
+
+
+def risk_counts(*, user, level):
+    """Learners scored, at watch and at high risk per ``level`` (region, province or centre) of the user's
+    scope. Partners (aggregates only) read the same counts over the centres they may see, small cells
+    suppressed: counts are shown only where at least SMALL_CELL learners stand behind them."""
+    scope = scoping.scope_of(user)
+    if scope.sees_persons:
+        risks = LearnerRisk.objects.for_user(user)
+    else:  # aggregates only: the centres they may see, never a row
+        risks = LearnerRisk.objects.filter(center__in=Center.objects.for_user(user).values("pk"))
+    key = {"region": "center__region_id", "province": "center__province_id", "center": "center_id"}[level]
+    rows = (risks.values(place=F(key)).annotate(scored=Count("pk"), high=Count("pk", filter=Q(level=Level.HIGH)),
+                                                watch=Count("pk", filter=Q(level=Level.WATCH)))
+            .order_by("place"))
+    model = {"region": Region, "province": Province, "center": Center}[level]
+    names = model.objects.for_user(user).in_bulk([row["place"] for row in rows])
+    small_cells = not scope.sees_persons
+    table = []
+    for row in rows:
+        if row["place"] not in names:
+            continue
+        hidden = _small(row["scored"], small_cells)
+        for name in ("high", "watch"):
+            # a count of 1 to 4 people, or one recoverable from the others, is not shown to partners
+            row[f"{name}_hidden"] = hidden or (small_cells and 0 < row[name] < SMALL_CELL)
+        row["high_rate"] = None if hidden or not row["scored"] else round(100 * row["high"] / row["scored"], 1)
+        row["watch_rate"] = None if hidden or not row["scored"] else round(100 * row["watch"] / row["scored"], 1)
+        row["object"] = names[row["place"]]
+        row["hidden"] = hidden
+        table.append(row)
+    table.sort(key=lambda row: getattr(row["object"], "code", "") or str(row["object"]))
+    return table
+
+
+def intervention_effect(*, user, center=None):
+    """For each intervention type, by centre and nationally: attendance in the 4 weeks after against the
+    4 weeks before, and the share of learners who dropped out within 3 months. Descriptive, not causal.
+
+    Three aggregate queries over the interventions of the user's scope: roll calls expected around each
+    intervention (through the learner's placements), absences around it, and dropouts after it.
+    """
+    scope = scoping.scope_of(user)
+    interventions = (Intervention.objects.for_user(user) if scope.sees_persons else
+                     Intervention.objects.filter(center__in=Center.objects.for_user(user).values("pk")))
+    if center is not None:
+        interventions = interventions.filter(center=center)
+    window = timedelta(weeks=EFFECT_WEEKS)
+    sessions = "learner__enrollments__placements__group__sessions"
+    placement = "learner__enrollments__placements"
+    # One filter() call, so that the sessions and the placement are the same joined rows.
+    expected = (interventions.filter(
+        Q(**{f"{sessions}__date__gte": F("date") - window}) & Q(**{f"{sessions}__date__lt": F("date") + window})
+        & Q(**{f"{sessions}__date__gte": F(f"{placement}__start_date")})
+        & (Q(**{f"{placement}__end_date__isnull": True}) | Q(**{f"{sessions}__date__lt": F(f"{placement}__end_date")})))
+        .values("kind", "center_id")
+        .annotate(before=Count(sessions, filter=Q(**{f"{sessions}__date__lt": F("date")})),
+                  after=Count(sessions, filter=Q(**{f"{sessions}__date__gte": F("date")})))
+        .order_by())
+    absences = (interventions.filter(learner__absences__kind=Absence.Kind.ABSENT,
+                                     learner__absences__session__date__gte=F("date") - window,
+                                     learner__absences__session__date__lt=F("date") + window)
+                .values("kind", "center_id")
+                .annotate(before=Count("learner__absences", filter=Q(learner__absences__session__date__lt=F("date"))),
+                          after=Count("learner__absences", filter=Q(learner__absences__session__date__gte=F("date"))))
+                .order_by())
+    dropped = (interventions.values("kind", "center_id")
+               .annotate(n=Count("pk", distinct=True), learners=Count("learner", distinct=True),
+                         dropped=Count("learner", distinct=True, filter=Q(
+                             learner__enrollments__exit__outcome=Outcome.DROPOUT,
+                             learner__enrollments__exit__exit_date__gte=F("date"),
+                             learner__enrollments__exit__exit_date__lte=F("date") + DROPOUT_WITHIN)))
+               .order_by())
+    cells = defaultdict(lambda: {"n": 0, "learners": 0, "dropped": 0, "expected_before": 0, "expected_after": 0,
+                                 "absent_before": 0, "absent_after": 0})
+    for rows, names in ((expected, {"before": "expected_before", "after": "expected_after"}),
+                        (absences, {"before": "absent_before", "after": "absent_after"}),
+                        (dropped, {"n": "n", "learners": "learners", "dropped": "dropped"})):
+        for row in rows:
+            for key in ((row["kind"], row["center_id"]), (row["kind"], None)):
+                for source, target in names.items():
+                    cells[key][target] += row[source]
+    small_cells = not scope.sees_persons
+    centers = Center.objects.for_user(user).in_bulk({center_id for _kind, center_id in cells if center_id})
+    table = []
+    for (kind, center_id), cell in cells.items():
+        hidden = _small(cell["learners"], small_cells)
+        table.append({
+            "kind": kind, "kind_label": Intervention.Kind(kind).label, "center": centers.get(center_id),
+            "n": None if hidden else cell["n"], "learners": None if hidden else cell["learners"], "hidden": hidden,
+            "before": None if hidden else _rate(cell["expected_before"], cell["absent_before"]),
+            "after": None if hidden else _rate(cell["expected_after"], cell["absent_after"]),
+            "dropped_share": None if hidden or not cell["learners"] else
+            round(100 * cell["dropped"] / cell["learners"], 1),
+        })
+    table.sort(key=lambda row: (row["center"] is not None, row["center"].code if row["center"] else "",
+                                Intervention.Kind.values.index(row["kind"])))
+    return table
+
+
+def _rate(expected, absent):
+    return None if not expected else round(100 * (expected - absent) / expected, 1)
+
+
+
+def active_model():
+    """The active RiskModel (RiskModel.DoesNotExist when rules alone decide)."""
+    return RiskModel.objects.get(is_active=True)
