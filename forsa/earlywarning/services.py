@@ -21,7 +21,10 @@ from forsa.audit.models import AuditEntry
 from forsa.audit.services import audit_record
 from forsa.core.roles import Role
 from forsa.core.services import SYSTEM, instance_save, require
-from forsa.earlywarning import model as statistical_model
+try:  # the statistical model (ew-model's model.py); until it lands and is trained, rules alone decide
+    from forsa.earlywarning import model as statistical_model
+except ImportError:
+    statistical_model = None
 from forsa.earlywarning.models import LEVEL_RANK, Alert, Intervention, LearnerRisk, Level, RiskScore, Threshold
 from forsa.earlywarning.signals import compute_signals
 
