@@ -21,6 +21,7 @@ from forsa.audit.models import AuditEntry
 from forsa.audit.services import audit_record
 from forsa.core.roles import Role
 from forsa.core.services import SYSTEM, instance_save, require
+
 try:  # the statistical model (ew-model's model.py); until it lands and is trained, rules alone decide
     from forsa.earlywarning import model as statistical_model
 except ImportError:
