@@ -184,15 +184,19 @@ def attendance_of_learners(*, center, start, end):
     the learners)."""
     placed = (Placement.objects.filter(group__center=center, start_date__lte=end)
               .filter(Q(end_date__isnull=True) | Q(end_date__gt=start)).values("enrollment__learner_id"))
-    return _learner_attendance(attendance_counts(learners=placed, start=start, end=end, center=center))
+    return _learner_attendance(placed, attendance_counts(learners=placed, start=start, end=end, center=center))
 
 
-def _learner_attendance(counts):
-    """LearnerAttendance rows from attendance_counts, in name order (one query for the learners)."""
-    learners = Learner._base_manager.in_bulk(list(counts))
-    results = [LearnerAttendance(learners[pk], row["expected"], row["absent"], row["late"], row["run"])
-               for pk, row in counts.items()]
-    return sorted(results, key=lambda a: (a.learner.last_name, a.learner.first_name))
+NO_ROLL_CALL = {"expected": 0, "absent": 0, "late": 0, "run": 0}
+
+
+def _learner_attendance(placed, counts):
+    """LearnerAttendance rows of the ``placed`` learners, in name order (one query for the learners):
+    their attendance_counts, zero for those no roll call has covered yet (the start of a month)."""
+    learners = Learner._base_manager.filter(pk__in=placed).order_by("last_name", "first_name", "pk")
+    return [LearnerAttendance(learner, *(counts.get(learner.pk, NO_ROLL_CALL)[key]
+                                         for key in ("expected", "absent", "late", "run")))
+            for learner in learners]
 
 
 def learners_meeting_rules(*, center, today: date):
@@ -317,7 +321,7 @@ def group_learner_rates(*, group, start, end):
     """
     placed = (Placement.objects.filter(group=group, start_date__lte=end)
               .filter(Q(end_date__isnull=True) | Q(end_date__gt=start)).values("enrollment__learner_id"))
-    return _learner_attendance(attendance_counts(learners=placed, start=start, end=end, center=group.center))
+    return _learner_attendance(placed, attendance_counts(learners=placed, start=start, end=end, center=group.center))
 
 
 def learners_meeting_rules_for(*, user, center, today):

@@ -311,6 +311,15 @@ def test_group_page_shows_sessions_rates_and_learners(client, scene):
         assert "Bennani" in html and "66,7" in html
 
 
+def test_group_page_lists_its_learners_before_the_first_roll_of_the_month(client, scene):
+    own = scene["own"]
+    group = make_group(own.center, name="Groupe sans appel", educators=[own.users["educator"]])
+    learner = make_learner(own.center, groups=[group], first_name="Yassine", last_name="Zemmouri", start_date=START)
+    client.force_login(own.users["educator"])
+    html = client.get(reverse("attendance:group", args=[group.pk])).content.decode()
+    assert reverse("learners:detail", args=[learner.pk]) in html and "Zemmouri" in html
+
+
 def test_centre_page_lists_learners_meeting_the_rules(client, scene):
     own = scene["own"]
     amina = own.learners[0]
