@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forsa.centers.models import Center
+from forsa.core import scoping
 from forsa.core.models import TimeStampedModel
 from forsa.core.roles import ROLE_SCOPE_FIELD, SCOPE_FIELDS, Role
 from forsa.core.scoping import ScopedQuerySet
@@ -72,6 +73,9 @@ class Membership(TimeStampedModel):
     center = models.ForeignKey(Center, models.CASCADE, null=True, blank=True, verbose_name=_("centre"))
     partner = models.ForeignKey(Partner, models.CASCADE, null=True, blank=True, verbose_name=_("partner"))
 
+    # Memberships make the scope (scoping.scope_of reads them): they are not read through one.
+    objects = models.Manager()
+
     class Meta:
         ordering = ["user", "role"]
         verbose_name = _("membership")
@@ -119,6 +123,8 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+
+    scope_rule = scoping.Rule(owner="user")
 
     class Meta:
         ordering = ["-created_at"]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from forsa.centers.models import Center, Group
 from forsa.core import scoping
 from forsa.core.models import BilingualName, TimeStampedModel
-from forsa.core.scoping import Rule, ScopedQuerySet
+from forsa.core.scoping import ScopedQuerySet
 from forsa.learners.models import Learner, SchoolLevel
 
 CODE = RegexValidator(r"^[A-Z0-9][A-Z0-9.-]{0,29}$", _("Use capital letters, digits, dots or dashes (at most 30)."))
@@ -38,6 +38,8 @@ class Framework(TimeStampedModel):
         help_text=_("Levels run from 1 (lowest) to this number."),
     )
     notes = models.TextField(_("notes"), blank=True)
+
+    scope_rule = scoping.Rule(public=True)
 
     class Meta:
         ordering = ["-version"]
@@ -69,6 +71,8 @@ class Pole(BilingualName):
     code = models.CharField(_("code"), max_length=30, validators=[CODE])
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    scope_rule = scoping.Rule(public=True)
+
     class Meta:
         ordering = ["framework", "position", "code"]
         verbose_name = _("pole")
@@ -80,6 +84,8 @@ class Domain(BilingualName):
     pole = models.ForeignKey(Pole, on_delete=models.CASCADE, related_name="domains", verbose_name=_("pole"))
     code = models.CharField(_("code"), max_length=30, validators=[CODE])
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    scope_rule = scoping.Rule(public=True)
 
     class Meta:
         ordering = ["pole", "position", "code"]
@@ -100,6 +106,8 @@ class Competency(BilingualName):
         help_text=_("The school level at which the competency is expected to be acquired."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    scope_rule = scoping.Rule(public=True)
 
     class Meta:
         ordering = ["domain__pole__position", "domain__position", "position", "code"]
@@ -124,6 +132,8 @@ class LevelDescriptor(models.Model):
     text_ar = models.CharField(_("description (Arabic)"), max_length=300, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+
+    scope_rule = scoping.Rule(public=True)
 
     class Meta:
         ordering = ["framework", "competency", "level"]
@@ -163,6 +173,8 @@ class Assessment(TimeStampedModel):
     # Copied from the group for scoping and indicators at every level.
     center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+", editable=False)
 
+    scope_rule = scoping.through("center", group_staff="group__educators")
+
     class Meta:
         ordering = ["-date", "kind"]
         verbose_name = _("assessment")
@@ -189,6 +201,8 @@ class Result(models.Model):
     absent = models.BooleanField(_("absent at the assessment"), default=False)
 
     objects = ScopedQuerySet.as_manager()
+
+    scope_rule = scoping.through("assessment", holds_persons=True)
 
     class Meta:
         ordering = ["assessment", "learner", "competency"]
@@ -226,6 +240,8 @@ class RemediationGroup(TimeStampedModel):
     start_date = models.DateField(_("start date"))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
 
+    scope_rule = scoping.through("center", holds_persons=True, group_staff="facilitator")
+
     class Meta:
         ordering = ["-start_date", "name"]
         verbose_name = _("remediation group")
@@ -243,6 +259,8 @@ class RemediationSession(TimeStampedModel):
     follow_up = models.TextField(_("follow-up note"), blank=True)
     done = models.BooleanField(_("held"), default=False)
 
+    scope_rule = scoping.through("remediation_group")
+
     class Meta:
         ordering = ["remediation_group", "date", "pk"]
         verbose_name = _("remediation session")
@@ -250,13 +268,3 @@ class RemediationSession(TimeStampedModel):
 
     def __str__(self):
         return f"{self.remediation_group} {self.date}"
-
-
-for _label in ("Framework", "Pole", "Domain", "Competency", "LevelDescriptor"):
-    scoping.register(f"assessments.{_label}", Rule(public=True))
-scoping.register("assessments.Assessment", scoping.through("center", "centers.Center",
-                                                           group_staff="group__educators"))
-scoping.register("assessments.Result", scoping.through("assessment", "assessments.Assessment", holds_persons=True))
-scoping.register("assessments.RemediationGroup", scoping.through("center", "centers.Center", holds_persons=True,
-                                                                 group_staff="facilitator"))
-scoping.register("assessments.RemediationSession", scoping.through("remediation_group", "assessments.RemediationGroup"))

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from forsa.centers.models import Center, Group
+from forsa.core import scoping
 from forsa.core.models import TimeStampedModel
 from forsa.learners.models import Learner
 from forsa.territory.models import Province, Region
@@ -46,6 +47,8 @@ class Session(TimeStampedModel):
     expected = models.PositiveIntegerField(default=0, editable=False)
     absent = models.PositiveIntegerField(default=0, editable=False)
     late = models.PositiveIntegerField(default=0, editable=False)
+
+    scope_rule = scoping.through("center", group_staff="group__educators")
 
     class Meta:
         ordering = ["-date", "slot"]
@@ -112,6 +115,8 @@ class AbsenceRule(TimeStampedModel):
     correction_days = models.PositiveSmallIntegerField(
         _("days during which a roll can be corrected"), default=7, validators=[MaxValueValidator(60)]
     )
+
+    scope_rule = scoping.through("center")  # the national rule (no centre): national roles only
 
     class Meta:
         verbose_name = _("absence rule")

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from forsa.core import scoping
 from forsa.core.scoping import ScopedQuerySet
 
 
@@ -28,6 +29,8 @@ class AuditEntry(models.Model):
     changes = models.JSONField(default=dict, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+
+    scope_rule = scoping.Rule()  # national only; others read one target's history via can()
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from forsa.core import scoping
 from forsa.core.models import BilingualName, TimeStampedModel
 from forsa.organizations.models import Association
 from forsa.territory.models import Commune, Province, Region
@@ -23,6 +24,8 @@ class Trade(BilingualName):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+
+    scope_rule = scoping.Rule(public=True)
 
     class Meta:
         ordering = ["name_fr"]
@@ -73,6 +76,11 @@ class Center(BilingualName, TimeStampedModel):
         validators=[MinValueValidator(18), MaxValueValidator(20)],
     )
 
+    scope_rule = scoping.Rule(
+        paths={"region": "region", "province": "province", "association": "association", "center": "pk"},
+        partners_see=True,
+    )
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("centre")
@@ -121,6 +129,8 @@ class Group(TimeStampedModel):
         settings.AUTH_USER_MODEL, blank=True, related_name="taught_groups", verbose_name=_("educators")
     )
 
+    scope_rule = scoping.through("center", group_staff="educators")
+
     class Meta:
         ordering = ["center", "school_year", "name"]
         verbose_name = _("group")
@@ -154,6 +164,8 @@ class StaffAssignment(TimeStampedModel):
     function = models.CharField(_("function"), max_length=20, choices=Function.choices)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    scope_rule = scoping.through("center", holds_persons=True)
 
     class Meta:
         ordering = ["center", "function", "full_name"]

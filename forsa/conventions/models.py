@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from forsa.centers.models import Center, Trade
 from forsa.core import scoping
 from forsa.core.models import TimeStampedModel
+from forsa.core.roles import Role
 from forsa.core.scoping import ScopedQuerySet
 from forsa.organizations.models import Association, Organization
 from forsa.territory.models import Commune, Region
@@ -55,6 +56,13 @@ class CallForProjects(TimeStampedModel):
     eligibility = models.TextField(_("eligibility rules"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
 
+    scope_rule = scoping.Rule(
+        # Published calls are public (not to partner viewers); a draft only to those who run it: national
+        # admins, and the managers of its region.
+        public=True, partners_see=False, paths={"region": "region"},
+        private=Q(status=Status.DRAFT), private_roles=frozenset({Role.NATIONAL_ADMIN, Role.REGIONAL_MANAGER}),
+    )
+
     class Meta:
         ordering = ["-opens_on", "reference"]
         verbose_name = _("call for projects")
@@ -80,6 +88,8 @@ class Criterion(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = ScopedQuerySet.as_manager()
+
+    scope_rule = scoping.Rule(public=True)
 
     class Meta:
         ordering = ["call", "order", "pk"]
@@ -120,6 +130,15 @@ class Application(TimeStampedModel):
     decision_reason = models.TextField(_("reasons of the decision"), blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
 
+    # The association, the region of the call or of the proposed centres, the national level, and the
+    # reviewers assigned to it. Partner viewers do not see applications nor conventions (a convention's
+    # page names its learners' numbers per centre).
+    scope_rule = scoping.Rule(
+        paths={"region": ("call__region", "centers__region", "association__commune__province__region"),
+               "association": "association"},
+        assignee="reviews__reviewer",
+    )
+
     class Meta:
         ordering = ["call", "association__name"]
         verbose_name = _("application")
@@ -149,6 +168,8 @@ class ApplicationDocument(TimeStampedModel):
     kind = models.CharField(_("kind of document"), max_length=10, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to="conventions/applications/%Y/")
 
+    scope_rule = scoping.through("application")
+
     class Meta:
         ordering = ["application", "kind", "pk"]
         verbose_name = _("application document")
@@ -174,6 +195,8 @@ class Review(TimeStampedModel):
     comment = models.TextField(_("comment"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ASSIGNED)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    scope_rule = scoping.Rule(paths={"region": "application__call__region"}, assignee="reviewer")
 
     class Meta:
         ordering = ["application", "reviewer"]
@@ -225,6 +248,13 @@ class Convention(TimeStampedModel):
     signed_on = models.DateField(_("signature date"), null=True, blank=True)
     signed_document = models.FileField(_("signed convention"), upload_to="conventions/signed/%Y/", blank=True)
 
+    scope_rule = scoping.Rule(
+        # The AREF's region acts on an AREF convention (the first path: the party's region); only the
+        # national level on a Ministry one. The region it is steered from and its centres' see it.
+        paths={"region": ("party__region", "region", "centers__region"), "province": "centers__province",
+               "association": "association", "center": "centers"},
+    )
+
     class Meta:
         ordering = ["-start_date", "number"]
         verbose_name = _("convention")
@@ -252,6 +282,8 @@ class Funding(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    scope_rule = scoping.through("convention")
+
     class Meta:
         ordering = ["convention", "source"]
         verbose_name = _("funding")
@@ -270,6 +302,8 @@ class Amendment(TimeStampedModel):
     signed_on = models.DateField(_("signature date"))
     reason = models.TextField(_("reason"))
     changes = models.JSONField(_("changes"), default=dict)  # {field: [before, after]}
+
+    scope_rule = scoping.through("convention")
 
     class Meta:
         ordering = ["convention", "number"]
@@ -316,6 +350,8 @@ class Report(TimeStampedModel):
     comments = models.TextField(_("comments of the reviewer"), blank=True)
     decided_on = models.DateField(_("approved or returned on"), null=True, blank=True)
 
+    scope_rule = scoping.through("convention")
+
     class Meta:
         ordering = ["convention", "due_on", "kind"]
         verbose_name = _("report")
@@ -341,6 +377,8 @@ class Tranche(TimeStampedModel):
     released_amount = models.DecimalField(_("released amount (MAD)"), null=True, blank=True, max_digits=14,
                                           decimal_places=2, validators=[MinValueValidator(0)])
 
+    scope_rule = scoping.through("convention")
+
     class Meta:
         ordering = ["convention", "order"]
         verbose_name = _("tranche")
@@ -349,43 +387,3 @@ class Tranche(TimeStampedModel):
 
     def __str__(self):
         return _("Tranche %(order)s") % {"order": self.order}
-
-
-# Who sees what ------------------------------------------------------------------------
-# Applications: the association, the region of the call or of the proposed centres, the national
-# level, and the reviewers assigned to them. Conventions: the association, the region, the provinces
-# and centres they cover (read only). Partner viewers see neither: applications are not theirs and
-# a convention's page names its learners' numbers per centre.
-
-
-def _application_anchor(application):
-    return {"region": application.call.region_id, "association": application.association_id}
-
-
-def _convention_anchor(convention):
-    # The AREF's region acts on an AREF convention; only the national level on a Ministry one.
-    return {"region": convention.party.region_id, "association": convention.association_id}
-
-
-_APPLICATION_PATHS = {
-    "region": ("call__region", "centers__region", "association__commune__province__region"),
-    "association": "association",
-}
-_CONVENTION_PATHS = {
-    "region": ("region", "centers__region"), "province": "centers__province",
-    "association": "association", "center": "centers",
-}
-
-
-scoping.register("conventions.CallForProjects", scoping.Rule(public=True))  # published calls; drafts: selectors
-scoping.register("conventions.Criterion", scoping.Rule(public=True))
-scoping.register("conventions.Application", scoping.Rule(
-    paths=_APPLICATION_PATHS, anchor=_application_anchor, distinct=True, assignee="reviews__reviewer"))
-scoping.register("conventions.ApplicationDocument", scoping.through("application", "conventions.Application"))
-scoping.register("conventions.Review", scoping.Rule(
-    paths={"region": "application__call__region"},
-    anchor=lambda review: _application_anchor(review.application), distinct=True, assignee="reviewer"))
-scoping.register("conventions.Convention", scoping.Rule(
-    paths=_CONVENTION_PATHS, anchor=_convention_anchor, distinct=True))
-for _model in ("Funding", "Amendment", "Report", "Tranche"):
-    scoping.register(f"conventions.{_model}", scoping.through("convention", "conventions.Convention"))

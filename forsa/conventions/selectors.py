@@ -45,19 +45,9 @@ UNDER_ENROLMENT_AFTER_MONTHS = 3  # … three months after the start
 # Calls ----------------------------------------------------------------------------------
 
 
-def _call_drafts_visible(user):
-    """Draft calls are seen by those who run them only."""
-    scope = scoping.scope_of(user)
-    if Role.NATIONAL_ADMIN in scope.roles:
-        return Q()
-    regions = scope.ids("region", roles={Role.REGIONAL_MANAGER})
-    return ~Q(status=CallForProjects.Status.DRAFT) | Q(region__in=regions)
-
-
 def call_list(*, user):
-    if not scoping.scope_of(user).sees_persons:  # partners: not theirs
-        return CallForProjects.objects.none()
-    return (CallForProjects.objects.for_user(user).filter(_call_drafts_visible(user))
+    """Published calls, and the drafts of the calls the user runs (CallForProjects' scoping rule)."""
+    return (CallForProjects.objects.for_user(user)
             .select_related("owner", "region").annotate(applications_count=Count("applications"))
             .order_by("-opens_on", "reference"))
 

@@ -6,4 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from forsa.core import checks  # noqa: F401  (registers the deployment checks)
+        from forsa.core import checks  # noqa: F401  (registers the deployment and scoping checks)
+        from forsa.core.scoping import load_rules
+
+        load_rules()  # every installed app is ready: each scoped model's scope_rule is gathered

@@ -1,23 +1,29 @@
 """The one module that decides what a user may see and do.
 
-A user's scope is the set of their memberships (role + scope object). Each
-scoped model declares here, once, how it reaches the scope objects:
+A user's scope is the set of their memberships (role + scope object). Each scoped model declares,
+once and next to itself, how it reaches the scope objects: ``scope_rule = scoping.Rule(paths=...)``
+or ``scope_rule = scoping.through("learner")`` (the rule of the row a foreign key leads to).
+``load_rules`` gathers them at start-up (``CoreConfig.ready``); the system checks of
+``forsa.core.checks`` fail on a scoped model without a rule and on paths that lead nowhere.
 
-* ``paths``: ORM lookups from the model to a region, province, association or
-  centre, used to filter querysets (``visible``);
-* ``anchor``: the same for one instance, used to decide what a user may do
-  with it (``can``).
+* ``paths``: ORM lookups from the model to a region, province, association or centre, used to
+  filter querysets (``visible``); the first path of each key also gives, for one instance, where it
+  belongs (``Rule.anchor``), used to decide what a user may do with it (``can``).
+* Aggregate-only scopes (partner viewers) see no person: ``visible`` gives them institutions and
+  reference data only, and ``visible_for_aggregates`` the rows they may count (those of the centres
+  they see); what a count may disclose is ``forsa.core.disclosure``'s to say.
 
-Every selector passes its queryset through ``visible`` (via the managers'
-``for_user``); nothing else filters by hand. A row outside the scope simply
-does not exist for the user, so views answer 404, never 403.
+Every selector passes its queryset through ``visible`` or ``visible_for_aggregates`` (via the
+managers' ``for_user`` and ``for_aggregates``); nothing else filters by hand. A row outside the
+scope simply does not exist for the user, so views answer 404, never 403.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 
@@ -30,6 +36,8 @@ STAFF_ROLES = frozenset(
 # Within their centre, these see only the learners of the groups they teach.
 GROUP_STAFF_ROLES = frozenset({Role.EDUCATOR, Role.TRAINER})
 ALL_ROLES = frozenset(Role)
+# Roles that read aggregates only, never a person: what a scope made of these alone may see.
+AGGREGATE_ONLY_ROLES = frozenset({Role.PARTNER_VIEWER})
 SCOPE_KEYS = ("region", "province", "association", "center")
 
 
@@ -61,7 +69,13 @@ class Scope:
     @property
     def sees_persons(self) -> bool:
         """Partner viewers see aggregates only: no person, no contact detail."""
-        return bool(self.roles - {Role.PARTNER_VIEWER})
+        return bool(self.roles - AGGREGATE_ONLY_ROLES)
+
+    @property
+    def aggregates_only(self) -> bool:
+        """Signed in with aggregate-only roles alone (partner viewers): they count rows
+        (``for_aggregates``), small cells suppressed, and see no person (``for_user``)."""
+        return bool(self.grants) and not self.sees_persons
 
     def ids(self, key: str, roles=ALL_ROLES) -> set[int]:
         return {g.object_id for g in self.grants if g.field == key and g.role in roles}
@@ -91,106 +105,165 @@ def forget_scope(user) -> None:
     user.__dict__.pop("_forsa_scope", None)
 
 
+# The model each scope key leads to (by label: core imports no app of Forsa).
+SCOPE_TARGETS = {"region": "territory.Region", "province": "territory.Province",
+                 "association": "organizations.Association", "center": "centers.Center"}
+
+
 @dataclass(frozen=True)
 class Rule:
-    """How a model reaches the scope objects."""
+    """How a model reaches the scope objects, declared once next to the model (``scope_rule = Rule(...)``).
+
+    ``paths`` maps a scope key (region, province, association, center) to one ORM lookup, or several
+    alternatives, ending at that scope object. They filter querysets (``visible``); the FIRST path of
+    each key, when it follows only to-one relations, also names where one row belongs (``anchor``,
+    what ``can`` checks), so the two cannot disagree. A key whose paths all cross a to-many relation
+    gives no anchor (no role over the row through it).
+    """
 
     paths: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
-    anchor: Callable[[models.Model], dict[str, int | None]] | None = None
-    holds_persons: bool = False  # never shown to partner viewers
+    holds_persons: bool = False  # rows about a person: never shown to aggregate-only scopes
     public: bool = False  # reference data every signed-in user may read
-    partners_see: bool = False  # institutional data partners may read (aggregated views)
-    distinct: bool = False  # paths cross a to-many relation
+    # Whether aggregate-only scopes (partner viewers) may read the rows themselves (institutions);
+    # None: as ``public``. Whatever it says, they may count the rows of their centres (for_aggregates).
+    partners_see: bool | None = None
     owner: str | None = None  # rows belong to one user (their API tokens): only they see them
     group_staff: str | None = None  # path to the educators of the row's groups (GROUP_STAFF_ROLES)
     # Path to the users assigned to the row (the reviewers of an application): they see it, whatever
     # their scope, and hold ASSIGNEE_ROLE over it.
     assignee: str | None = None
+    # Rows matching ``private`` (draft calls) are seen only by holders of ``private_roles`` within the
+    # rule's paths (national holders: everywhere), whatever ``public`` says.
+    private: Q | None = None
+    private_roles: frozenset[str] = frozenset()
+
+    @property
+    def shown_to_partners(self) -> bool:
+        return (self.public if self.partners_see is None else self.partners_see) and not self.holds_persons
+
+    def alternatives(self, key) -> tuple[str, ...]:
+        paths = self.paths.get(key, ())
+        return (paths,) if isinstance(paths, str) else tuple(paths)
+
+    def anchor(self, obj) -> dict[str, int | None]:
+        """Where ``obj`` belongs: for each key, the id its first path gives (to-one paths only)."""
+        anchor = {}
+        for key in self.paths:
+            path = self.alternatives(key)[0]
+            if _crosses_many(type(obj), path):
+                continue
+            anchor[key] = _follow(obj, path)
+        return anchor
 
 
-def _center_anchor(center):
-    return {"region": center.region_id, "province": center.province_id,
-            "association": center.association_id, "center": center.pk}
+@dataclass(frozen=True)
+class Through:
+    """A rule to resolve at start-up: the rule of the row the foreign key ``via`` leads to."""
+
+    via: str
+    options: dict
 
 
-RULES: dict[str, Rule] = {
-    "territory.Region": Rule(public=True),
-    "territory.Province": Rule(public=True),
-    "territory.Commune": Rule(public=True),
-    "centers.Trade": Rule(public=True),
-    "organizations.Organization": Rule(public=True),
-    "organizations.Partner": Rule(public=True),
-    "centers.Center": Rule(
-        paths={"region": "region", "province": "province", "association": "association", "center": "pk"},
-        anchor=_center_anchor,
-        partners_see=True,
-    ),
-    "organizations.Association": Rule(
-        # Seen where it runs centres, and in the territory of its seat (before its first centre).
-        paths={
-            "region": ("centers__region", "commune__province__region"),
-            "province": ("centers__province", "commune__province"),
-            "association": "pk", "center": "centers",
-        },
-        anchor=lambda a: {"association": a.pk},
-        partners_see=True,
-        distinct=True,
-    ),
-    "accounts.ApiToken": Rule(owner="user"),
-    "audit.AuditEntry": Rule(),  # national only; others read one target's history via can()
-}
+def through(via: str, **options) -> Through:
+    """The rule of a model whose rows belong to the row its relation ``via`` leads to (its parent).
 
-
-def _learner_anchor(learner):
-    return {"region": learner.region_id, "province": learner.province_id,
-            "association": learner.association_id, "center": learner.center_id}
-
-
-RULES["learners.Learner"] = Rule(
-    paths={key: key for key in SCOPE_KEYS},
-    anchor=_learner_anchor,
-    holds_persons=True,
-    group_staff="enrollments__placements__group__educators",
-)
-
-
-def through(via: str, parent: str, **options) -> Rule:
-    """The rule of a model whose rows belong to a row of ``parent`` (reached by the relation ``via``).
-
-    Same scope as the parent: its paths are prefixed with ``via``, its anchor is the parent's, and
-    what the parent says of persons, group staff, assignees and to-many paths follows unless
-    ``options`` say otherwise (a centre's groups are seen by their educators, not the centre's).
+    Same scope as the parent, whose model is read from the relation: its paths are prefixed with
+    ``via``, and what it says of persons, group staff and assignees follows unless ``options`` say
+    otherwise (a centre's groups are seen by their educators, not the centre's).
     """
-    base = RULES[parent]
+    return Through(via, options)
 
-    def prefixed(paths):
-        return f"{via}__{paths}" if isinstance(paths, str) else tuple(f"{via}__{path}" for path in paths)
 
-    def anchor(obj):
-        for name in via.split("__"):
-            obj = getattr(obj, name)
-        return base.anchor(obj)
+def _field_chain(model, path: str):
+    """The fields a lookup path crosses, from ``model`` (FieldDoesNotExist when one does not exist)."""
+    fields = []
+    for name in path.split("__"):
+        if name == "pk":
+            fields.append(model._meta.pk)
+            continue
+        field_ = model._meta.get_field(name)
+        fields.append(field_)
+        if field_.is_relation:
+            model = field_.related_model
+    return fields
 
+
+def path_target(model, path: str):
+    """The model a lookup path ends at (the model itself for ``pk``)."""
+    target = model
+    for field_ in _field_chain(model, path):
+        target = field_.related_model if field_.is_relation else field_.model
+    return target
+
+
+def _crosses_many(model, path: str) -> bool:
+    return any(f.is_relation and (f.many_to_many or f.one_to_many) for f in _field_chain(model, path))
+
+
+def _follow(obj, path: str):
+    """The id ``path`` leads to from ``obj`` (a foreign key's id is read without a query)."""
+    *names, last = path.split("__")
+    for name in names:
+        obj = getattr(obj, name)
+        if obj is None:
+            return None
+    if last == "pk":
+        return obj.pk
+    field_ = obj._meta.get_field(last)
+    return getattr(obj, field_.attname) if field_.is_relation else getattr(obj, last)
+
+
+def _prefixed(via, paths):
+    return f"{via}__{paths}" if isinstance(paths, str) else tuple(f"{via}__{path}" for path in paths)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def declared_rule(model, _seen=()) -> Rule | None:
+    """The rule ``model`` declares (``scope_rule``), a Through resolved against its parent's.
+
+    Raises ImproperlyConfigured when a Through leads nowhere or to a model without a rule.
+    """
+    declared = vars(model).get("scope_rule")
+    if not isinstance(declared, Through):
+        return declared
+    label = model._meta.label
+    if label in _seen:
+        raise ImproperlyConfigured(f"{label}: scope_rule goes round in a circle ({' -> '.join(_seen)})")
+    try:
+        parent = path_target(model, declared.via)
+    except FieldDoesNotExist as exc:
+        raise ImproperlyConfigured(f"{label}: through({declared.via!r}) names no relation: {exc}") from None
+    base = declared_rule(parent, (*_seen, label))
+    if base is None or parent is model:
+        raise ImproperlyConfigured(f"{label}: through({declared.via!r}) leads to {parent._meta.label}, "
+                                   f"which has no scope_rule")
+    via = declared.via
     inherited = {
-        "holds_persons": base.holds_persons, "distinct": base.distinct,
-        "group_staff": base.group_staff and prefixed(base.group_staff),
-        "assignee": base.assignee and prefixed(base.assignee),
+        "holds_persons": base.holds_persons,
+        "group_staff": base.group_staff and _prefixed(via, base.group_staff),
+        "assignee": base.assignee and _prefixed(via, base.assignee),
     }
-    return Rule(paths={key: prefixed(paths) for key, paths in base.paths.items()}, anchor=anchor,
-                **(inherited | options))
+    return Rule(paths={key: _prefixed(via, paths) for key, paths in base.paths.items()},
+                **(inherited | declared.options))
 
 
-RULES["centers.Group"] = through("center", "centers.Center", group_staff="educators")
-RULES["attendance.Session"] = through("center", "centers.Center", group_staff="group__educators")
-RULES["attendance.AbsenceRule"] = through("center", "centers.Center")
-RULES["centers.StaffAssignment"] = through("center", "centers.Center", holds_persons=True)
-for _label in ("learners.Enrollment", "learners.FollowUp", "learners.Guardian"):
-    RULES[_label] = through("learner", "learners.Learner")
+def load_rules(models=None) -> dict[str, Rule]:
+    """Gather the rules the models declare (called at start-up by CoreConfig.ready).
 
-
-def register(label: str, rule: Rule) -> None:
-    """Apps added later declare their rule here, at import of their models."""
-    RULES[label] = rule
+    A rule that cannot be resolved is left out (the model is then invisible) and reported by the
+    system check forsa.E104.
+    """
+    RULES.clear()
+    for model in apps.get_models() if models is None else models:
+        try:
+            rule = declared_rule(model)
+        except ImproperlyConfigured:
+            continue
+        if rule is not None:
+            RULES[model._meta.label] = rule
+    return RULES
 
 
 def rule_for(model) -> Rule:
@@ -200,9 +273,32 @@ def rule_for(model) -> Rule:
         raise LookupError(f"{model._meta.label} has no scoping rule") from None
 
 
+def _private_filter(rule: Rule, scope: Scope) -> Q:
+    """What keeps the private rows (draft calls) of ``rule`` to the holders of its private roles."""
+    if rule.private is None:
+        return Q()
+    grants = [g for g in scope.grants if g.role in rule.private_roles]
+    if any(g.role in NATIONAL_ROLES for g in grants):
+        return Q()
+    reach = ~rule.private
+    for key in rule.paths:
+        ids = {g.object_id for g in grants if g.field == key}
+        for path in rule.alternatives(key) if ids else ():
+            reach |= Q(**{f"{path}__in": ids})
+    return reach
+
+
+def _distinct_rows(queryset, condition):
+    """``queryset`` filtered by a condition that crosses a to-many relation, one row per object
+    without DISTINCT on the outer query."""
+    inner = queryset.model._base_manager.filter(condition).values("pk")
+    return queryset.filter(pk__in=inner)
+
+
 def visible(queryset: models.QuerySet, user) -> models.QuerySet:
     """The rows of ``queryset`` that ``user`` may see."""
-    rule = rule_for(queryset.model)
+    model = queryset.model
+    rule = rule_for(model)
     if rule.owner:
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return queryset.none()
@@ -210,31 +306,55 @@ def visible(queryset: models.QuerySet, user) -> models.QuerySet:
     scope = scope_of(user)
     if not scope.grants:
         return queryset.none()
+    private = _private_filter(rule, scope)
+    if scope.aggregates_only:
+        return queryset.filter(private) if rule.shown_to_partners else queryset.none()
     if rule.public or scope.is_national:
-        return queryset
-    if not scope.sees_persons:  # partner viewers only
-        return queryset if rule.partners_see else queryset.none()
+        return queryset.filter(private)
     condition = Q()
-    for key, paths in rule.paths.items():
+    crosses_many = False
+    for key in rule.paths:
         ids = scope.ids(key, roles=ALL_ROLES - GROUP_STAFF_ROLES if rule.group_staff else ALL_ROLES)
-        if not ids:
-            continue
-        for path in (paths,) if isinstance(paths, str) else paths:
+        for path in rule.alternatives(key) if ids else ():
             condition |= Q(**{f"{path}__in": ids})
-    crosses_many = rule.distinct
+            crosses_many = crosses_many or _crosses_many(model, path)
     if rule.group_staff:
         ids = scope.ids("center", roles=GROUP_STAFF_ROLES)
-        if ids:
-            condition |= Q(**{f"{rule.paths['center']}__in": ids, rule.group_staff: user})
+        for path in rule.alternatives("center") if ids else ():
+            condition |= Q(**{f"{path}__in": ids, rule.group_staff: user})
             crosses_many = True
     if rule.assignee:
         condition |= Q(**{rule.assignee: user})
         crosses_many = True
     if not condition:
         return queryset.none()
-    if crosses_many:  # keep one row per object without DISTINCT on the outer query
-        inner = queryset.model._base_manager.filter(condition).values("pk")
-        return queryset.filter(pk__in=inner)
+    if crosses_many:
+        return _distinct_rows(queryset, condition).filter(private)
+    return queryset.filter(condition & private)
+
+
+def visible_for_aggregates(queryset: models.QuerySet, user) -> models.QuerySet:
+    """The rows of ``queryset`` that ``user`` may COUNT: what they see, and for aggregate-only scopes
+    (partner viewers, who see no person) the rows of the centres they see. Only aggregates may be
+    computed from it, and what they disclose goes through ``forsa.core.disclosure``."""
+    scope = scope_of(user)
+    if not scope.aggregates_only:
+        return visible(queryset, user)
+    rule = rule_for(queryset.model)
+    if rule.shown_to_partners or rule.owner:
+        return visible(queryset, user)
+    paths = rule.alternatives("center")
+    if not paths:
+        return queryset.none()
+    centers = apps.get_model(SCOPE_TARGETS["center"])
+    seen = visible(centers._base_manager.all(), user).values("pk")
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{path}__in": seen})
+    if rule.private is not None:
+        condition &= ~rule.private
+    if any(_crosses_many(queryset.model, path) for path in paths):
+        return _distinct_rows(queryset, condition)
     return queryset.filter(condition)
 
 
@@ -343,5 +463,11 @@ def can_anywhere(user, permission: str) -> bool:
 
 
 class ScopedQuerySet(models.QuerySet):
+    """The manager of every scoped model: selectors read through ``for_user`` (rows to show) or
+    ``for_aggregates`` (rows to count); the model declares its ``scope_rule``."""
+
     def for_user(self, user):
         return visible(self, user)
+
+    def for_aggregates(self, user):
+        return visible_for_aggregates(self, user)

@@ -58,6 +58,8 @@ class Threshold(TimeStampedModel):
         help_text=_("National only. Off by default: sensitive household data are not used."),
     )
 
+    scope_rule = scoping.Rule(public=True)
+
     class Meta:
         verbose_name = _("early-warning thresholds")
         verbose_name_plural = _("early-warning thresholds")
@@ -86,6 +88,8 @@ class RiskModel(models.Model):
     is_active = models.BooleanField(_("active"), default=False)
 
     objects = ScopedQuerySet.as_manager()
+
+    scope_rule = scoping.Rule(public=True)  # the card is public; rows hold no person
 
     class Meta:
         ordering = ["-version"]
@@ -118,6 +122,8 @@ class LearnerRisk(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    scope_rule = scoping.through("learner")
+
     class Meta:
         verbose_name = _("learner risk")
         verbose_name_plural = _("learner risks")
@@ -139,6 +145,8 @@ class RiskScore(models.Model):
     model_version = models.PositiveIntegerField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+
+    scope_rule = scoping.through("learner")
 
     class Meta:
         ordering = ["learner", "-as_of"]
@@ -181,6 +189,8 @@ class Alert(TimeStampedModel):
                                     blank=True)
     close_note = models.CharField(_("note"), max_length=300, blank=True)
 
+    scope_rule = scoping.through("learner")
+
     class Meta:
         ordering = ["-opened_on", "pk"]
         verbose_name = _("alert")
@@ -220,6 +230,8 @@ class Intervention(TimeStampedModel):
     # A counsellor's confidential note: shown only to the roles of learner.sensitive, under consent.
     notes = models.TextField(_("confidential notes"), blank=True)
 
+    scope_rule = scoping.through("learner")
+
     class Meta:
         ordering = ["-date", "-pk"]
         verbose_name = _("intervention")
@@ -228,9 +240,3 @@ class Intervention(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.date}"
-
-
-scoping.register("earlywarning.Threshold", scoping.Rule(public=True))
-scoping.register("earlywarning.RiskModel", scoping.Rule(public=True))  # the card is public; rows hold no person
-for _label in ("LearnerRisk", "RiskScore", "Alert", "Intervention"):
-    scoping.register(f"earlywarning.{_label}", scoping.through("learner", "learners.Learner"))

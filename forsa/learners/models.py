@@ -10,6 +10,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from forsa.centers.models import SCHOOL_YEAR, Center, Group, validate_school_year
+from forsa.core import scoping
 from forsa.core.models import TimeStampedModel
 from forsa.learners.validators import CIN, MASSAR
 from forsa.organizations.models import Association, moroccan_phone
@@ -126,6 +127,12 @@ class Learner(TimeStampedModel):
     # Lower-case, accent- and diacritic-free names in both scripts, for search (see matching.py)
     search_key = models.CharField(max_length=400, editable=False, default="")
 
+    scope_rule = scoping.Rule(
+        paths={key: key for key in ("region", "province", "association", "center")},
+        holds_persons=True,
+        group_staff="enrollments__placements__group__educators",
+    )
+
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("learner")
@@ -212,6 +219,8 @@ class Guardian(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=16, blank=True, validators=[moroccan_phone])
     cin = models.CharField(_("CIN number"), max_length=8, blank=True, validators=[cin_number])
 
+    scope_rule = scoping.through("learner")
+
     class Meta:
         ordering = ["learner", "pk"]
         verbose_name = _("guardian")
@@ -238,6 +247,8 @@ class Consent(TimeStampedModel):
     document = models.FileField(_("signed form"), upload_to="consents/%Y/", blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=200, blank=True)
+
+    scope_rule = scoping.through("learner")
 
     class Meta:
         ordering = ["learner", "purpose", "-given_on"]
@@ -281,6 +292,8 @@ class Enrollment(TimeStampedModel):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="transferred_to"
     )
 
+    scope_rule = scoping.through("learner")
+
     class Meta:
         ordering = ["learner", "-start_date"]
         verbose_name = _("enrolment")
@@ -309,6 +322,8 @@ class Placement(TimeStampedModel):
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="placements", verbose_name=_("group"))
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    scope_rule = scoping.through("enrollment")
 
     class Meta:
         ordering = ["enrollment", "start_date"]
@@ -342,6 +357,8 @@ class PathwayStep(TimeStampedModel):
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
     start_date = models.DateField(_("start date"))
 
+    scope_rule = scoping.through("enrollment")
+
     class Meta:
         ordering = ["enrollment", "start_date", "pk"]
         verbose_name = _("pathway stage")
@@ -356,6 +373,8 @@ class TrackParticipation(TimeStampedModel):
     track = models.CharField(_("track"), max_length=24, choices=Track.choices)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    scope_rule = scoping.through("enrollment")
 
     class Meta:
         ordering = ["enrollment", "start_date"]
@@ -375,6 +394,8 @@ class IndividualPlan(TimeStampedModel):
     enrollment = models.OneToOneField(Enrollment, on_delete=models.CASCADE, related_name="plan")
     goals = models.TextField(_("goals"))
 
+    scope_rule = scoping.through("enrollment")
+
     class Meta:
         verbose_name = _("individual plan")
         verbose_name_plural = _("individual plans")
@@ -391,6 +412,8 @@ class PlanReview(TimeStampedModel):
     )
     notes = models.TextField(_("observations"))
     next_review_on = models.DateField(_("next review"), null=True, blank=True)
+
+    scope_rule = scoping.through("plan")
 
     class Meta:
         ordering = ["plan", "-reviewed_on"]
@@ -438,6 +461,8 @@ class Exit(TimeStampedModel):
                                       blank=True)
     details = models.TextField(_("details"), blank=True)
 
+    scope_rule = scoping.through("enrollment")
+
     class Meta:
         verbose_name = _("exit")
         verbose_name_plural = _("exits")
@@ -471,6 +496,8 @@ class FollowUp(TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    scope_rule = scoping.through("learner")
 
     class Meta:
         ordering = ["due_on"]

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from forsa.core import scoping
 from forsa.core.models import BilingualName, TimeStampedModel
 from forsa.territory.models import Commune, Province, Region
 
@@ -30,6 +31,8 @@ class Organization(BilingualName, TimeStampedModel):
     province = models.ForeignKey(
         Province, null=True, blank=True, on_delete=models.PROTECT, related_name="organizations"
     )
+
+    scope_rule = scoping.Rule(public=True)
 
     class Meta:
         ordering = ["kind", "region__code", "province__code"]
@@ -74,6 +77,15 @@ class Association(TimeStampedModel):
         _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
     )
 
+    scope_rule = scoping.Rule(
+        # Seen where it runs centres, and in the territory of its seat (before its first centre). The first
+        # path of region and province crosses its centres: no role over an association comes from its seat.
+        paths={"region": ("centers__region", "commune__province__region"),
+               "province": ("centers__province", "commune__province"),
+               "association": "pk", "center": "centers"},
+        partners_see=True,
+    )
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("association")
@@ -98,6 +110,8 @@ class Partner(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+
+    scope_rule = scoping.Rule(public=True)
 
     class Meta:
         ordering = ["name"]

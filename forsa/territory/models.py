@@ -3,12 +3,15 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from forsa.core import scoping
 from forsa.core.models import BilingualName
 
 
 class Region(BilingualName):
     code = models.CharField(_("HCP code"), max_length=2, unique=True)
     population = models.PositiveIntegerField(_("population 2024"), default=0)
+
+    scope_rule = scoping.Rule(public=True)
 
     class Meta:
         ordering = ["code"]
@@ -37,6 +40,8 @@ class Province(BilingualName):
     schooling_rate_6_11 = models.DecimalField(max_digits=4, decimal_places=1, null=True)
     illiteracy_rate_10_plus = models.DecimalField(max_digits=4, decimal_places=1, null=True)
 
+    scope_rule = scoping.Rule(public=True)
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("province")
@@ -59,6 +64,8 @@ class Commune(BilingualName):
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="communes")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     population = models.PositiveIntegerField(_("population 2024"), default=0)
+
+    scope_rule = scoping.Rule(public=True)
 
     class Meta:
         ordering = ["code"]
