@@ -242,3 +242,6 @@ LOGGING = {
 }
 
 FORSA_PAGE_SIZE = 25
+# Aggregates shown to partner viewers: a figure fewer people than this stand behind is hidden
+# (forsa/core/disclosure.py).
+FORSA_SMALL_CELL = 5

@@ -8,24 +8,22 @@ territory's selectors), scoped by ``forsa.core.scoping``, and writes through
   in a body); an educator sees only the groups they teach and their rolls;
 * a roll call is recorded with a ``client_key`` chosen by the client: sending it again (a resend
   over a bad connection) answers 200 with the roll already saved and changes nothing;
-* partner viewers never see a roll, a group or a person: they read rates only, and a cell with
-  fewer than ``SMALL_CELL`` expected learner-sessions is suppressed (its counts are null).
+* partner viewers never see a roll, a group or a person: they read rates only, and a cell that fewer
+  than 5 learners (``FORSA_SMALL_CELL``) stand behind, or that could be recovered from its month's
+  total, is suppressed (its counts are null): ``forsa.core.disclosure``, as on the overview page.
 """
 
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from forsa.attendance import selectors, services
-from forsa.attendance.models import Absence, Session
+from forsa.attendance.models import Session
 from forsa.attendance.schemas import (
-    SMALL_CELL,
     DayQuery,
     ExpectedOut,
     LearnerAttendanceOut,
@@ -41,7 +39,6 @@ from forsa.attendance.schemas import (
 )
 from forsa.centers.models import Group
 from forsa.centers.selectors import center_list
-from forsa.core import scoping
 from forsa.core.api import Pagination, fetch, resolved
 from forsa.core.schemas import ErrorOut, Id, ValidationErrorOut
 from forsa.learners import selectors as learner_selectors
@@ -54,21 +51,13 @@ router = Router(tags=["attendance"])
 # Reading the request ------------------------------------------------------------------
 
 
-def _groups(user):
-    """The groups the user sees (an educator: the groups they teach)."""
-    return Group.objects.for_user(user).select_related("center")
-
-
 def _group(user, pk) -> Group:
     """The group named in the path, or 404 when the user does not see it."""
-    return fetch(_groups(user).get, pk=pk)
+    return fetch(selectors.group_get, user=user, pk=pk)
 
 
 def _roll(user, pk) -> Session:
-    absences = Absence.objects.select_related("learner").order_by("learner__last_name", "learner__first_name")
-    return fetch(
-        selectors.session_list(user=user).prefetch_related(Prefetch("absences", queryset=absences)).get, pk=pk
-    )
+    return fetch(selectors.roll_get, user=user, pk=pk)
 
 
 def _marks(marks: list[MarkIn]) -> dict:
@@ -100,21 +89,6 @@ def _places(user, level, rows) -> dict:
     return {place.pk: place for place in selector(user=user).filter(pk__in=ids)}
 
 
-def _partner_rates(*, user, level, start, end, **within):
-    """What ``selectors.rates_by`` computes, for partner viewers.
-
-    Partners see no roll call (the scoping rule of Session), but they may read aggregates of the
-    centres they see; the small cells are then suppressed by ``rate_list``.
-    """
-    sessions = Session.objects.filter(center__in=center_list(user=user).values("pk"),
-                                      date__gte=start, date__lt=end, **within)
-    keys = ["month"] + ([f"{level}_id"] if level != "national" else [])
-    rows = (sessions.annotate(month=TruncMonth("date")).values(*keys)
-            .annotate(sessions=Count("id"), expected=Sum("expected"), absent=Sum("absent"), late=Sum("late"))
-            .order_by(*keys))
-    return [row | {"rate": selectors.rate(row["expected"], row["absent"])} for row in rows]
-
-
 # Endpoints ----------------------------------------------------------------------------
 
 
@@ -125,7 +99,8 @@ def _partner_rates(*, user, level, start, end, **within):
 def roll_record(request, payload: RollIn):
     """Record a roll call in one request: 201 when saved, 200 when this ``client_key`` was already
     used for it (the roll saved then is returned, nothing changes)."""
-    group = resolved({"group": payload.group}, group=_groups(request.auth))["group"]  # else 422 naming it
+    # A group the user does not see is a 422 naming the field.
+    group = resolved({"group": payload.group}, group=selectors.group_scope(user=request.auth))["group"]
     if not payload.client_key.strip():
         raise ValidationError({"client_key": _("This field is required.")})
     try:
@@ -182,27 +157,21 @@ def roll_expected(request, group_id: Id, query: Query[DayQuery]):
 def rate_list(request, query: Query[RatesQuery]):
     """Monthly rates per centre, province or region, or national, over the user's scope.
 
-    Partner viewers read them too; a cell with fewer than 5 expected learner-sessions is suppressed.
+    Partner viewers read them too, with the small-cell rule of the overview page
+    (``forsa.core.disclosure``): a figure that fewer than 5 learners stand behind is suppressed, and so
+    is a second one of the same month when it could be recovered from the month's total.
     """
     start, end = _period(query)
     within = {"region__code": query.region, "province__code": query.province, "center_id": query.center}
     within = {key: value for key, value in within.items() if value is not None}
-    user = request.auth
-    partner = not scoping.scope_of(user).sees_persons
-    reader = _partner_rates if partner else selectors.rates_by
-    rows = reader(user=user, level=query.level, start=start, end=end + dt.timedelta(days=1), **within)
-    places = _places(user, query.level, rows)
-    answer = []
-    for row in rows:
-        place = places.get(row.get(f"{query.level}_id"))
-        suppressed = partner and (row["expected"] or 0) < SMALL_CELL
-        counts = dict.fromkeys(("expected", "absent", "late", "rate")) if suppressed else row
-        answer.append({
-            "month": row["month"], "sessions": row["sessions"], "suppressed": suppressed,
-            "place": place and {"id": place.pk, "code": place.code, "name": place.name},
-            **{key: counts[key] for key in ("expected", "absent", "late", "rate")},
-        })
-    return answer
+    rows = selectors.rates_by(user=request.auth, level=query.level, start=start, end=end + dt.timedelta(days=1),
+                              **within)
+    places = _places(request.auth, query.level, rows)
+    return [{"month": row["month"], "sessions": row["sessions"], "suppressed": row["suppressed"],
+             "place": (place := places.get(row.get(f"{query.level}_id"))) and {"id": place.pk, "code": place.code,
+                                                                               "name": place.name},
+             **{key: row[key] for key in ("expected", "absent", "late", "rate")}}
+            for row in rows]
 
 
 @router.get("/learners/{learner_id}/attendance", response={200: LearnerAttendanceOut, 404: ErrorOut,

@@ -10,7 +10,6 @@ from forsa.attendance.models import Absence
 from forsa.centers.models import Group
 from forsa.core.schemas import Date, Id, one_of
 
-SMALL_CELL = 5  # partner viewers: fewer expected learner-sessions than this and a cell is suppressed
 Slot = one_of(models.Slot)
 Activity = one_of(models.Activity)
 Kind = one_of(Absence.Kind)
@@ -124,7 +123,8 @@ class RateOut(Schema):
     absent: int | None
     late: int | None
     rate: float | None = Field(description="Attendance rate in %; null when suppressed or nobody was expected.")
-    suppressed: bool = Field(description=f"Partner viewers: fewer than {SMALL_CELL} expected learner-sessions.")
+    suppressed: bool = Field(description="Partner viewers: fewer than 5 learners (FORSA_SMALL_CELL) stand behind "
+                             "the figure, or it could be recovered from its month's total.")
 
 
 class DayOut(Schema):

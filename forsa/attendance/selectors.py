@@ -2,16 +2,17 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Min, Prefetch, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from forsa.attendance.models import Absence, AbsenceRule, Session, Slot
 from forsa.centers.models import Center, Group, school_year_of, school_year_start  # noqa: F401 (used by the views)
-from forsa.core import scoping
+from forsa.core import disclosure, scoping
 from forsa.learners.models import Enrollment, Learner, Placement
 from forsa.territory.models import Province, Region
 
@@ -54,17 +55,67 @@ def session_list(*, user):
 def rates_by(*, user, level, start, end, **within):
     """Sessions, expected learner-sessions, absences, lateness and rate per ``level`` and month.
 
-    ``level`` is center, province, region or national; ``within`` narrows (e.g. region=…).
-    Plain sums over the sessions' counts: a national year is a few hundred thousand rows.
+    ``level`` is center, province, region or national; ``within`` narrows (e.g. region=…). Read
+    through ``for_aggregates``: aggregate-only scopes (partner viewers) count the roll calls of the
+    centres they see, and a row is ``suppressed`` (its counts None) by the small-cell rule of
+    ``forsa.core.disclosure``, the same as the overview's. Plain sums over the sessions' counts.
     """
-    sessions = Session.objects.for_user(user).filter(date__gte=start, date__lt=end, **within)
-    keys = ["month"] + ([f"{LEVELS[level]}_id"] if LEVELS[level] else [])
-    rows = (
-        sessions.annotate(month=TruncMonth("date")).values(*keys)
-        .annotate(sessions=Count("id"), expected=Sum("expected"), absent=Sum("absent"), late=Sum("late"))
-        .order_by(*keys)
-    )
-    return [row | {"rate": rate(row["expected"], row["absent"])} for row in rows]
+    rows, totals = _rate_rows(user=user, level=level, start=start, end=end, **within)
+    return totals if not LEVELS[level] else rows
+
+
+COUNTS = ("expected", "absent", "late")
+
+
+def _month(value):
+    return value if isinstance(value, date) and not isinstance(value, datetime) else value.date()
+
+
+def _people(sessions, keys):
+    """The distinct learners a roll call of ``sessions`` covered, per ``keys`` (one query): the
+    learners placed in the roll's group on its date (one filter, so that both conditions and the
+    count are on the same placement)."""
+    covered = sessions.filter(Q(group__placements__start_date__lte=F("date"))
+                              & (Q(group__placements__end_date__isnull=True)
+                                 | Q(group__placements__end_date__gt=F("date"))))
+    rows = (covered.values(*keys).annotate(people=Count("group__placements__enrollment__learner", distinct=True))
+            .order_by())
+    return {tuple(_month(row[k]) if k == "month" else row[k] for k in keys): row["people"] for row in rows}
+
+
+def _rate_rows(*, user, level, start, end, **within):
+    """(rows per place and month, totals per month) of the roll calls ``user`` may count, with rates;
+    for aggregate-only scopes, cells hidden by ``disclosure.suppress_line`` month by month (the month's
+    total, the sum of its places, is what the national level shows). Two queries, four for them."""
+    sessions = (Session.objects.for_aggregates(user).filter(date__gte=start, date__lt=end, **within)
+                .annotate(month=TruncMonth("date")))
+    place = [f"{LEVELS[level]}_id"] if LEVELS[level] else []
+    rows = list(sessions.values("month", *place)
+                .annotate(sessions=Count("id"), expected=Sum("expected"), absent=Sum("absent"), late=Sum("late"))
+                .order_by("month", *place))
+    totals = {}
+    for row in rows:
+        row["month"] = _month(row["month"])
+        total = totals.setdefault(row["month"], {"month": row["month"], "sessions": 0} | dict.fromkeys(COUNTS, 0))
+        total["sessions"] += row["sessions"]
+        for name in COUNTS:
+            total[name] += row[name] or 0
+    for row in [*rows, *totals.values()]:
+        row["suppressed"] = False
+    if scoping.scope_of(user).aggregates_only:
+        in_month = _people(sessions, ["month"])
+        in_cell = _people(sessions, ["month", *place]) if place else in_month
+        for month, total in totals.items():
+            line = [row for row in rows if row["month"] == month]
+            hidden, total["suppressed"] = disclosure.suppress_line(
+                [in_cell.get((month, *(row[key] for key in place)), 0) for row in line], total=in_month.get((month,)))
+            for row, suppressed in zip(line, hidden, strict=True):
+                row["suppressed"] = suppressed or (not place and total["suppressed"])
+    for row in [*rows, *totals.values()]:
+        row["rate"] = None if row["suppressed"] else rate(row["expected"], row["absent"])
+        if row["suppressed"]:
+            row.update(dict.fromkeys(COUNTS))
+    return rows, [totals[month] for month in sorted(totals)]
 
 
 def daily_rates(*, user, start, end, **within):
@@ -133,7 +184,10 @@ def attendance_counts(*, learners, start, end, windows=None, center=None, enroll
     the number of roll calls after the last one they attended (late is attended), in date and
     half-day order. Learners expected at no roll call are absent from the result.
     """
-    learner_sql, learner_params = learners.query.sql_with_params()
+    try:
+        learner_sql, learner_params = learners.query.sql_with_params()
+    except EmptyResultSet:  # a scope that sees no learner
+        return {}
     slot_rank = " ".join(f"WHEN '{slot}' THEN '{index}'" for slot, index in SLOT_ORDER.items())
     in_center, center_params = ("AND s.center_id = %s", [getattr(center, "pk", center)]) if center else ("", [])
     window_sums, window_params = [], []
@@ -178,34 +232,40 @@ def attendance_counts(*, learners, start, end, windows=None, center=None, enroll
         return {row[0]: dict(zip(columns, row, strict=True)) for row in cursor.fetchall()}
 
 
-def attendance_of_learners(*, center, start, end):
-    """Per learner placed in ``center`` between ``start`` and ``end``: counts, rate and the current
-    run of consecutive absences, over the centre's roll calls (two queries: attendance_counts and
-    the learners)."""
-    placed = (Placement.objects.filter(group__center=center, start_date__lte=end)
-              .filter(Q(end_date__isnull=True) | Q(end_date__gt=start)).values("enrollment__learner_id"))
-    return _learner_attendance(placed, attendance_counts(learners=placed, start=start, end=end, center=center))
+def _placed(user, start, end, **where):
+    """The ids of the learners ``user`` sees placed (``where``) between ``start`` and ``end`` (a subquery)."""
+    return (Placement.objects.filter(start_date__lte=end, enrollment__learner__in=Learner.objects.for_user(user)
+                                     .values("pk"), **where)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gt=start)).values("enrollment__learner_id"))
+
+
+def attendance_of_learners(*, user, center, start, end):
+    """Per learner ``user`` sees placed in ``center`` between ``start`` and ``end``: counts, rate and the
+    current run of consecutive absences, over the centre's roll calls (two queries: attendance_counts
+    and the learners)."""
+    placed = _placed(user, start, end, group__center=center)
+    return _learner_attendance(user, placed, attendance_counts(learners=placed, start=start, end=end, center=center))
 
 
 NO_ROLL_CALL = {"expected": 0, "absent": 0, "late": 0, "run": 0}
 
 
-def _learner_attendance(placed, counts):
+def _learner_attendance(user, placed, counts):
     """LearnerAttendance rows of the ``placed`` learners, in name order (one query for the learners):
     their attendance_counts, zero for those no roll call has covered yet (the start of a month)."""
-    learners = Learner._base_manager.filter(pk__in=placed).order_by("last_name", "first_name", "pk")
+    learners = Learner.objects.for_user(user).filter(pk__in=placed).order_by("last_name", "first_name", "pk")
     return [LearnerAttendance(learner, *(counts.get(learner.pk, NO_ROLL_CALL)[key]
                                          for key in ("expected", "absent", "late", "run")))
             for learner in learners]
 
 
-def learners_meeting_rules(*, center, today: date):
-    """Learners who currently meet an absence rule: N consecutive absences, or a rate under the
-    threshold over the last 4 weeks once they were expected at the rule's minimum of roll calls
-    (one absence after one roll is not a trend). These feed the early warning."""
+def learners_meeting_rules(*, user, center, today: date):
+    """Learners ``user`` sees who currently meet an absence rule of ``center``: N consecutive absences,
+    or a rate under the threshold over the last 4 weeks once they were expected at the rule's minimum
+    of roll calls (one absence after one roll is not a trend). These feed the early warning."""
     rule = absence_rule_for(center=center)
     flagged = []
-    for attendance in attendance_of_learners(center=center, start=today - timedelta(days=27), end=today):
+    for attendance in attendance_of_learners(user=user, center=center, start=today - timedelta(days=27), end=today):
         reasons = []
         if attendance.consecutive_absences >= rule.consecutive_absences:
             reasons.append("consecutive")
@@ -235,23 +295,30 @@ def learner_calendar(*, learner, start, end):
 # ---------------------------------------------------------------------------
 # Reads of the attendance pages: groups, one roll call, the overview, a learner's month.
 
-SMALL_CELL = 5  # partners never see a figure that fewer learners stand behind
-
-
 def month_span(day: date):
     """The first day of ``day``'s month and the first day of the next (exclusive end)."""
     start = day.replace(day=1)
     return start, (start + timedelta(days=32)).replace(day=1)
 
 
+def group_scope(*, user):
+    """The groups the user sees (an educator: the groups they teach)."""
+    return Group.objects.for_user(user).select_related("center")
+
+
 def group_list(*, user, school_year):
-    return (Group.objects.for_user(user).filter(school_year=school_year).select_related("center")
-            .order_by("center__code", "name", "pk"))
+    return group_scope(user=user).filter(school_year=school_year).order_by("center__code", "name", "pk")
 
 
 def group_get(*, user, pk):
     """The group, or Group.DoesNotExist when out of scope (an educator sees only the groups they teach)."""
-    return Group.objects.for_user(user).select_related("center").get(pk=pk)
+    return group_scope(user=user).get(pk=pk)
+
+
+def roll_get(*, user, pk):
+    """A roll call with its marks in name order, or Session.DoesNotExist when out of scope."""
+    absences = Absence.objects.select_related("learner").order_by("learner__last_name", "learner__first_name")
+    return session_list(user=user).prefetch_related(Prefetch("absences", queryset=absences)).get(pk=pk)
 
 
 def _slot_order():
@@ -314,22 +381,14 @@ def roll_call_state(*, user, group, day, slot) -> RollCall:
                     correction_days=rule.correction_days if rule else None)
 
 
-def group_learner_rates(*, group, start, end):
-    """attendance_of_learners for the learners placed in ``group`` between ``start`` and ``end``.
+def group_learner_rates(*, user, group, start, end):
+    """attendance_of_learners for the learners ``user`` sees placed in ``group`` between ``start`` and ``end``.
 
     Their counts cover every session of their groups at the centre, not this group's only.
     """
-    placed = (Placement.objects.filter(group=group, start_date__lte=end)
-              .filter(Q(end_date__isnull=True) | Q(end_date__gt=start)).values("enrollment__learner_id"))
-    return _learner_attendance(placed, attendance_counts(learners=placed, start=start, end=end, center=group.center))
-
-
-def learners_meeting_rules_for(*, user, center, today):
-    """learners_meeting_rules, keeping the learners ``user`` may see (an educator: their groups')."""
-    rule, flagged = learners_meeting_rules(center=center, today=today)
-    visible = set(Learner.objects.for_user(user).filter(pk__in=[a.learner.pk for a, _r in flagged])
-                  .values_list("pk", flat=True))
-    return rule, [(attendance, reasons) for attendance, reasons in flagged if attendance.learner.pk in visible]
+    placed = _placed(user, start, end, group=group)
+    return _learner_attendance(user, placed, attendance_counts(learners=placed, start=start, end=end,
+                                                               center=group.center))
 
 
 def overview_level(user):
@@ -342,54 +401,26 @@ def overview_level(user):
     return "center"
 
 
-def _aggregate_sessions(user):
-    """Sessions for an aggregate table. Partner viewers see no session (no person), yet the programme's
-    aggregates are theirs to read: they get the sessions of the centres they may see, and small cells
-    are suppressed (rates_overview)."""
-    if scoping.scope_of(user).sees_persons:
-        return Session.objects.for_user(user)
-    return Session.objects.filter(center__in=Center.objects.for_user(user).values("pk"))
-
-
 def rates_overview(*, user, level, start, end, **within):
-    """Monthly rates per ``level`` (rows) and month (columns) from ``start`` to ``end`` (exclusive).
-
-    Two queries. For partner viewers a cell is hidden (``suppressed``) unless some session in it
-    expected at least SMALL_CELL learners, so that no figure stands for fewer than five people.
-    """
-    small_cells = not scoping.scope_of(user).sees_persons
-    key = f"{level}_id"
-    rows = (
-        _aggregate_sessions(user).filter(date__gte=start, date__lt=end, **within)
-        .annotate(month=TruncMonth("date")).values(key, "month")
-        .annotate(largest=Max("expected"), sessions=Count("id"), expected=Sum("expected"), absent=Sum("absent"),
-                  late=Sum("late"))
-        .order_by(key, "month")
-    )
+    """Monthly rates per ``level`` (rows) and month (columns) from ``start`` to ``end`` (exclusive), with
+    the month's total; ``rates_by``'s figures, small cells hidden for aggregate-only scopes."""
+    rows, totals = _rate_rows(user=user, level=level, start=start, end=end, **within)
     months, day = [], start
     while day < end:
         months.append(day)
         day = month_span(day)[1]
-    cells, totals = defaultdict(dict), {}
+    key = f"{level}_id"
+    cells = defaultdict(dict)
     for row in rows:
-        row["month"] = row["month"] if isinstance(row["month"], date) else row["month"].date()
-        row["suppressed"] = small_cells and row["largest"] < SMALL_CELL
-        row["rate"] = None if row["suppressed"] else rate(row["expected"], row["absent"])
         cells[row[key]][row["month"]] = row
-        total = totals.setdefault(row["month"], {"expected": 0, "absent": 0, "largest": 0, "sessions": 0})
-        for name in ("expected", "absent", "sessions"):
-            total[name] += row[name]
-        total["largest"] = max(total["largest"], row["largest"])
     model = {"region": Region, "province": Province, "center": Center}[level]
     names = model.objects.for_user(user).in_bulk(list(cells))
     table = [{"object": names[pk], "cells": [cells[pk].get(month) for month in months]}
              for pk in cells if pk in names]
     table.sort(key=lambda row: getattr(row["object"], "code", "") or row["object"].name)
-    for total in totals.values():
-        total["suppressed"] = small_cells and total["largest"] < SMALL_CELL
-        total["rate"] = None if total["suppressed"] else rate(total["expected"], total["absent"])
-    return {"months": months, "rows": table, "totals": [totals.get(month) for month in months],
-            "small_cells": small_cells}
+    by_month = {total["month"]: total for total in totals}
+    return {"months": months, "rows": table, "totals": [by_month.get(month) for month in months],
+            "small_cells": scoping.scope_of(user).aggregates_only, "min_cell": disclosure.min_cell()}
 
 
 def learner_month(*, learner, day):

@@ -73,7 +73,7 @@ def group_detail(request, pk):
         "page_obj": paginate(request, selectors.group_sessions(user=request.user, group=group)),
         "monthly": selectors.rates_by(user=request.user, level="national", group=group,
                                       start=selectors.school_year_start(today), end=next_month),
-        "learners": selectors.group_learner_rates(group=group, start=month, end=today),
+        "learners": selectors.group_learner_rates(user=request.user, group=group, start=month, end=today),
         "missing": selectors.missing_rolls(groups=[group], **_recent_days(today)).get(group, []),
         "may_take": scoping.can(request.user, "attendance.take", group),
     })
@@ -85,7 +85,7 @@ def center_detail(request, pk):
     today = timezone.localdate()
     month, next_month = selectors.month_span(today)
     groups = selectors.group_list(user=request.user, school_year=selectors.school_year_of(today)).filter(center=center)
-    rule, flagged = selectors.learners_meeting_rules_for(user=request.user, center=center, today=today)
+    rule, flagged = selectors.learners_meeting_rules(user=request.user, center=center, today=today)
     return render(request, "attendance/center.html", {
         "center": center, "month": month, "rule": rule, "flagged": flagged,
         "daily": selectors.daily_rates(user=request.user, start=month, end=next_month, center=center),

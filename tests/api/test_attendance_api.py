@@ -424,13 +424,45 @@ def test_rates_on_a_hand_checked_case(api_as, october):
 
 
 def test_partners_get_small_cells_suppressed(api_as, october):
+    """A figure that fewer than 5 LEARNERS stand behind is hidden from partner viewers, however many
+    learner-sessions it counts: the own region's October stands on 3 learners over 2 roll calls (6
+    learner-sessions), which the API used to show them (it counted learner-sessions, the page learners)."""
     client = api_as(october["partner_viewer"])
     assert rates(client, level="region") == [
-        ("2026-10-01", "01", 2, 6, 3, 1, 50.0, False),
-        ("2026-10-01", "06", 1, None, None, None, None, True),  # 3 expected learner-sessions < 5
-        ("2026-11-01", "01", 1, None, None, None, None, True),
+        ("2026-10-01", "01", 2, None, None, None, None, True),  # 3 learners (6 learner-sessions)
+        ("2026-10-01", "06", 1, None, None, None, None, True),  # 3 learners
+        ("2026-11-01", "01", 1, None, None, None, None, True),  # 3 learners
     ]
-    assert rates(client, level="national")[0] == ("2026-10-01", None, 3, 9, 4, 2, 55.6, False)
+    assert rates(client, level="national") == [
+        ("2026-10-01", None, 3, 9, 4, 2, 55.6, False),  # 6 learners: shown, its two regions both hidden
+        ("2026-11-01", None, 1, None, None, None, None, True),
+    ]
+    assert rates(client, level="center", center=october["own"].center.pk)[0][-1] is True
+    # Nothing is hidden from those who see persons.
+    assert not any(row[-1] for row in rates(api_as(october["national_admin"]), level="region"))
+
+
+def test_partners_cannot_recover_a_hidden_region_from_the_national_total(api_as, october):
+    """Secondary suppression: when one region of a month is hidden, the smallest other one is hidden too,
+    so that the national figure minus the regions shown never gives a figure of fewer than 5 learners."""
+    own = october["own"]
+    big = make_group(own.center, name="Grande classe")
+    learners = [make_learner(own.center, groups=[big], first_name=f"Grand{i}", birth_date=f"2011-06-{i + 10}")
+                for i in range(6)]
+    services.roll_call_record(actor=None, group=big, date=D("2026-10-07"), slot="morning",
+                              marks={learners[0].pk: {"kind": "absent"}})
+    third = make_center(region_code="02")
+    group = make_group(third)
+    for i in range(7):
+        make_learner(third, groups=[group], first_name=f"Tiers{i}", birth_date=f"2011-07-{i + 10}")
+    services.roll_call_record(actor=None, group=group, date=D("2026-10-07"), slot="morning", marks={})
+    client = api_as(october["partner_viewer"])
+    october_rows = {row[1]: row for row in rates(client, level="region") if row[0] == "2026-10-01"}
+    # 01: 9 learners, shown; 02: 7 learners, hidden so that 06 (3 learners) cannot be worked out.
+    assert october_rows["01"][3:] == (12, 4, 1, 66.7, False)
+    assert october_rows["02"][-1] is True and october_rows["06"][-1] is True
+    national = rates(client, level="national")[0]
+    assert national[-1] is False and national[3] == 12 + 7 + 3
 
 
 def test_rates_refuse_an_unknown_level_and_a_reversed_period(api_as, classes):

@@ -12,7 +12,7 @@ from forsa.attendance import selectors, services
 from forsa.attendance.models import Absence, Session
 from forsa.audit.models import AuditEntry
 from forsa.learners import services as learner_services
-from tests.factories import make_group, make_learner
+from tests.factories import make_group, make_learner, make_user
 
 D = datetime.date.fromisoformat
 ABSENT, LATE = {"kind": "absent"}, {"kind": "late"}
@@ -165,12 +165,12 @@ def test_absence_rules_flag_consecutive_absences_and_low_rates(world, klass):
     educator = world["own"].users["educator"]
     roll(educator, group, "2026-11-12", {bilal.pk: ABSENT})
     # One absence after one roll call is not yet a rate: the rule waits for its minimum of roll calls.
-    rule, flagged = selectors.learners_meeting_rules(center=group.center, today=D("2026-11-12"))
+    rule, flagged = selectors.learners_meeting_rules(user=educator, center=group.center, today=D("2026-11-12"))
     assert flagged == [] and rule.minimum_sessions == 6
     roll(educator, group, "2026-11-13", {})
     for day in ("2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19"):
         roll(educator, group, day, {amina.pk: ABSENT} | ({bilal.pk: ABSENT} if day == "2026-11-16" else {}))
-    rule, flagged = selectors.learners_meeting_rules(center=group.center, today=D("2026-11-20"))
+    rule, flagged = selectors.learners_meeting_rules(user=educator, center=group.center, today=D("2026-11-20"))
     reasons = {attendance.learner.pk: set(why) for attendance, why in flagged}
     # Amina: 4 absences in a row, 2 of 6 present (33 %); Bilal: 2 absences in 6, 66.7 % < 80 %; Chaimae: 100 %.
     assert reasons == {amina.pk: {"consecutive", "rate"}, bilal.pk: {"rate"}}
@@ -188,7 +188,28 @@ def test_a_run_of_absences_follows_the_half_days_in_order(world, klass):
     roll(educator, group, "2026-11-17", {amina.pk: LATE}, slot="morning")      # late is attended
     roll(educator, group, "2026-11-17", {amina.pk: ABSENT}, slot="afternoon")
     roll(educator, group, "2026-11-18", {amina.pk: ABSENT}, slot="morning")
-    rows = {a.learner.pk: a for a in selectors.attendance_of_learners(center=group.center, start=D("2026-11-01"),
-                                                                      end=D("2026-11-20"))}
+    rows = {a.learner.pk: a for a in selectors.attendance_of_learners(user=educator, center=group.center,
+                                                                      start=D("2026-11-01"), end=D("2026-11-20"))}
     assert (rows[amina.pk].expected, rows[amina.pk].absent, rows[amina.pk].late,
             rows[amina.pk].consecutive_absences) == (5, 3, 1, 2)
+
+
+def test_a_learners_attendance_is_read_through_the_users_scope(world, klass):
+    """attendance_of_learners, group_learner_rates and learners_meeting_rules take the user and read
+    the learners through for_user: a foreign director, a partner viewer and an educator of another
+    group of the same centre get nobody; the group's educator and the centre's director get its learners."""
+    group, learners = klass
+    own = world["own"]
+    for day in ("2026-11-16", "2026-11-17", "2026-11-18"):
+        roll(own.users["educator"], group, day, {learners[0].pk: ABSENT})
+    other_educator = make_user("educator", own.center)
+    make_group(own.center, name="Atelier", kind="workshop", educators=[other_educator])
+    period = {"start": D("2026-11-01"), "end": D("2026-11-20")}
+    for user, expected in ((own.users["center_director"], set(learners)), (own.users["educator"], set(learners)),
+                           (world["foreign"].users["center_director"], set()), (world["partner_viewer"], set()),
+                           (other_educator, set())):
+        assert {a.learner for a in selectors.attendance_of_learners(user=user, center=group.center, **period)} \
+            == expected
+        assert {a.learner for a in selectors.group_learner_rates(user=user, group=group, **period)} == expected
+        _rule, flagged = selectors.learners_meeting_rules(user=user, center=group.center, today=D("2026-11-18"))
+        assert {a.learner for a, _why in flagged} == expected & {learners[0]}

@@ -380,6 +380,9 @@ def test_overview_nationally_by_region_with_drill_down(client, scene):
 
 
 def test_overview_hides_small_cells_from_partners(client, scene):
+    """The overview hides from partner viewers a figure that fewer than 5 learners stand behind, and a
+    second one of the month when the hidden one could be worked out from the month's total (the API's
+    rule: forsa.core.disclosure)."""
     partner = scene["partner_viewer"]
     own = scene["own"]
     client.force_login(partner)
@@ -387,15 +390,31 @@ def test_overview_hides_small_cells_from_partners(client, scene):
     html = response.content.decode()
     assert response.context["small_cells"] and "5" in html.split('class="alert info"')[1].split("</p>")[0]
     cells = [cell for row in response.context["rows"] for cell in row["cells"] if cell]
-    assert cells and all(cell["suppressed"] and cell["rate"] is None for cell in cells)  # 3 learners a roll
-    assert "66,7" not in html and "Bennani" not in html
+    assert cells and all(cell["suppressed"] and cell["rate"] is None for cell in cells)  # 3 learners a region
+    # Each region's rate (1 absent of 3) stands on 3 learners; the month's total, on 6, is shown.
+    assert "66,7" not in html.split("<tbody>")[1].split("</tbody>")[0] and "Bennani" not in html
+    assert [cell["rate"] for cell in response.context["totals"] if cell] == [66.7]
     big = make_group(own.center, name="Grande classe")
     learners = add_learners(big, 6, offset=40)
     services.roll_call_record(actor=None, group=big, date=RECENT, slot="afternoon",
                               marks={learners[0].pk: {"kind": "absent"}})
-    response = client.get(reverse("attendance:overview"))
-    shown = [cell for row in response.context["rows"] for cell in row["cells"] if cell and not cell["suppressed"]]
-    assert len(shown) == 1 and shown[0]["rate"] is not None
+
+    def shown():
+        response = client.get(reverse("attendance:overview"))
+        return response, {row["object"].code for row in response.context["rows"]
+                          for cell in row["cells"] if cell and not cell["suppressed"]}
+
+    # The own region now stands on 9 learners, but the foreign one (3) would be the total minus it.
+    response, regions = shown()
+    total = [cell for cell in response.context["totals"] if cell]
+    assert regions == set() and len(total) == 1 and not total[0]["suppressed"] and total[0]["rate"] is not None
+    third = make_center(region_code="02")
+    group = make_group(third)
+    add_learners(group, 7, offset=60)
+    services.roll_call_record(actor=None, group=group, date=RECENT, slot="morning", marks={})
+    # A third region of 7 learners: the smaller of the two large ones is hidden in the foreign one's stead.
+    response, regions = shown()
+    assert regions == {own.center.region.code}
     assert reverse("attendance:center", args=[own.center.pk]) not in response.content.decode()
 
 
