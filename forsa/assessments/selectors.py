@@ -27,11 +27,10 @@ from forsa.attendance.selectors import (  # noqa: F401 (used by the views)
     overview_level,
 )
 from forsa.centers.models import Center, school_year_of  # noqa: F401
-from forsa.core import scoping
+from forsa.core import disclosure, scoping
 from forsa.learners.models import Learner
 from forsa.territory.models import Province, Region
 
-SMALL_CELL = 5  # partners never see a figure that fewer learners stand behind
 DEFAULT_THRESHOLD = 3  # "acquired": below it, a learner is suggested for remediation
 
 
@@ -236,14 +235,6 @@ def pole_gains(rows):
     return gains
 
 
-def _results_for_indicators(user):
-    """Results an aggregate may use. Partners see no result (a person's), yet the programme's aggregates
-    are theirs to read: they get the results of the centres they may see, with small cells suppressed."""
-    if scoping.scope_of(user).sees_persons:
-        return Result.objects.for_user(user)
-    return Result.objects.filter(assessment__center__in=Center.objects.for_user(user).values("pk"))
-
-
 def recent_school_years(count=3):
     """The current school year and the ones before it, latest first."""
     start = int(school_year_of(timezone.localdate())[:4])
@@ -258,10 +249,13 @@ def indicators(*, user, school_year, level=None, within=None):
     """Per place (regions, provinces or centres, as the user's scope calls for) and pole: learners measured,
     learners who gained at least one level (see ``pole_gains``) and their share. One aggregate query
     (means per learner, pole and assessment) plus the names. ``within`` narrows to a region or province
-    ({"region": region}), to drill down."""
+    ({"region": region}), to drill down. For aggregate-only scopes (partner viewers) the results of the
+    centres they see are counted, and the cells that forsa.core.disclosure hides are suppressed, pole by
+    pole (the places of a pole and its total)."""
     level = level or overview_level(user)
     narrow = {f"assessment__center__{key}": place for key, place in (within or {}).items()}
-    rows = (_results_for_indicators(user).filter(absent=False, assessment__group__school_year=school_year, **narrow)
+    results = Result.objects.for_aggregates(user)  # partners: the results of the centres they see, to count
+    rows = (results.filter(absent=False, assessment__group__school_year=school_year, **narrow)
             .values_list("learner_id", PLACE_PATH[level], "competency__domain__pole__code", "assessment__kind",
                          "assessment__date", "assessment_id")
             .annotate(mean=Avg("level")).order_by())
@@ -272,7 +266,7 @@ def indicators(*, user, school_year, level=None, within=None):
         flat.append((learner, pole, kind, day, assessment, float(mean)))
     place_of = {learner: place for learner, (_day, place) in latest_place.items()}
     gains = pole_gains(flat)
-    small_cells = not scoping.scope_of(user).sees_persons
+    small_cells = scoping.scope_of(user).aggregates_only
     poles = list(Pole.objects.filter(framework=framework_published()).order_by("position")) \
         if framework_published() else []
     codes = [p.code for p in poles]
@@ -283,20 +277,27 @@ def indicators(*, user, school_year, level=None, within=None):
             cells[place][pole][1] += gained
     model = {"region": Region, "province": Province, "center": Center}[level]
     names = model.objects.for_user(user).in_bulk([p for p in cells if p != "total"])
+    hidden = set()  # (place, pole) of the cells the small-cell rule hides from aggregate-only scopes
+    for code in codes if small_cells else ():
+        places = list(names)
+        line, total = disclosure.suppress_line([cells[pk][code][0] for pk in places], total=cells["total"][code][0])
+        hidden |= {(pk, code) for pk, is_hidden in zip(places, line, strict=True) if is_hidden}
+        if total:
+            hidden.add(("total", code))
 
-    def line(counts):
+    def line(place):
         out = []
         for code in codes:
-            measured, gained = counts.get(code, (0, 0))
-            suppressed = small_cells and 0 < measured < SMALL_CELL
+            measured, gained = cells[place].get(code, (0, 0))
+            suppressed = (place, code) in hidden
             out.append({"measured": None if suppressed else measured, "gained": None if suppressed else gained,
                         "share": None if suppressed or not measured else round(100 * gained / measured, 1),
                         "suppressed": suppressed})
         return out
 
-    table = [{"object": names[pk], "cells": line(cells[pk])} for pk in names]
+    table = [{"object": names[pk], "cells": line(pk)} for pk in names]
     table.sort(key=lambda row: getattr(row["object"], "code", "") or row["object"].name)
-    return {"level": level, "poles": poles, "rows": table, "total": line(cells["total"]) if gains else None,
+    return {"level": level, "poles": poles, "rows": table, "total": line("total") if gains else None,
             "small_cells": small_cells, "school_year": school_year}
 
 

@@ -1,4 +1,5 @@
-"""Reads of the early warning, always through the scoping module."""
+"""Reads of the early warning, always through the scoping module (for_user to show, for_aggregates to
+count, small cells by forsa.core.disclosure)."""
 
 from collections import defaultdict
 from datetime import timedelta
@@ -7,12 +8,11 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery
 
 from forsa.attendance.models import Absence
 from forsa.centers.models import Center
-from forsa.core import scoping
+from forsa.core import disclosure, scoping
 from forsa.earlywarning.models import Alert, Intervention, LearnerRisk, Level, RiskModel, RiskScore
 from forsa.learners.models import Learner, Outcome
 from forsa.territory.models import Province, Region
 
-SMALL_CELL = 5  # what partners see stands on at least five learners (core's disclosure policy when it lands)
 EFFECT_WEEKS = 4
 DROPOUT_WITHIN = timedelta(days=91)
 
@@ -101,39 +101,32 @@ def active_model_card():
     return RiskModel.objects.filter(is_active=True).first()
 
 
-def _small(count, small_cells):
-    return small_cells and count < SMALL_CELL
-
-
 def risk_counts(*, user, level):
     """Learners scored, at watch and at high risk per ``level`` (region, province or centre) of the user's
-    scope. Partners (aggregates only) read the same counts over the centres they may see, small cells
-    suppressed: counts are shown only where at least SMALL_CELL learners stand behind them."""
+    scope. Partners (aggregates only) read the same counts over the centres they may see
+    (``for_aggregates``), with forsa.core.disclosure's small-cell rule column by column: a count that 1 to
+    4 learners stand behind is hidden, and so is a second one when it could be worked out from the total."""
     scope = scoping.scope_of(user)
-    if scope.sees_persons:
-        risks = LearnerRisk.objects.for_user(user)
-    else:  # aggregates only: the centres they may see, never a row
-        risks = LearnerRisk.objects.filter(center__in=Center.objects.for_user(user).values("pk"))
+    risks = LearnerRisk.objects.for_aggregates(user)
     key = {"region": "center__region_id", "province": "center__province_id", "center": "center_id"}[level]
     rows = (risks.values(place=F(key)).annotate(scored=Count("pk"), high=Count("pk", filter=Q(level=Level.HIGH)),
                                                 watch=Count("pk", filter=Q(level=Level.WATCH)))
             .order_by("place"))
     model = {"region": Region, "province": Province, "center": Center}[level]
     names = model.objects.for_user(user).in_bulk([row["place"] for row in rows])
-    small_cells = not scope.sees_persons
-    table = []
-    for row in rows:
-        if row["place"] not in names:
-            continue
-        hidden = _small(row["scored"], small_cells)
+    table = [row for row in rows if row["place"] in names]
+    for name in ("scored", "high", "watch"):
+        counts = [row[name] for row in table]
+        hidden = (disclosure.suppress_line(counts, total=sum(counts))[0] if scope.aggregates_only
+                  else [False] * len(table))
+        for row, is_hidden in zip(table, hidden, strict=True):
+            row[f"{name}_hidden"] = is_hidden
+    for row in table:
+        hidden = row["hidden"] = row.pop("scored_hidden")
         for name in ("high", "watch"):
-            # a count of 1 to 4 people, or one recoverable from the others, is not shown to partners
-            row[f"{name}_hidden"] = hidden or (small_cells and 0 < row[name] < SMALL_CELL)
-        row["high_rate"] = None if hidden or not row["scored"] else round(100 * row["high"] / row["scored"], 1)
-        row["watch_rate"] = None if hidden or not row["scored"] else round(100 * row["watch"] / row["scored"], 1)
+            row[f"{name}_hidden"] = hidden or row[f"{name}_hidden"]
+            row[f"{name}_rate"] = None if hidden or not row["scored"] else round(100 * row[name] / row["scored"], 1)
         row["object"] = names[row["place"]]
-        row["hidden"] = hidden
-        table.append(row)
     table.sort(key=lambda row: getattr(row["object"], "code", "") or str(row["object"]))
     return table
 
@@ -146,8 +139,7 @@ def intervention_effect(*, user, center=None):
     intervention (through the learner's placements), absences around it, and dropouts after it.
     """
     scope = scoping.scope_of(user)
-    interventions = (Intervention.objects.for_user(user) if scope.sees_persons else
-                     Intervention.objects.filter(center__in=Center.objects.for_user(user).values("pk")))
+    interventions = Intervention.objects.for_aggregates(user)  # partners: those of the centres they see
     if center is not None:
         interventions = interventions.filter(center=center)
     window = timedelta(weeks=EFFECT_WEEKS)
@@ -185,17 +177,24 @@ def intervention_effect(*, user, center=None):
             for key in ((row["kind"], row["center_id"]), (row["kind"], None)):
                 for source, target in names.items():
                     cells[key][target] += row[source]
-    small_cells = not scope.sees_persons
     centers = Center.objects.for_user(user).in_bulk({center_id for _kind, center_id in cells if center_id})
+    hidden = dict.fromkeys(cells, False)
+    for kind in {kind for kind, _center in cells} if scope.aggregates_only else ():
+        # a kind's line: its centres, and its total (the national row) that they add up to
+        places = [key for key in cells if key[0] == kind and key[1] is not None]
+        line, total = disclosure.suppress_line([cells[key]["learners"] for key in places],
+                                               total=cells[(kind, None)]["learners"])
+        hidden |= dict(zip(places, line, strict=True)) | {(kind, None): total}
     table = []
     for (kind, center_id), cell in cells.items():
-        hidden = _small(cell["learners"], small_cells)
+        is_hidden = hidden[(kind, center_id)]
         table.append({
             "kind": kind, "kind_label": Intervention.Kind(kind).label, "center": centers.get(center_id),
-            "n": None if hidden else cell["n"], "learners": None if hidden else cell["learners"], "hidden": hidden,
-            "before": None if hidden else _rate(cell["expected_before"], cell["absent_before"]),
-            "after": None if hidden else _rate(cell["expected_after"], cell["absent_after"]),
-            "dropped_share": None if hidden or not cell["learners"] else
+            "n": None if is_hidden else cell["n"], "learners": None if is_hidden else cell["learners"],
+            "hidden": is_hidden,
+            "before": None if is_hidden else _rate(cell["expected_before"], cell["absent_before"]),
+            "after": None if is_hidden else _rate(cell["expected_after"], cell["absent_after"]),
+            "dropped_share": None if is_hidden or not cell["learners"] else
             round(100 * cell["dropped"] / cell["learners"], 1),
         })
     table.sort(key=lambda row: (row["center"] is not None, row["center"].code if row["center"] else "",
