@@ -31,7 +31,12 @@ def expected_learner_ids(*, group, day):
 
 
 def expected_learners(*, group, day):
-    """The learners a roll call of ``group`` on ``day`` covers, by id (one query)."""
+    """The learners a roll call of ``group`` on ``day`` covers, by id (one query).
+
+    The roll of a group the caller has read in the user's scope (group_get, group_scope): everyone
+    placed in it that day, including a learner who has since moved to another centre (their mark on
+    a past roll stays theirs, and a correction must not drop it), hence not through Learner.for_user.
+    """
     placed = Placement.objects.filter(placed_on(day), group=group).values("enrollment__learner")
     learners = Learner._base_manager.filter(pk__in=placed).order_by("last_name", "first_name", "last_name_ar")
     return {learner.pk: learner for learner in learners}
