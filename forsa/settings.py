@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "forsa.conventions",
     "forsa.earlywarning",
     "forsa.audit",
+    "forsa.documents",
     "forsa.reporting",
     "forsa.demo",
 ]

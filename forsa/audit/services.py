@@ -1,4 +1,4 @@
-"""Writing audit entries; services call these explicitly inside their transaction."""
+"""Writing audit entries; services call these explicitly inside their transaction. Exports are logged here too."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.forms.models import model_to_dict
@@ -39,4 +39,20 @@ def audit_record(*, actor, action, target, changes=None):
         target_id=str(target.pk),
         target_repr=str(target)[:200],
         changes=changes or {},
+    )
+
+
+def export_record(*, actor, model, filename: str, rows: int, filters: dict | None = None) -> AuditEntry:
+    """Every export is logged: who took which list, how many rows, with which filters.
+
+    The writers in forsa.documents take it as their ``record`` (``partial(export_record, actor=…,
+    model=…, filters=…)``) and call it with the file name and the number of rows written.
+    """
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=AuditEntry.Action.EXPORT,
+        target_type=ContentType.objects.get_for_model(model),
+        target_id="",
+        target_repr=f"{rows} × {model._meta.verbose_name_plural}"[:200],
+        changes={"file": filename, "rows": rows, "filters": filters or {}},
     )
