@@ -92,7 +92,9 @@ WSGI_APPLICATION = "forsa.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # forsa/templates holds base.html, the site's layout and menu: like forsa/urls.py, the composition
+        # root that knows every app (core, the ground floor, knows none).
+        "DIRS": [BASE_DIR / "forsa" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

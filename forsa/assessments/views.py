@@ -280,3 +280,8 @@ def scale_edit(request, pk):
         return redirect("assessments:framework", pk=framework.pk)
     return render(request, "assessments/competency_form.html", {
         "framework": framework, "form": form, "title": _("Scale of levels")})
+
+
+def learner_file_section(request, learner):
+    """The learner file's link to basic skills (registered in core.sections for learners.file)."""
+    return {"learner": learner}
