@@ -3,6 +3,10 @@
     python scripts/import_graph.py            # edges (app -> app, number of import statements), cycles, upward arrows
     python scripts/import_graph.py --edges    # the edges only, one "a -> b  n" a line
 
+Templates are read too (``template_graph``): ``{% url 'app:…' %}``, ``{% include "app/…" %}`` and
+``{% extends "app/…" %}`` in ``forsa/<app>/templates/`` are arrows from that app to the one named,
+held to the same floors. ``forsa/templates/`` (base.html, the site's menu) is the composition root.
+
 An app is a package directly under ``forsa/`` (``forsa/learners/``…). Every ``import`` and
 ``from … import`` in every module of an app counts, at any depth (inside a function too: a lazy
 import is still a dependency), migrations included; absolute (``forsa.centers.models``) and relative
@@ -18,6 +22,7 @@ one on its own floor or above. ``tests/core/test_layers.py`` enforces it over th
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -46,7 +51,8 @@ PENDING: dict[tuple[str, str], str] = {
     ("assessments", "attendance"): (
         "assessments reads a group's learners and groups through attendance.selectors (expected_learners, "
         "expected_learner_ids, group_list, group_get, overview_level, overview_breakdown); these reads belong "
-        "to learners/centers and move down with the scoping work on those selectors"
+        "to learners/centers and move down with the scoping work on those selectors; its templates show a "
+        "learner's name with attendance/includes/name.html"
     ),
 }
 
@@ -97,6 +103,22 @@ def import_graph(root: Path = ROOT) -> Counter[tuple[str, str]]:
                 pieces = name.split(".")
                 if len(pieces) >= 2 and pieces[0] == PACKAGE and pieces[1] in apps and pieces[1] != app:
                     edges[(app, pieces[1])] += 1
+    return edges
+
+
+TEMPLATE_REFERENCE = re.compile(r"""\{%\s*(?:url\s+['"]([a-z_]+):|(?:include|extends)\s+['"]([a-z_]+)/)""")
+
+
+def template_graph(root: Path = ROOT) -> Counter[tuple[str, str]]:
+    """Counter of (app whose template refers, app referred to) -> number of references."""
+    edges: Counter[tuple[str, str]] = Counter()
+    apps = set(apps_of(root))
+    for app in apps:
+        for path in sorted((root / app / "templates").rglob("*.html")):
+            for match in TEMPLATE_REFERENCE.finditer(path.read_text(encoding="utf-8")):
+                target = match.group(1) or match.group(2)
+                if target in apps and target != app:
+                    edges[(app, target)] += 1
     return edges
 
 
@@ -177,6 +199,13 @@ def main(argv: list[str]) -> int:
     print("\n# arrows against the floors (FLOORS in this script)")
     for (a, b), why in violations(edges).items():
         print(why + ("  [pending: " + PENDING[(a, b)] + "]" if (a, b) in PENDING else ""))
+    templates = template_graph()
+    print(f"\n# template references between apps (url, include, extends): {len(templates)} edges")
+    for (a, b), count in sorted(templates.items()):
+        print(f"{a} -> {b}  {count}")
+    print("\n# template references against the floors")
+    for (a, b), why in violations(templates).items():
+        print(why + ("  [pending]" if (a, b) in PENDING else ""))
     core_out = sorted(b for a, b in edges if a == "core")
     print(f"\n# core imports: {', '.join(core_out) if core_out else 'no Forsa app'}")
     return 0

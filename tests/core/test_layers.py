@@ -42,6 +42,27 @@ def test_core_imports_no_forsa_app(edges):
     assert [b for a, b in edges if a == "core"] == []
 
 
+def test_templates_refer_only_to_lower_floors():
+    """{% url 'app:…' %}, {% include "app/…" %} and {% extends "app/…" %} follow the floors too."""
+    templates = graph.template_graph()
+    assert templates[("learners", "core")] > 0  # the reader sees them
+    assert [b for a, b in templates if a == "core"] == []
+    assert_layered(templates)
+
+
+def test_the_template_reader_finds_an_upward_link(tmp_path):
+    root = tmp_path / "forsa"
+    for app in ("territory", "centers"):
+        (root / app / "templates" / app).mkdir(parents=True)
+        (root / app / "__init__.py").write_text("")
+    (root / "territory" / "templates" / "territory" / "x.html").write_text(
+        "{% url 'centers:list' %} {% include \"centers/table.html\" %} {% url 'territory:regions' %}")
+    templates = graph.template_graph(root)
+    assert templates == Counter({("territory", "centers"): 2})
+    with pytest.raises(AssertionError, match="centers is on a floor above"):
+        assert_layered(templates)
+
+
 def test_every_import_goes_down_a_floor(edges):
     assert_layered(edges)
 
