@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "forsa.conventions",
     "forsa.earlywarning",
     "forsa.audit",
+    "forsa.documents",
     "forsa.reporting",
     "forsa.demo",
 ]
@@ -91,7 +92,9 @@ WSGI_APPLICATION = "forsa.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # forsa/templates holds base.html, the site's layout and menu: like forsa/urls.py, the composition
+        # root that knows every app (core, the ground floor, knows none).
+        "DIRS": [BASE_DIR / "forsa" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -141,7 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "reporting:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling by account and by address (django-axes).

@@ -3,7 +3,7 @@ from django.urls import include, path
 from forsa.api import api
 
 urlpatterns = [
-    path("", include("forsa.core.urls")),
+    path("", include("forsa.reporting.urls")),
     path("accounts/", include("forsa.accounts.urls")),
     path("territory/", include("forsa.territory.urls")),
     path("associations/", include("forsa.organizations.urls")),

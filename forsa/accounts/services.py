@@ -10,9 +10,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from forsa.accounts.models import ApiToken, Membership, User
 from forsa.accounts.selectors import two_factor_required
 from forsa.audit.models import AuditEntry
-from forsa.audit.services import audit_record
+from forsa.audit.services import audit_record, instance_save
 from forsa.core import scoping
-from forsa.core.services import instance_save, require
+from forsa.core.services import require
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ their guardian: identity, centre and group, per pole and competency the level at
 at the latest assessment (absences shown as such), the scale, the remediation followed.
 
 Build it under ``translation.override(language)``: the strings are translated here, the document
-(``forsa.reporting.pdf``) only lays them out.
+(``forsa.documents.pdf``) only lays them out.
 """
 
 from django.utils import timezone
@@ -29,7 +29,7 @@ def _at(row, columns, kinds):
 
 
 def bulletin_document(*, learner, language, until=None):
-    from forsa.reporting.pdf import Document
+    from forsa.documents.pdf import Document
 
     until = until or timezone.localdate()
     progress = selectors.learner_progress(learner=learner, until=until)
@@ -86,7 +86,7 @@ def _pole_table(document, rows):
 
 
 def bulletin_response(*, actor, learner, language, until=None):
-    from forsa.reporting.pdf import pdf_response
+    from forsa.documents.pdf import pdf_response
 
     document = bulletin_document(learner=learner, language=language, until=until)
     audit_record(actor=actor, action=AuditEntry.Action.EXPORT, target=learner, changes={"bulletin": language})

@@ -22,8 +22,8 @@ from forsa.assessments.models import (
 )
 from forsa.attendance.selectors import expected_learner_ids
 from forsa.audit.models import AuditEntry
-from forsa.audit.services import audit_record
-from forsa.core.services import instance_save, require
+from forsa.audit.services import audit_record, instance_save
+from forsa.core.services import require
 from forsa.learners.models import Learner
 
 ABSENT = "absent"

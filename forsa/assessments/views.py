@@ -2,6 +2,7 @@
 a learner's progress and bulletin, indicators, and the framework (national admins)."""
 
 from datetime import date
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,10 +14,11 @@ from django.views.decorators.http import require_POST
 
 from forsa.assessments import bulletin, forms, selectors, services
 from forsa.assessments.models import Competency, Domain, Pole, Result
+from forsa.audit.services import export_record
 from forsa.core import scoping
 from forsa.core.views import paginate, persons_only, run_service, scoped_or_404
+from forsa.documents.xlsx import xlsx_response
 from forsa.learners.selectors import learner_get
-from forsa.reporting.exports import xlsx_response
 
 
 @persons_only
@@ -69,10 +71,11 @@ def grid_export(request, pk):
     absent = _("Abs.")
     rows = [[learner.full_name, *[absent if value == "absent" else value for _c, value in cells]]
             for learner, cells in grid.rows()]
-    return xlsx_response(actor=request.user, model=Result, sheet=assessment.get_kind_display()[:31],
+    return xlsx_response(sheet=assessment.get_kind_display()[:31],
                          filename=f"results-{assessment.group.pk}-{assessment.date:%Y-%m-%d}-{assessment.kind}.xlsx",
                          columns=[_("Learner"), *[c.code for c in grid.competencies]], rows=rows,
-                         filters={"assessment": assessment.pk})
+                         record=partial(export_record, actor=request.user, model=Result,
+                                        filters={"assessment": assessment.pk}))
 
 
 @persons_only
@@ -277,3 +280,8 @@ def scale_edit(request, pk):
         return redirect("assessments:framework", pk=framework.pk)
     return render(request, "assessments/competency_form.html", {
         "framework": framework, "form": form, "title": _("Scale of levels")})
+
+
+def learner_file_section(request, learner):
+    """The learner file's link to basic skills (registered in core.sections for learners.file)."""
+    return {"learner": learner}

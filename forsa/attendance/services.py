@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from forsa.attendance.models import Absence, AbsenceRule, Activity, Session
 from forsa.attendance.selectors import absence_rule_for, expected_learner_ids
 from forsa.audit.models import AuditEntry
-from forsa.audit.services import audit_record
+from forsa.audit.services import audit_record, instance_save
 from forsa.centers.models import Group
-from forsa.core.services import instance_save, require
+from forsa.core.services import require
 
 ACTIVITY_OF_GROUP = {Group.Kind.CATCH_UP: Activity.CATCH_UP, Group.Kind.WORKSHOP: Activity.WORKSHOP,
                      Group.Kind.ACTIVITY: Activity.ACTIVITY}

@@ -138,3 +138,8 @@ def center_rules(request, pk):
     if not scoping.can(request.user, "attendance.rules", center):
         raise PermissionDenied
     return _rules(request, center)
+
+
+def learner_file_section(request, learner):
+    """The attendance section of a learner's file (registered in core.sections): this month's calendar and rates."""
+    return selectors.learner_month(learner=learner, day=timezone.localdate())

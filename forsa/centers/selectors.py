@@ -1,6 +1,6 @@
 """Every read of centres, already scoped."""
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from forsa.centers.models import Center, StaffAssignment, Trade
 from forsa.core import scoping
@@ -43,3 +43,20 @@ def center_totals(*, user, group_by="region"):
         .annotate(centers=Count("id"), capacity=Sum("capacity"))
         .order_by(f"{group_by}__code")
     )
+
+
+def with_center_counts(queryset, *, user):
+    """A region's or province's rows with the centres the user can see in it and their capacity
+    (registered in core.sections for territory's lists)."""
+    visible = Center.objects.for_user(user).values("pk")
+    return queryset.annotate(
+        center_count=Count("centers", filter=Q(centers__in=visible)),
+        capacity=Sum("centers__capacity", filter=Q(centers__in=visible)),
+    )
+
+
+def with_centers_run(queryset, *, user):
+    """An association's rows with the number of centres the user can see that it runs
+    (registered in core.sections for organizations' list)."""
+    visible = Center.objects.for_user(user).values("pk")
+    return queryset.annotate(center_count=Count("centers", filter=Q(centers__in=visible), distinct=True))

@@ -2,8 +2,9 @@
 
 from django.db import transaction
 
+from forsa.audit.services import instance_save
 from forsa.centers.models import Center, Group, StaffAssignment, Trade
-from forsa.core.services import instance_save, require
+from forsa.core.services import require
 
 
 def _place(center):

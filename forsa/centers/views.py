@@ -55,3 +55,13 @@ def center_edit(request, pk):
             messages.success(request, _("Centre updated."))
             return redirect("centers:detail", pk=center.pk)
     return render(request, "centers/form.html", {"form": form, "center": center})
+
+
+def province_section(request, province):
+    """The centres of a province's page (registered in core.sections for territory.province)."""
+    return {"centers": selectors.center_list(user=request.user).filter(province=province)}
+
+
+def association_section(request, association):
+    """The centres an association runs, on its page (registered in core.sections for organizations.association)."""
+    return {"centers": selectors.center_list(user=request.user).filter(association=association)}

@@ -1,15 +1,18 @@
 """The PDF summary of a convention (in French, Arabic or English) and the Excel list of conventions.
 
-Both lay out what the selectors computed; the layout itself is forsa.reporting's.
+Both lay out what the selectors computed; the layout itself is forsa.documents'.
 """
+
+from functools import partial
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from forsa.audit.services import export_record
 from forsa.conventions import selectors
 from forsa.conventions.models import Convention
-from forsa.reporting.exports import xlsx_response
-from forsa.reporting.pdf import Document, pdf_response
+from forsa.documents.pdf import Document, pdf_response
+from forsa.documents.xlsx import xlsx_response
 
 EXPORT_LIMIT = 5000  # a national list is a few hundred conventions
 
@@ -107,5 +110,6 @@ def convention_workbook(*, actor, conventions, filters):
             convention.target_total, perf.enrolled, perf.enrolled_girls, perf.retention, perf.attendance,
             perf.positive_exit_rate, perf.budget, perf.planned, perf.disbursed, perf.reports_late,
             _alert_labels(perf.alerts)])
-    return xlsx_response(actor=actor, model=Convention, filename="conventions.xlsx", sheet=str(_("Conventions")),
-                         columns=[str(c) for c in columns], rows=lines, filters=filters)
+    return xlsx_response(filename="conventions.xlsx", sheet=str(_("Conventions")),
+                         columns=[str(c) for c in columns], rows=lines,
+                         record=partial(export_record, actor=actor, model=Convention, filters=filters))

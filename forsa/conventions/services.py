@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forsa.audit.models import AuditEntry
-from forsa.audit.services import audit_record
+from forsa.audit.services import audit_record, instance_save
 from forsa.conventions.models import (
     Amendment,
     Application,
@@ -30,7 +30,7 @@ from forsa.conventions.models import (
 )
 from forsa.core import scoping
 from forsa.core.roles import Role
-from forsa.core.services import instance_save, require
+from forsa.core.services import require
 from forsa.organizations.models import Association, Organization
 
 GRID_TOTAL = 100

@@ -3,6 +3,10 @@
 A lower app never imports an upper one (DESIGN.md, layers): the learner file (learners, floor 6) shows
 the risk of dropping out (earlywarning, floor 9) because earlywarning registers a section here at start-up,
 and the learner file renders whatever is registered for it.
+
+The same goes for a lower app's lists: a region's row counts the centres in it because centers
+registers a query extension for "territory.regions" (``register_query``), which the territory
+selector applies (``extend_query``) without knowing what it adds.
 """
 
 from collections import defaultdict
@@ -32,3 +36,19 @@ def for_page(page: str, request, obj) -> list[dict]:
         if context is not None:
             rendered.append({"template": section.template, "context": context})
     return rendered
+
+
+_QUERIES: dict[str, list] = defaultdict(list)
+
+
+def register_query(name: str, extend) -> None:
+    """An upper app adds to a lower app's list: ``extend(queryset, user=…)`` returns the queryset annotated."""
+    if extend not in _QUERIES[name]:
+        _QUERIES[name].append(extend)
+
+
+def extend_query(name: str, queryset, *, user):
+    """``queryset`` with every extension registered for ``name`` applied, in order."""
+    for extend in _QUERIES[name]:
+        queryset = extend(queryset, user=user)
+    return queryset

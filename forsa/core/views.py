@@ -1,4 +1,4 @@
-"""Shared view plumbing, and the home dashboard."""
+"""Shared view plumbing (the home dashboard is reporting's)."""
 
 from functools import wraps
 from pathlib import Path
@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 
 from forsa.core import scoping
 from forsa.core.pagination import ListPaginator
-from forsa.reporting.selectors import dashboard
 
 
 def persons_only(view):
@@ -88,7 +87,3 @@ def run_service(form, service, denied=None, **kwargs):
 def list_template(request, template):
     """htmx asks for the results only (filters update the list in place)."""
     return template.replace(".html", "_results.html") if request.htmx else template
-
-
-def home(request):
-    return render(request, "core/home.html", dashboard(user=request.user))

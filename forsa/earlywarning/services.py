@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from forsa.accounts.models import Membership
 from forsa.attendance.models import AbsenceRule
 from forsa.audit.models import AuditEntry
-from forsa.audit.services import audit_record
+from forsa.audit.services import audit_record, instance_save
 from forsa.core.roles import Role
-from forsa.core.services import SYSTEM, instance_save, require
+from forsa.core.services import SYSTEM, require
 
 try:  # the statistical model (ew-model's model.py); until it lands and is trained, rules alone decide
     from forsa.earlywarning import model as statistical_model

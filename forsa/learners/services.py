@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forsa.audit.models import AuditEntry
-from forsa.audit.services import audit_record
+from forsa.audit.services import audit_record, instance_save
 from forsa.centers.models import Center, Group
 from forsa.core import scoping
-from forsa.core.services import SYSTEM, instance_save, require
+from forsa.core.services import SYSTEM, require
 from forsa.learners import matching
 from forsa.learners.models import (
     Consent,

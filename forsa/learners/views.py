@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from forsa.attendance.selectors import learner_month
 from forsa.centers.selectors import center_get
 from forsa.core import scoping, sections
 from forsa.core.views import (
@@ -60,7 +59,6 @@ def learner_detail(request, pk):
     services.learner_file_viewed(actor=request.user, learner=learner)
     return render(request, "learners/detail.html", {
         "learner": learner, "active": selectors.active_enrollment(learner), "today": timezone.localdate(),
-        "attendance": learner_month(learner=learner, day=timezone.localdate()),
         "sections": sections.for_page("learners.file", request, learner),
         "reasons_left": [LeftReason(reason).label for reason in learner.reasons_left if reason in LeftReason.values],
         "sensitive": selectors.sees_sensitive(user=request.user, learner=learner),

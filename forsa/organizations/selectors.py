@@ -1,17 +1,19 @@
-"""Every read of public bodies, associations and partners, already scoped."""
+"""Every read of public bodies, associations and partners, already scoped.
+
+The list of associations carries what upper apps register for it in core.sections (centers adds
+the number of centres the user can see that each runs): organizations does not know centres.
+"""
 
 from django.db.models import Count, Q
 
-from forsa.centers.models import Center
+from forsa.core import sections
 from forsa.organizations.models import Association, Organization, Partner
 
 
 def association_list(*, user):
-    visible_centers = Center.objects.for_user(user).values("pk")
-    qs = Association.objects.for_user(user).select_related("commune__province__region").annotate(
-        center_count=Count("centers", filter=Q(centers__in=visible_centers), distinct=True)
-    )
-    return qs.order_by("name")
+    """Associations, with what upper apps add to each row (centres the user can see that it runs)."""
+    qs = Association.objects.for_user(user).select_related("commune__province__region")
+    return sections.extend_query("organizations.associations", qs, user=user).order_by("name")
 
 
 def association_get(*, user, pk) -> Association:

@@ -2,7 +2,8 @@
 
 from django.db import transaction
 
-from forsa.core.services import instance_save, require
+from forsa.audit.services import instance_save
+from forsa.core.services import require
 from forsa.organizations.models import Association, Organization, Partner
 from forsa.territory.models import Province, Region
 

@@ -3,8 +3,7 @@
 from django.shortcuts import render
 
 from forsa.audit.selectors import history_for
-from forsa.centers.selectors import center_list
-from forsa.core import scoping
+from forsa.core import scoping, sections
 from forsa.core.views import list_template, paginate, scoped_or_404
 from forsa.organizations import selectors
 from forsa.organizations.filters import AssociationFilter
@@ -22,7 +21,7 @@ def association_detail(request, pk):
     association = scoped_or_404(selectors.association_get, user=request.user, pk=pk)
     return render(request, "organizations/detail.html", {
         "association": association,
-        "centers": center_list(user=request.user).filter(association=association),
+        "sections": sections.for_page("organizations.association", request, association),
         "sees_persons": scoping.scope_of(request.user).sees_persons,
         "history": history_for(user=request.user, target=association),
     })

@@ -1,18 +1,18 @@
-"""Reads of the territory (public reference data, still through the scoping module)."""
+"""Reads of the territory (public reference data, still through the scoping module).
 
-from django.db.models import Count, Q, Sum
+The lists of regions and provinces carry what upper apps register for them in core.sections
+(centers adds the centres and capacity the user can see in each): territory does not know centres.
+"""
 
-from forsa.centers.models import Center
+from django.db.models import Q
+
+from forsa.core import sections
 from forsa.territory.models import Commune, Province, Region
 
 
 def region_list(*, user):
-    """Regions with the centres and capacity the user can see in each."""
-    visible = Center.objects.for_user(user).values("pk")
-    return Region.objects.for_user(user).annotate(
-        center_count=Count("centers", filter=Q(centers__in=visible)),
-        capacity=Sum("centers__capacity", filter=Q(centers__in=visible)),
-    ).order_by("code")
+    """Regions, with what upper apps add to each row (centres and capacity the user can see)."""
+    return sections.extend_query("territory.regions", Region.objects.for_user(user), user=user).order_by("code")
 
 
 def region_get(*, user, code) -> Region:
@@ -20,11 +20,8 @@ def region_get(*, user, code) -> Region:
 
 
 def province_list(*, user, region=None):
-    visible = Center.objects.for_user(user).values("pk")
-    qs = Province.objects.for_user(user).select_related("region").annotate(
-        center_count=Count("centers", filter=Q(centers__in=visible)),
-        capacity=Sum("centers__capacity", filter=Q(centers__in=visible)),
-    )
+    qs = sections.extend_query("territory.provinces", Province.objects.for_user(user).select_related("region"),
+                               user=user)
     if region is not None:
         qs = qs.filter(region=region)
     return qs.order_by("code")

@@ -1,8 +1,8 @@
-"""Territory browser: region → province → centres."""
+"""Territory browser: region → province (its centres are a section that centers registers)."""
 
 from django.shortcuts import render
 
-from forsa.centers.selectors import center_list
+from forsa.core import sections
 from forsa.core.views import scoped_or_404
 from forsa.territory import selectors
 
@@ -19,8 +19,9 @@ def region(request, code):
 
 def province(request, code):
     province = scoped_or_404(selectors.province_get, user=request.user, code=code)
-    centers = center_list(user=request.user).filter(province=province)
-    return render(request, "territory/province.html", {"province": province, "centers": centers})
+    return render(request, "territory/province.html", {
+        "province": province, "sections": sections.for_page("territory.province", request, province),
+    })
 
 
 def commune_options(request):

@@ -12,7 +12,7 @@ from tests.factories import PASSWORD, UserFactory
 def test_login_by_email_lands_on_the_dashboard(client, world):
     response = client.post(reverse("accounts:login"), {"username": world["national_admin"].email, "password": PASSWORD},
                            follow=True)
-    assert response.resolver_match.view_name == "core:home"
+    assert response.resolver_match.view_name == "reporting:home"
 
 
 def test_wrong_password_is_refused_with_a_message(client, world):
@@ -26,10 +26,10 @@ def test_language_is_kept_on_the_user_and_arabic_is_rtl(client, world):
     client.post(reverse("accounts:language"), {"language": "ar", "next": "/"})
     user.refresh_from_db()
     assert user.language == "ar"
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("reporting:home")).content.decode()
     assert 'dir="rtl"' in html and 'lang="ar"' in html
     client.post(reverse("accounts:language"), {"language": "en", "next": "https://evil.example/"})
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("reporting:home")).content.decode()
     assert 'dir="ltr"' in html and 'lang="en"' in html
 
 

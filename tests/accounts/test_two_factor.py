@@ -95,9 +95,9 @@ def test_the_next_address_must_stay_on_this_site(client, world):
 def test_off_by_default_in_the_demo_and_checked_once_per_session(client, world):
     admin = world["national_admin"]
     client.force_login(admin)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("reporting:home")).status_code == 200
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse("core:home")).status_code == 200
+        assert client.get(reverse("reporting:home")).status_code == 200
     assert not [q for q in queries.captured_queries if "otp_totp" in q["sql"]]
 
 

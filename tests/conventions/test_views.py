@@ -335,7 +335,7 @@ def test_convention_page_query_count_does_not_grow_with_tranches_and_reports(cli
 def test_an_evaluator_finds_the_whole_interface_without_error(client, conventions):
     """The reviewer role has no scope object: every page answers, and shows nothing it does not own."""
     client.force_login(conventions["reviewer"])
-    for name in ("core:home", "centers:list", "organizations:list", "learners:list", "attendance:mine",
+    for name in ("reporting:home", "centers:list", "organizations:list", "learners:list", "attendance:mine",
                  "conventions:list", "conventions:calls", "conventions:applications", "conventions:reviews"):
         response = client.get(reverse(name))
         assert response.status_code in (200, 403, 404), name

@@ -13,7 +13,8 @@ import forsa.settings as forsa_settings
 from forsa.accounts.middleware import SessionTimeoutMiddleware
 from tests.factories import PASSWORD
 
-PAGES = ["core:home", "territory:regions", "organizations:list", "centers:list", "centers:create", "accounts:profile"]
+PAGES = ["reporting:home", "territory:regions", "organizations:list", "centers:list", "centers:create",
+         "accounts:profile"]
 FOREIGN_HOST = re.compile(r"""(?:src|href|action)=["'](?:https?:)?//(?!127\.0\.0\.1|localhost)""")
 
 
@@ -77,7 +78,7 @@ def test_session_idle_and_absolute_timeouts(client, world, idle_minutes, signed_
     session[SessionTimeoutMiddleware.LOGIN_AT] = now - signed_in_hours * 3600
     session[SessionTimeoutMiddleware.SEEN_AT] = now - idle_minutes * 60
     session.save()
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("reporting:home"))
     assert (response.status_code == 200) is still_in
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from forsa.core import services as core_services
+from forsa.audit import services as audit_services
 from forsa.learners import services
 from forsa.learners.models import Consent, Learner
 from tests.factories import LEARNER_DEFAULTS, make_group, make_learner
@@ -59,7 +59,7 @@ def test_a_consent_record_that_fails_after_the_upload_leaves_no_file(world, medi
     def broken_history(**kwargs):
         raise RuntimeError("the audit table is unavailable")
 
-    monkeypatch.setattr(core_services, "audit_record", broken_history)
+    monkeypatch.setattr(audit_services, "audit_record", broken_history)
     with pytest.raises(RuntimeError):
         services.consent_record(actor=None, learner=learner, purpose="data", given_on=D("2026-09-20"),
                                 guardian=learner.guardians.get(), document=SimpleUploadedFile("accord.pdf", PDF))

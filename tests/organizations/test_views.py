@@ -68,3 +68,12 @@ def test_association_history_for_national_admin_not_partner(client, world):
     assert any(entry.changes.get("phone") == ["0612345678", "0522334455"] for entry in history)
     client.force_login(world["partner_viewer"])
     assert not client.get(reverse("organizations:detail", args=[association.pk])).context["history"]
+
+
+def test_association_page_lists_the_centres_it_runs(client, world):
+    """The centres are a section that centers registers (organizations does not import centers)."""
+    own = world["own"]
+    client.force_login(world["national_admin"])
+    html = client.get(reverse("organizations:detail", args=[own.association.pk])).content.decode()
+    assert reverse("centers:detail", args=[own.center.pk]) in html
+    assert reverse("centers:detail", args=[world["foreign"].center.pk]) not in html

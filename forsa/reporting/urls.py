@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forsa.core import views
+from forsa.reporting import views
 
-app_name = "core"
+app_name = "reporting"
 urlpatterns = [path("", views.home, name="home")]

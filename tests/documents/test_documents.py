@@ -1,15 +1,17 @@
-"""PDF documents and spreadsheet exports: real files, read back with real readers."""
+"""forsa.documents: PDF documents and spreadsheet exports, real files read back with real readers."""
 
 import io
 import subprocess
+from functools import partial
 
 import pytest
 from openpyxl import load_workbook
 
 from forsa.audit.models import AuditEntry
+from forsa.audit.services import export_record
 from forsa.centers.models import Center
-from forsa.reporting.exports import safe_cell, workbook_bytes, xlsx_response
-from forsa.reporting.pdf import Document, pdf_response
+from forsa.documents.pdf import Document, pdf_response
+from forsa.documents.xlsx import safe_cell, workbook_bytes, xlsx_response
 
 
 def _document(language):
@@ -85,13 +87,21 @@ def test_numbers_and_dates_keep_their_type():
 @pytest.mark.django_db
 def test_an_export_is_logged_with_its_row_count_and_filters(world):
     user = world["own"].users["center_director"]
-    response = xlsx_response(actor=user, model=Center, filename="centres.xlsx", sheet="Centres",
-                             columns=["code"], rows=([c] for c in ["A", "B", "C"]), filters={"region": "01"})
+    response = xlsx_response(filename="centres.xlsx", sheet="Centres", columns=["code"],
+                             rows=([c] for c in ["A", "B", "C"]),
+                             record=partial(export_record, actor=user, model=Center, filters={"region": "01"}))
     assert response["Content-Disposition"] == 'attachment; filename="centres.xlsx"'
     assert load_workbook(io.BytesIO(response.content)).active.max_row == 4
     entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
     assert entry.actor == user
     assert entry.changes == {"file": "centres.xlsx", "rows": 3, "filters": {"region": "01"}}
+    assert entry.target_repr.startswith("3 × ")
+
+
+def test_an_export_cannot_forget_its_record():
+    """The writer refuses to run without the caller's audit record (documents does not import audit)."""
+    with pytest.raises(TypeError):
+        xlsx_response(filename="x.xlsx", sheet="s", columns=["a"], rows=[])
 
 
 @pytest.mark.django_db

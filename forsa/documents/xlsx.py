@@ -1,15 +1,17 @@
-"""Spreadsheet exports: one .xlsx sheet, safe to open, and logged.
+"""Spreadsheet exports: one .xlsx sheet, safe to open, and logged by the caller.
 
 A text cell that Excel or LibreOffice would read as a formula (``=``, ``+``, ``-``, ``@``, a tab
 or a carriage return first) is written with a leading apostrophe, so a name typed as
 ``=HYPERLINK(…)`` stays text (OWASP "CSV injection"). Rows are streamed (openpyxl's write-only
-mode), so a national list does not have to fit in memory as cells. Every export is an audit
-entry: who exported what, how many rows, with which filters.
+mode), so a national list does not have to fit in memory as cells. Every export is logged: the
+caller passes ``record``, called with the file name and the number of rows once the file is written
+(``partial(export_record, actor=…, model=…, filters=…)`` from ``forsa.audit.services``); this module
+sits on the floor of audit and does not import it (docs/architecture.md).
 """
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 from django.http import HttpResponse
@@ -17,8 +19,6 @@ from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-
-from forsa.reporting.services import export_record
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -59,11 +59,11 @@ def workbook_bytes(*, sheet: str, columns: Sequence[str], rows: Iterable[Sequenc
     return buffer.getvalue(), count
 
 
-def xlsx_response(*, actor, model, filename: str, sheet: str, columns: Sequence[str], rows: Iterable[Sequence],
-                  filters: dict | None = None) -> HttpResponse:
-    """Download the rows as ``filename`` and record the export in the audit trail."""
+def xlsx_response(*, filename: str, sheet: str, columns: Sequence[str], rows: Iterable[Sequence],
+                  record: Callable[..., object]) -> HttpResponse:
+    """Download the rows as ``filename``; ``record(filename=…, rows=…)`` logs the export (required)."""
     content, count = workbook_bytes(sheet=sheet, columns=columns, rows=rows)
-    export_record(actor=actor, model=model, filename=filename, rows=count, filters=filters)
+    record(filename=filename, rows=count)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
