@@ -215,7 +215,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("FORSA_STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even before collectstatic
 MEDIA_ROOT = VAR_DIR / "media"  # outside the web root, served only through views
 STORAGES = {
@@ -227,6 +227,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Without FORSA_DEBUG, pages name their static files through the manifest `collectstatic` writes: without
+# it every page would be a 500, so serving refuses to start (forsa/wsgi.py) and `check --deploy` reports
+# it (forsa.E010 in forsa/core/checks.py).
 
 EMAIL_BACKEND = os.environ.get(
     "FORSA_EMAIL_BACKEND",
