@@ -151,3 +151,19 @@ def test_an_invalid_filter_lists_nothing_rather_than_everything(world):
     assert LearnerFilter({}, user=user).qs.count() == 1
     assert LearnerFilter({"center": HUGE}, user=user).qs.count() == 0
     assert LearnerFilter({"center": world["own"].center.pk}, user=user).qs.count() == 1
+
+
+@pytest.mark.parametrize("value", [HUGE, str(MAX_ID + 1), "٣", "-1", "abc"])
+def test_ids_read_by_hand_from_a_query_string_never_fail(admin_client, world, value):
+    group = world["group"]
+    urls = [
+        f"/attendance/overview/?region={value}&province={value}",
+        f"/assessments/indicators/?region={value}&province={value}",
+        f"/learners/new/?center={value}",
+        f"/learners/groups/options/?center={value}&school_year={value}",
+        f"/learners/groups/options/?center={world['own'].center.pk}&school_year=a%00b",
+        reverse("assessments:heatmap", args=[group.pk]) + f"?assessment={value}",
+        reverse("assessments:suggestions", args=[group.pk]) + f"?threshold={value}&learner={value}&competency={value}",
+    ]
+    for url in urls:
+        assert admin_client.get(url).status_code in (200, 404), url
