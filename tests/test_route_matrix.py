@@ -40,14 +40,13 @@ API = "/api/v1"
 
 # The demo roles with a scope of their own (the national roles see every object of the matrix: theirs is
 # tested on the objects that belong to a person, see PERSONAL).
-SCOPED_ROLES = ("regional_manager", "association_manager", "center_director", "educator", "counsellor",
-                "partner_viewer")
+SCOPED_ROLES = ("regional_manager", "provincial_manager", "association_manager", "center_director", "educator",
+                "counsellor", "partner_viewer")
 NATIONAL_ROLES = ("national_admin", "national_analyst")
 
 # Routes whose arguments name no scoped object, each with the reason.
 NOT_OBJECTS = {
     "accounts:password_reset_confirm": "a signed reset link, public by design (Django's own view)",
-    "api:openapi-json": "no argument",
 }
 
 # Object of another scope for every argument a route may take: OBJECTS[route][arg] = key in the foreign world.
