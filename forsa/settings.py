@@ -154,11 +154,21 @@ FORSA_TWO_FACTOR = env_bool("FORSA_TWO_FACTOR", default=not DEBUG)
 OTP_TOTP_ISSUER = "Forsa"
 OTP_TOTP_THROTTLE_FACTOR = 1  # each failed code doubles the wait before the next try
 
-AXES_FAILURE_LIMIT = int(os.environ.get("FORSA_LOGIN_FAILURE_LIMIT", "8"))
+# The pair (account, address) is locked after FORSA_LOGIN_FAILURE_LIMIT failures, the account across every
+# address after FORSA_ACCOUNT_FAILURE_LIMIT; an address alone never is (a centre's staff share one).
+# The policy and its pieces: forsa/accounts/throttling.py.
+FORSA_LOGIN_FAILURE_LIMIT = int(os.environ.get("FORSA_LOGIN_FAILURE_LIMIT", "8"))
+FORSA_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("FORSA_ACCOUNT_FAILURE_LIMIT", "24"))
+AXES_FAILURE_LIMIT = FORSA_LOGIN_FAILURE_LIMIT  # the handler shifts the account's count to its own limit
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "forsa.accounts.throttling.ThrottlingHandler"
+AXES_USERNAME_FORM_FIELD = "username"  # the e-mail, posted as "username" by Django's AuthenticationForm
+AXES_USERNAME_CALLABLE = "forsa.accounts.throttling.username_of"
+AXES_LOCKOUT_CALLABLE = "forsa.accounts.throttling.lockout_response"
+# A refused attempt during a lockout does not prolong it: the wait the page announces stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
 
 # Sessions: 30 minutes idle, 10 hours absolute (enforced by SessionTimeoutMiddleware).
@@ -208,7 +218,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("FORSA_STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even before collectstatic
 MEDIA_ROOT = VAR_DIR / "media"  # outside the web root, served only through views
 STORAGES = {
@@ -220,6 +230,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Without FORSA_DEBUG, pages name their static files through the manifest `collectstatic` writes: without
+# it every page would be a 500, so serving refuses to start (forsa/wsgi.py) and `check --deploy` reports
+# it (forsa.E010 in forsa/core/checks.py).
 
 EMAIL_BACKEND = os.environ.get(
     "FORSA_EMAIL_BACKEND",

@@ -17,6 +17,7 @@ class AuditEntry(models.Model):
         VIEW = "view", _("viewed")
         EXPORT = "export", _("exported")
         LOGIN = "login", _("logged in")
+        LOCKOUT = "lockout", _("locked out of sign-in")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

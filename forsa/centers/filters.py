@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from forsa.centers.models import Center, Trade
-from forsa.core.filters import ScopedFilterSet
+from forsa.core.filters import ChoiceFilter, ModelIdFilter, ScopedFilterSet
 from forsa.organizations.models import Association
 from forsa.organizations.selectors import association_list
 from forsa.territory.models import Province, Region
@@ -11,15 +11,15 @@ from forsa.territory.models import Province, Region
 
 class CenterFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    region = django_filters.ModelChoiceFilter(
+    region = ModelIdFilter(
         queryset=Region.objects.none(), to_field_name="code", label=_("Region")
     )
-    province = django_filters.ModelChoiceFilter(
+    province = ModelIdFilter(
         queryset=Province.objects.none(), to_field_name="code", label=_("Province")
     )
-    association = django_filters.ModelChoiceFilter(queryset=Association.objects.none(), label=_("Association"))
-    status = django_filters.ChoiceFilter(choices=Center.Status.choices, label=_("Status"))
-    trade = django_filters.ModelChoiceFilter(
+    association = ModelIdFilter(queryset=Association.objects.none(), label=_("Association"))
+    status = ChoiceFilter(choices=Center.Status.choices, label=_("Status"))
+    trade = ModelIdFilter(
         field_name="trades", queryset=Trade.objects.none(), to_field_name="code", label=_("Trade")
     )
 

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from forsa.conventions.models import Application, Convention
-from forsa.core.filters import ScopedFilterSet
+from forsa.core.filters import ChoiceFilter, IdFilter, ModelIdFilter, ScopedFilterSet, YearFilter
 from forsa.territory.models import Region
 
 
@@ -15,10 +15,10 @@ class ConventionFilter(ScopedFilterSet):
     """Shared by the list page, its Excel export and the API."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    region = django_filters.ModelChoiceFilter(queryset=Region.objects.none(), to_field_name="code",
+    region = ModelIdFilter(queryset=Region.objects.none(), to_field_name="code",
                                               label=_("Region"))
-    status = django_filters.ChoiceFilter(choices=Convention.Status.choices, label=_("Status"))
-    year = django_filters.NumberFilter(field_name="start_date", lookup_expr="year", label=_("Starting year"))
+    status = ChoiceFilter(choices=Convention.Status.choices, label=_("Status"))
+    year = YearFilter(field_name="start_date", label=_("Starting year"))
 
     scoped_choices = {"region": _regions}
 
@@ -33,8 +33,8 @@ class ConventionFilter(ScopedFilterSet):
 
 
 class ApplicationFilter(ScopedFilterSet):
-    status = django_filters.ChoiceFilter(choices=Application.Status.choices, label=_("Status"))
-    call = django_filters.NumberFilter(field_name="call", label=_("Call for projects"))
+    status = ChoiceFilter(choices=Application.Status.choices, label=_("Status"))
+    call = IdFilter(field_name="call", label=_("Call for projects"))
 
     class Meta:
         model = Application

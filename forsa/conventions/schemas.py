@@ -1,6 +1,5 @@
 """Schemas of the conventions API: answers (``…Out``) and requests (``…In``, ``…Query``)."""
 
-import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -17,6 +16,7 @@ from forsa.conventions.models import (
     Review,
     Tranche,
 )
+from forsa.core.filters import YEAR_MAX, YEAR_MIN
 from forsa.core.schemas import MAX_COUNT, Count, Date, Id, omittable, one_of
 
 # An amount in MAD, as the models store it (MONEY: 14 digits, 2 of them decimals, not negative).
@@ -348,7 +348,7 @@ class ConventionQuery(Schema):
     q: str | None = None
     region: str | None = Field(None, description="Region code.")
     status: one_of(Convention.Status) | None = None
-    year: int | None = Field(None, ge=dt.MINYEAR, le=dt.MAXYEAR, description="Year the convention starts.")
+    year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX, description="Year the convention starts.")
 
 
 class CriterionIn(Schema):

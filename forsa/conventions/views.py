@@ -269,6 +269,10 @@ def convention_list(request):
 @persons_only
 def convention_export(request):
     filterset = _filtered_conventions(request)
+    if not filterset.is_valid():  # the list page with the form's errors, not a workbook of something else
+        response = convention_list(request)
+        response.status_code = 400
+        return response
     return convention_workbook(actor=request.user, conventions=filterset.qs, filters=request.GET.dict())
 
 

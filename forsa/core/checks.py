@@ -1,6 +1,8 @@
 """Deployment checks of Forsa's own settings (``manage.py check --deploy``)."""
 
+import json
 import os
+from pathlib import Path
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
@@ -108,3 +110,42 @@ def scoping_rules(app_configs, **kwargs):
 
     configs = app_configs or apps.get_app_configs()
     return scoping_rule_errors([model for config in configs for model in config.get_models()])
+
+def static_manifest_problem():
+    """Why pages cannot be served for want of collected static files, or None.
+
+    Without FORSA_DEBUG the static files storage names every file through the manifest that
+    ``collectstatic`` writes; when it is missing, the first ``{% static %}`` of every page raises (a 500).
+    """
+    if settings.DEBUG:
+        return None
+    from django.contrib.staticfiles.storage import ManifestFilesMixin
+    from django.utils.module_loading import import_string
+
+    storage_class = import_string(settings.STORAGES["staticfiles"]["BACKEND"])
+    if not issubclass(storage_class, ManifestFilesMixin):
+        return None
+    where = Path(settings.STATIC_ROOT) / storage_class.manifest_name
+    try:
+        json.loads(where.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return f"{STATIC_MANIFEST_MISSING}: {where}"
+    except (OSError, ValueError):
+        return f"{STATIC_MANIFEST_MISSING}: {where} cannot be read"
+    return None
+
+
+STATIC_MANIFEST_MISSING = (
+    "The static files manifest is missing: run `manage.py collectstatic --noinput` before serving with "
+    "FORSA_DEBUG off (every page would fail without it)"
+)
+
+
+@register(Tags.staticfiles, deploy=True)
+def static_manifest_exists(app_configs, **kwargs):
+    """forsa.E010: the static files have been collected (see static_manifest_problem)."""
+    problem = static_manifest_problem()
+    if problem is None:
+        return []
+    return [Error(problem, hint="collectstatic writes it into STATIC_ROOT (FORSA_STATIC_ROOT, or var/static)",
+                  id="forsa.E010")]

@@ -5,10 +5,26 @@ nobody pages past page 400: counts stop at COUNT_CAP. A page's ids are read firs
 filtered query (an index-only scan on PostgreSQL), then its rows by primary key.
 """
 
+import re
+
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
+# Counts stop at COUNT_CAP rows, so no page past this one can be reached (even at 1 row a page).
+MAX_PAGE = COUNT_CAP
+_WHOLE_NUMBER = re.compile(r"\s*(\d{1,18})\s*", re.ASCII)
+
+
+def page_number(value) -> int:
+    """The page a query string asks for, from 1 to MAX_PAGE: junk (text, a fraction, a sign) is page 1,
+    a number past MAX_PAGE is MAX_PAGE (the paginator then shows the last page there is)."""
+    if value is None:
+        return 1
+    match = _WHOLE_NUMBER.fullmatch(str(value))
+    if match is None:
+        return MAX_PAGE if str(value).strip().isascii() and str(value).strip().isdigit() else 1
+    return min(max(int(match.group(1)), 1), MAX_PAGE)
 
 
 def capped_count(queryset):
@@ -44,6 +60,9 @@ class ListPaginator(Paginator):
     @property
     def is_capped(self):
         return self.count > COUNT_CAP
+
+    def get_page(self, number):
+        return super().get_page(page_number(number))
 
     def page(self, number):
         number = self.validate_number(number)

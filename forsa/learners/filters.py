@@ -5,7 +5,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from forsa.centers.models import Center, Group, school_year_of
-from forsa.core.filters import ScopedFilterSet
+from forsa.core.filters import ChoiceFilter, ModelIdFilter, ScopedFilterSet
+from forsa.core.ids import is_id
 from forsa.learners.models import Learner, Sex, Track, TrackParticipation
 from forsa.learners.selectors import learner_search
 
@@ -16,16 +17,16 @@ class LearnerFilter(ScopedFilterSet):
     """One filter set for the learner list page and the API."""
 
     q = django_filters.CharFilter(label=_("Name, MASSAR code or CIN"), method="search")
-    center = django_filters.ModelChoiceFilter(queryset=Center.objects.none(), label=_("Centre"))
-    group = django_filters.ModelChoiceFilter(queryset=Group.objects.none(), label=_("Group"), method="in_group")
-    sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("Sex"))
-    age_band = django_filters.ChoiceFilter(
+    center = ModelIdFilter(queryset=Center.objects.none(), label=_("Centre"))
+    group = ModelIdFilter(queryset=Group.objects.none(), label=_("Group"), method="in_group")
+    sex = ChoiceFilter(choices=Sex.choices, label=_("Sex"))
+    age_band = ChoiceFilter(
         choices=[(key, format_lazy(_("{low}–{high} years"), low=low, high=high)) for key, (low, high) in
                  AGE_BANDS.items()],
         label=_("Age"), method="in_age_band",
     )
-    status = django_filters.ChoiceFilter(choices=Learner.Status.choices, label=_("Status"))
-    track = django_filters.ChoiceFilter(choices=Track.choices, label=_("Track"), method="on_track")
+    status = ChoiceFilter(choices=Learner.Status.choices, label=_("Status"))
+    track = ChoiceFilter(choices=Track.choices, label=_("Track"), method="on_track")
 
     # Only the columns of the option labels: these lists are built on every load of the page.
     scoped_choices = {
@@ -43,10 +44,10 @@ class LearnerFilter(ScopedFilterSet):
         # chosen centre's, or the one already chosen. The list's htmx answer swaps this select.
         data = data or {}
         groups = self.filters["group"].queryset
-        if str(data.get("center", "")).isdigit():
-            groups = groups.filter(center=data.get("center"), school_year=school_year_of(timezone.localdate()))
+        if is_id(data.get("center")):
+            groups = groups.filter(center=int(data.get("center")), school_year=school_year_of(timezone.localdate()))
         else:
-            groups = groups.filter(pk=data.get("group")) if str(data.get("group", "")).isdigit() else groups.none()
+            groups = groups.filter(pk=int(data.get("group"))) if is_id(data.get("group")) else groups.none()
         self.filters["group"].queryset = groups
         self.form.fields["group"].widget.attrs["hx-swap-oob"] = "true"
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forsa.centers.models import Group, school_year_of
 from forsa.core.forms import DocumentField
+from forsa.core.ids import is_id
 from forsa.learners import selectors
 from forsa.learners.models import (
     Consent,
@@ -189,9 +190,11 @@ class EnrolmentFields(forms.Form):
         year, previous = school_year_of(today), school_year_of(today.replace(year=today.year - 1))
         self.fields["center"].queryset = centers
         self.fields["school_year"].choices = [(year, year), (previous, previous)]
-        center = self._value("center")
+        # Read from the request as typed: only a possible id and an offered year reach the query.
+        center, school_year = self._value("center"), self._value("school_year")
         self.fields["groups"].queryset = Group.objects.for_user(user).filter(
-            center=center if str(center or "").isdigit() else None, school_year=self._value("school_year") or year,
+            center=int(center) if is_id(center) else None,
+            school_year=school_year if school_year in (year, previous) else year,
         ).order_by("kind", "name")
         # The group options follow the centre and year chosen (htmx swaps #groups-field).
         options = {"hx-get": "/learners/groups/options/", "hx-target": "#groups-field", "hx-swap": "outerHTML",

@@ -2,18 +2,18 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from forsa.core.filters import ScopedFilterSet
+from forsa.core.filters import ChoiceFilter, ModelIdFilter, ScopedFilterSet
 from forsa.organizations.models import Association
 from forsa.territory.models import Region
 
 
 class AssociationFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    region = django_filters.ModelChoiceFilter(
+    region = ModelIdFilter(
         field_name="commune__province__region", queryset=Region.objects.none(),
         to_field_name="code", label=_("Region"),
     )
-    status = django_filters.ChoiceFilter(choices=Association.Status.choices, label=_("Status"))
+    status = ChoiceFilter(choices=Association.Status.choices, label=_("Status"))
 
     scoped_choices = {"region": lambda user: Region.objects.for_user(user).order_by("code")}
 

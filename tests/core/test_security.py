@@ -36,10 +36,12 @@ def test_login_page_has_csp_and_no_foreign_host(client, db):
     assert not FOREIGN_HOST.search(response.content.decode())
 
 
-def test_production_settings_pass_check_deploy():
+def test_production_settings_pass_check_deploy(tmp_path):
+    # The static manifest collectstatic writes (forsa.E010; collected for real in test_static_manifest.py).
+    (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1", "hash": "0"}')
     env = os.environ | {
         "FORSA_DEBUG": "0", "FORSA_SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789",
-        "FORSA_ALLOWED_HOSTS": "forsa.example.ma",
+        "FORSA_ALLOWED_HOSTS": "forsa.example.ma", "FORSA_STATIC_ROOT": str(tmp_path),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
