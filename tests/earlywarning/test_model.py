@@ -1,6 +1,7 @@
 """The trained model: training without leakage, calibration, skops storage, reasons in words, the
 training command, and the model's part in a scoring run."""
 
+import io
 from datetime import timedelta
 
 import numpy as np
@@ -14,6 +15,7 @@ from forsa.core.services import SYSTEM
 from forsa.earlywarning import model, pipeline, services
 from forsa.earlywarning.models import LearnerRisk, RiskModel, RiskScore
 from forsa.earlywarning.signals import FEATURES
+from forsa.earlywarning.tasks import train_model
 from forsa.learners.services import learner_exit
 from tests.earlywarning.conftest import ABSENT, D, roll
 from tests.factories import make_group, make_learner
@@ -92,7 +94,10 @@ def test_a_model_trained_on_the_planted_signal_in_the_past_uses_it(world, client
     """The same history with the absences starting in March (before many cut-offs): the model learns
     them, so the test above could fail. The card holds the figures the page and the API show in words."""
     make_history(world, absent_from="2026-03-02")
-    risk_model = model.train(as_of=TRAIN_AS_OF)
+    out = io.StringIO()
+    call_command("earlywarning_train", as_of=TRAIN_AS_OF.isoformat(), stdout=out)
+    risk_model = RiskModel.objects.get(is_active=True)
+    assert out.getvalue().startswith(f"Risk model v{risk_model.version} trained and active: {risk_model.n_samples} ")
     card = risk_model.card
     assert card["metrics"]["model"]["roc_auc"] > 0.8
     assert {"by_sex", "by_area", "metrics", "features", "examples", "positives", "horizon_days"} <= set(card)
@@ -281,6 +286,10 @@ def test_train_command_refuses_one_class(world):
     with pytest.raises(CommandError, match="0 examples of dropping out") as error:
         call_command("earlywarning_train", as_of="2026-07-31")
     assert error.value.returncode == 2
+    # The task beside score_daily says the same and trains nothing.
+    result = train_model.enqueue("2026-07-31").return_value
+    assert result["trained"] is False and "0 examples of dropping out" in result["reason"]
+    assert not RiskModel.objects.exists()
 
 
 def test_a_scoring_run_uses_the_active_model(world, scored):
@@ -300,3 +309,21 @@ def test_a_scoring_run_uses_the_active_model(world, scored):
     # Amina's 5 absences in a row are said once, by the rule.
     assert "consecutive_absences" not in {reason["feature"] for reason in model_reasons}
     assert LearnerRisk.objects.get(learner=bilal).probability < risk.probability
+
+
+def test_household_data_only_when_the_nation_allows_and_consent_covers_them(world, klass):
+    from forsa.earlywarning.models import Threshold
+    from forsa.earlywarning.signals import compute_signals
+    from forsa.learners.models import Consent, Learner
+
+    _group, (amina, bilal, chaimae) = klass
+    Learner.objects.filter(pk__in=[amina.pk, bilal.pk]).update(is_working_child=True, travel_minutes=50)
+    Consent.objects.filter(learner=bilal).update(withdrawn_on=D("2026-10-01"))
+    assert not model.sensitive_allowed() and "is_working_child" not in model.feature_kinds()
+    Threshold.objects.create(use_sensitive_data=True)
+    assert model.sensitive_allowed() and model.feature_kinds(sensitive=True)["is_working_child"] == "numeric"
+    rows = {row["learner_id"]: row for row in model.add_household(compute_signals(as_of=D("2026-11-02")),
+                                                                   D("2026-11-02"))}
+    assert (rows[amina.pk]["is_working_child"], rows[amina.pk]["travel_minutes"]) == (1, 50)
+    assert rows[bilal.pk]["is_working_child"] is None  # consent withdrawn: not used
+    assert rows[chaimae.pk]["is_working_child"] is None  # nothing recorded
