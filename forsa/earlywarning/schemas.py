@@ -4,6 +4,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from forsa.earlywarning.explain import card_in_words
 from forsa.earlywarning.models import Alert, Intervention, Level
 from forsa.earlywarning.reasons import CODES, changes_since, reasons_text
 
@@ -164,10 +165,48 @@ class InterventionOut(Schema):
         return obj.notes if sees_sensitive(user=context["request"].auth, learner=obj.learner) else None
 
 
+class CalibrationBinOut(Schema):
+    bin: str = Field(description="Range of predicted probability.")
+    n: int
+    predicted: str = Field(description="Mean predicted probability, in %, formatted for the request's language.")
+    observed: str = Field(description="Share who dropped out, in %, formatted for the request's language.")
+
+
+class GroupFiguresOut(Schema):
+    group: str = Field(description="A sex or a rural/urban centre, in the request's language.")
+    n: str
+    auc: str
+    predicted: str
+    observed: str
+
+
 class ModelCardOut(Schema):
+    """The active model: what it was trained on and how well it does, in figures (``card``) and in words."""
+
     version: int
     trained_at: dt.datetime
     period_from: dt.date
     period_to: dt.date
     n_samples: int
-    card: dict
+    summary: list[str] = Field(description="The card in plain words, in the request's language.")
+    calibration: list[CalibrationBinOut]
+    groups: list[GroupFiguresOut] = Field(description="ROC-AUC and calibration by sex and by rural/urban centre.")
+    features: list[str] = Field(description="The signals the model uses, in words.")
+    advice: str = Field(ADVICE)
+    card: dict = Field(description="Every figure of the card (metrics, calibration, groups, features).")
+
+    @staticmethod
+    def resolve_summary(obj):
+        return card_in_words(obj)["sentences"]
+
+    @staticmethod
+    def resolve_calibration(obj):
+        return card_in_words(obj)["calibration"]
+
+    @staticmethod
+    def resolve_groups(obj):
+        return card_in_words(obj)["groups"]
+
+    @staticmethod
+    def resolve_features(obj):
+        return card_in_words(obj)["features"]

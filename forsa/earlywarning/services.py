@@ -21,11 +21,7 @@ from forsa.audit.models import AuditEntry
 from forsa.audit.services import audit_record, instance_save
 from forsa.core.roles import Role
 from forsa.core.services import SYSTEM, require
-
-try:  # the statistical model (ew-model's model.py); until it lands and is trained, rules alone decide
-    from forsa.earlywarning import model as statistical_model
-except ImportError:
-    statistical_model = None
+from forsa.earlywarning import model as statistical_model
 from forsa.earlywarning.models import LEVEL_RANK, Alert, Intervention, LearnerRisk, Level, RiskScore, Threshold
 from forsa.earlywarning.signals import compute_signals
 
@@ -98,24 +94,31 @@ def apply_cap(scored, thresholds):
             item["capped"] = True
 
 
+# A model factor already said by a rule is not said twice ("4 absences in a row").
+SAID_BY_RULE = {"consecutive_absences": "consecutive", "attendance_4w": "rate_4w", "attendance_trend": "falling",
+                "no_gain": "no_gain", "missed_assessments": "missed_assessments"}
+
+
 def _model_scores(rows):
-    """(probability, reasons in each language) per row, or None per row without an active model."""
-    # Until a model is trained and activated (and while model.py has no active_model), rules alone decide.
-    active_model = getattr(statistical_model, "active_model", None)
-    active = active_model() if active_model else None
+    """(probability, reasons in each language) per row, or None per row without an active model.
+
+    The model predicts and weighs the factors once; only the words are made in each language. Factors
+    are worded for learners at or above the national watch threshold (nobody reads a low risk's)."""
+    active = statistical_model.active_model()
     if active is None or not rows:
         return [None] * len(rows), None
+    explain_from = thresholds_for([])[None].watch_probability / 100
+    probabilities, top = statistical_model.predict(active, rows, explain_from=explain_from)
     worded = {}
     for language in MODEL_LANGUAGES:
         with translation.override(language):
-            worded[language] = statistical_model.score(active, rows)
+            worded[language] = statistical_model.phrases(active, rows, top)
     scores = []
-    for index in range(len(rows)):
-        probability = worded[MODEL_LANGUAGES[0]][index][0]
-        phrases = [{language: worded[language][index][1][n] for language in MODEL_LANGUAGES}
-                   for n in range(len(worded[MODEL_LANGUAGES[0]][index][1]))]
-        scores.append((probability, phrases))
-    return scores, getattr(active, "version", None)
+    for index, probability in enumerate(probabilities):
+        phrases = [{"feature": name, "text": {language: worded[language][index][n] for language in MODEL_LANGUAGES}}
+                   for n, (name, _points) in enumerate(top[index])]
+        scores.append((float(probability), phrases))
+    return scores, active.version
 
 
 def _counsellors(center_ids):
@@ -142,7 +145,9 @@ def risk_score_all(*, actor=SYSTEM, as_of, learner_ids=None) -> dict:
     for row, model_score in zip(rows, model_scores, strict=True):
         probability, phrases = model_score or (None, [])
         reasons = rule_reasons(row, rules[row["center_id"]])
-        reasons += [{"code": "model", "text": text} for text in phrases]
+        said = {reason["code"] for reason in reasons}
+        reasons += [{"code": "model", **phrase} for phrase in phrases
+                    if SAID_BY_RULE.get(phrase["feature"]) not in said]
         scored.append({"learner_id": row["learner_id"], "center_id": row["center_id"], "signals": row,
                        "probability": probability, "reasons": reasons,
                        "level": level_of(reasons, probability, thresholds[row["center_id"]]),

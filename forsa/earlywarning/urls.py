@@ -6,6 +6,7 @@ app_name = "earlywarning"
 urlpatterns = [
     path("", views.risk_list, name="list"),
     path("effect/", views.effect, name="effect"),
+    path("model/", views.model_card, name="model"),
     path("learners/<int:pk>/", views.learner_risk, name="learner"),
     path("learners/<int:pk>/interventions/", views.intervention_add, name="intervention_add"),
     path("alerts/<int:pk>/assign/", views.alert_assign, name="alert_assign"),

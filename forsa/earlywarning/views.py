@@ -13,6 +13,7 @@ from forsa.centers.models import Center
 from forsa.core import scoping
 from forsa.core.views import paginate, persons_only, run_service, scoped_or_404
 from forsa.earlywarning import selectors, services
+from forsa.earlywarning.explain import card_in_words
 from forsa.earlywarning.forms import AssignForm, CloseForm, InterventionForm, RiskFilterForm
 from forsa.learners.selectors import sees_sensitive
 
@@ -98,6 +99,14 @@ def alert_close(request, pk):
 @login_required
 def effect(request):
     return render(request, "earlywarning/effect.html", {"rows": selectors.intervention_effect(user=request.user)})
+
+
+@login_required
+def model_card(request):
+    """The active model's card in plain words (figures, calibration, by sex and area), or rules only."""
+    risk_model = selectors.active_model_card()
+    return render(request, "earlywarning/model_card.html",
+                  {"model": risk_model, "words": card_in_words(risk_model) if risk_model else None})
 
 
 def learner_file_section(request, learner):
