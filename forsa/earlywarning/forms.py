@@ -6,6 +6,7 @@ Forms parse and present; the services validate and their errors come back here.
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from forsa.core.ids import IdField
 from forsa.earlywarning.models import Alert, Intervention, Level, Threshold
@@ -49,7 +50,8 @@ assert set(dict(RiskFilterForm.base_fields["reason"].choices)) - {""} <= set(COD
 class InterventionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Intervention"), choices=Intervention.Kind.choices)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    outcome = forms.CharField(label=_("Outcome"), max_length=300, required=False)
+    # "Outcome" alone is the learners app's exit outcome ("situation at exit"): a context of its own here.
+    outcome = forms.CharField(label=pgettext_lazy("intervention", "Outcome"), max_length=300, required=False)
     next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
     notes = forms.CharField(label=_("Confidential notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.test import override_settings
 
 from forsa.accounts.models import Membership, User
+from forsa.attendance.models import Absence, Session
 from forsa.audit.models import AuditEntry
 from forsa.centers.models import LATITUDE_RANGE, LONGITUDE_RANGE, Center, Group, StaffAssignment, Trade
 from forsa.core.roles import Role
@@ -24,6 +25,7 @@ from forsa.demo.network import plan_network
 from forsa.demo.reference import REFERENCE_DATE
 from forsa.demo.seed import DEMO_URL, seed_demo, step_rng
 from forsa.demo.users import DEMO_PASSWORD, DEMO_USERS
+from forsa.earlywarning.models import LearnerRisk
 from forsa.learners import matching
 from forsa.learners.models import (
     Consent,
@@ -92,6 +94,20 @@ def learners_digest():
         .values_list("center__code", "school_year", "start_date", "end_date", "status", "age_override_reason"),
         *Exit.objects.order_by("exit_date", "outcome", "enrollment__learner__first_name", "pk").values_list(
             "exit_date", "outcome", "programme", "employer"),
+    ]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def attendance_digest():
+    """The roll calls, absences and risk levels, without ids or times."""
+    learner = ("learner__first_name", "learner__last_name", "learner__birth_date")
+    rows = [
+        *Session.objects.order_by("group__center__code", "group__school_year", "group__name", "date", "slot")
+        .values_list("group__center__code", "group__name", "date", "slot", "expected", "absent", "late"),
+        *Absence.objects.order_by("session__group__center__code", "session__group__name", "session__date",
+                                  "session__slot", *learner, "kind")
+        .values_list("session__group__name", "session__date", *learner, "kind", "justified", "reason"),
+        *LearnerRisk.objects.order_by(*learner).values_list(*learner, "level", "reasons"),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
@@ -408,7 +424,8 @@ def test_same_seed_same_network_in_fresh_databases(db):
         with transaction.atomic():  # each run starts from the bare territory
             assert not Center.objects.exists()
             seed_quickly(1, learners=150)
-            digests.append((network_digest(), learners_digest()))
+            digests.append((network_digest(), learners_digest(), attendance_digest()))
+            assert Session.objects.exists() and LearnerRisk.objects.exists()
             transaction.set_rollback(True)
     assert digests[0] == digests[1]
 
