@@ -76,15 +76,19 @@ def _sigmoid(x):
 
 @transaction.atomic
 def seed_attendance(*, rng: random.Random, today: date, risk: dict[int, float], demo_center=None,
-                    educator=None, batch_size=BATCH_SIZE) -> AttendanceReport:
-    """Roll calls of every group up to ``today`` (included); none when the demo already has some."""
+                    educator=None, center_ids=None, batch_size=BATCH_SIZE) -> AttendanceReport:
+    """Roll calls of every group (of ``center_ids`` when given) up to ``today`` (included); none when the
+    demo already has some."""
     report = AttendanceReport()
     if Session.objects.exists():
         return report
-    placements = defaultdict(list)  # group -> [(learner, enrolment, start, end)]
+    placements = defaultdict(list)  # group -> [(learner, start, end)]
     enrolment_days = {}  # enrolment -> (learner, first day, last day + 1)
-    for group, enrollment, learner, start, end in (Placement.objects.order_by("pk").values_list(
-            "group_id", "enrollment_id", "enrollment__learner_id", "start_date", "end_date")):
+    rows = Placement.objects.order_by("pk")
+    if center_ids is not None:
+        rows = rows.filter(group__center_id__in=center_ids)
+    for group, enrollment, learner, start, end in rows.values_list(
+            "group_id", "enrollment_id", "enrollment__learner_id", "start_date", "end_date"):
         placements[group].append((learner, start, end or date.max))
         first, last = enrolment_days.get(enrollment, (learner, start, end or date.max))[1:]
         enrolment_days[enrollment] = (learner, min(first, start), max(last, end or date.max))

@@ -57,6 +57,9 @@ from forsa.organizations.models import Association, Organization, Partner
 from forsa.territory.models import Commune, Province, Region
 
 DEMO_URL = "http://127.0.0.1:8000/"
+# Above this many learners (national scale, for bench/), roll calls and risk scores are seeded for the
+# demo centre only: a national school year of rolls is bench/attendance.py's job, and takes its own time.
+FULL_ATTENDANCE_LEARNERS = 20_000
 
 
 @dataclass
@@ -115,22 +118,29 @@ def seed_demo(*, seed: int = 1, learners: int = DEFAULT_LEARNERS, progress: bool
         report.created["results"] = seed_assessments(rng=step_rng(seed=seed, step="assessments"), today=REFERENCE_DATE,
                                                      demo_center=network.demo_center, educator=by_role[Role.EDUCATOR],
                                                      risk=report.learners.risk)
+        only = None if learners <= FULL_ATTENDANCE_LEARNERS else [network.demo_center.pk]
         report.attendance = seed_attendance(rng=step_rng(seed=seed, step="attendance"), today=REFERENCE_DATE,
                                             risk=report.learners.risk, demo_center=network.demo_center,
-                                            educator=by_role[Role.EDUCATOR])
+                                            educator=by_role[Role.EDUCATOR], center_ids=only)
     if not report.already_seeded:
         report.created.update(seed_conventions(rng=step_rng(seed=seed, step="conventions"), network=network))
     if not report.already_seeded and learners > 0:
-        report.model, report.risk = seed_early_warning(today=REFERENCE_DATE)
+        report.model, report.risk = seed_early_warning(today=REFERENCE_DATE, center_ids=only)
     report.totals = current_totals()
     report.logins = demo_logins()
     return report
 
 
-def seed_early_warning(*, today):
+def seed_early_warning(*, today, center_ids=None):
     """Train the risk model on the demo's history when the model module exists, then score every
-    enrolled learner a week before ``today`` and on ``today`` (opening alerts handed to each centre's
-    counsellor). Returns what training said and the last scoring run's summary."""
+    enrolled learner (of ``center_ids`` when given, without training) a week before ``today`` and on
+    ``today``, opening alerts handed to each centre's counsellor. Returns what training said and the last
+    scoring run's summary."""
+    if center_ids is not None:
+        learner_ids = list(Learner.objects.filter(center_id__in=center_ids).values_list("pk", flat=True))
+        risk_score_all(as_of=today - timedelta(days=7), learner_ids=learner_ids)
+        return "national scale: the demo centre only, rules only", risk_score_all(as_of=today,
+                                                                                  learner_ids=learner_ids)
     trained = "no model module yet: rules only"
     if importlib.util.find_spec("forsa.earlywarning.model") is not None:
         from forsa.earlywarning import model

@@ -466,3 +466,14 @@ def test_command_refuses_a_negative_number_of_learners(db):
     with pytest.raises(CommandError, match="--learners"):
         call_command("seed_demo", "--learners", "-1", stdout=StringIO())
     assert not User.objects.exists()
+
+
+def test_at_national_scale_rolls_and_risks_are_for_the_demo_centre_only(db):
+    # A national school year of roll calls is bench/attendance.py's job: above the limit, the demo centre only.
+    with mock.patch("forsa.demo.seed.FULL_ATTENDANCE_LEARNERS", 100):
+        report = seed_quickly(1, learners=150)
+    director = Membership.objects.get(user__email="center.director@demo.forsa.ma")
+    assert set(Session.objects.values_list("center", flat=True).distinct()) == {director.center_id}
+    assert set(LearnerRisk.objects.values_list("center", flat=True).distinct()) == {director.center_id}
+    assert report.attendance.sessions == Session.objects.count() > 0
+    assert "demo centre only" in report.model
