@@ -145,8 +145,10 @@ def seed_early_warning(*, today, center_ids=None):
     if importlib.util.find_spec("forsa.earlywarning.model") is not None:
         from forsa.earlywarning import model
 
-        if hasattr(model, "train"):
-            trained = str(model.train(as_of=today))
+        try:
+            trained = f"model v{model.train(as_of=today).version}"
+        except getattr(model, "NotEnoughHistory", ()) as error:  # a small demo: the rules alone
+            trained = f"rules only: {error}"
     risk_score_all(as_of=today - timedelta(days=7))
     return trained, risk_score_all(as_of=today)
 
