@@ -2,9 +2,13 @@
 centre's classes and a share of the other catch-up classes of the current year, with plausible
 progress and a few absences, and two remediation groups at the demo centre.
 
+Learners with a higher hidden risk (``learners.LearnerReport.risk``) start lower, miss more
+assessments and gain less: weak diagnostics go with dropping out, as in the programme.
+
 Deterministic (a seeded ``random.Random``) and written in bulk: a few seconds for 2,000 learners.
 """
 
+import math
 import random
 from collections import defaultdict
 from datetime import date, timedelta
@@ -35,8 +39,11 @@ def _placed(spans, day):
 
 
 @transaction.atomic
-def seed_assessments(*, rng: random.Random, today: date, demo_center=None, educator=None) -> int:
-    """Returns the number of results created (none when the demo already has assessments)."""
+def seed_assessments(*, rng: random.Random, today: date, demo_center=None, educator=None, risk=None) -> int:
+    """Returns the number of results created (none when the demo already has assessments).
+
+    ``risk``: the learners' hidden risk by id (0 for those it does not give)."""
+    risk = risk or {}
     framework_ensure_default()
     if Assessment.objects.exists():
         return 0
@@ -70,16 +77,23 @@ def seed_assessments(*, rng: random.Random, today: date, demo_center=None, educa
     results, base, latest = [], {}, {}
     for assessment, learners in zip(assessments, plans, strict=True):
         for learner in learners:
-            if rng.random() < ABSENT:
+            hidden = risk.get(learner, 0.0)
+            # Some learners at risk stall: no gain from one assessment to the next.
+            stalled = rng.random() < 1 / (1 + math.exp(2.2 - 1.2 * hidden))
+            if rng.random() < min(0.3, ABSENT * math.exp(0.8 * hidden)):
                 results += [Result(assessment_id=assessment.pk, learner_id=learner, competency_id=pk, absent=True)
                             for pk, _code, _pole in competencies]
                 continue
             for pk, _code, pole in competencies:
-                start = base.setdefault((learner, pole), rng.choices((1, 2, 3), weights=(4, 4, 2))[0])
+                start = base.get((learner, pole))
+                if start is None:
+                    weights = (4 * math.exp(0.6 * hidden), 4, 2 * math.exp(-0.6 * hidden))
+                    start = base[(learner, pole)] = rng.choices((1, 2, 3), weights=weights)[0]
                 if assessment.kind == Kind.DIAGNOSTIC:
                     level = start + rng.choice((-1, 0, 0, 0, 1))
                 else:  # most learners gain a level on some competencies, a few slip back
-                    level = latest.get((learner, pk), start) + rng.choices((-1, 0, 1, 2), weights=(1, 3, 6, 3))[0]
+                    gain = (1, 3, 0, 0) if stalled else (1, 3 * math.exp(0.5 * hidden), 6, 3 * math.exp(-0.5 * hidden))
+                    level = latest.get((learner, pk), start) + rng.choices((-1, 0, 1, 2), weights=gain)[0]
                 level = min(4, max(1, level))
                 latest[(learner, pk)] = level
                 results.append(Result(assessment_id=assessment.pk, learner_id=learner, competency_id=pk,

@@ -24,6 +24,12 @@ and the audit log records what people did (tests check the invariants above inst
 
 Two school years: 2025-2026 (finished; most exits happened then and their follow-ups are
 done or due) and 2026-2027 (the current one; "today" is ``reference.REFERENCE_DATE``).
+
+Each learner carries a hidden **risk** (``LearnerReport.risk``, never written): higher after many
+years out of school, for those never schooled, working children and long journeys, plus chance.
+It makes leaving during the year and dropping out more likely, and the later steps read it too
+(weaker diagnostics in ``assessments``, more absences and a falling attendance before dropping out
+in ``attendance``), so that the early warning's model has a plausible structure to find.
 """
 
 from __future__ import annotations
@@ -367,6 +373,7 @@ class LearnerReport:
     groups: int = 0
     rows: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    risk: dict[int, float] = field(default_factory=dict)  # learner id -> hidden risk (see module doc)
 
 
 def seed_learners(*, rng: random.Random, centers, demo_center, today, staff_users=None, count=DEFAULT_LEARNERS,
@@ -406,6 +413,7 @@ def seed_learners(*, rng: random.Random, centers, demo_center, today, staff_user
     report.exits = report.rows["Exit"]
     report.follow_ups = report.rows["FollowUp"]
     report.transfers = builder.transfers
+    report.risk = builder.risk
     report.seconds = time.monotonic() - began
     return report
 
@@ -634,6 +642,7 @@ class _Builder:
         self.massar_taken = set(Learner.objects.exclude(massar_code="").values_list("massar_code", flat=True))
         self.cin_taken = set(Learner.objects.exclude(cin="").values_list("cin", flat=True))
         self.transfers = 0
+        self.risk = {}
 
     # -- the learner ------------------------------------------------------------------------------
 
@@ -658,6 +667,7 @@ class _Builder:
         self._schooling(learner, girl, start, commune)
         self._identifiers(learner, plan)
         self._family(learner, girl, start, plan, commune)
+        self.risk[learner["id"]] = self._hidden_risk(learner, start)
 
         story = _Story(learner=learner, plan=plan, workshop_trade=self._trade(plan, girl))
         if year == PAST_YEAR:
@@ -670,6 +680,19 @@ class _Builder:
         learner.update(center_id=center.pk, province_id=center.province_id, region_id=center.region_id,
                        association_id=center.association_id,
                        status=Learner.Status.EXITED if current["status"] == EXITED else Learner.Status.ENROLLED)
+
+    def _hidden_risk(self, learner, start):
+        """The learner's hidden risk of dropping out (about 0 on average, 1 is high): see module doc."""
+        risk = self.rng.gauss(-0.35, 0.85)
+        if learner["year_left"] is None:
+            risk += 0.6
+        else:
+            risk += 0.3 * (min(start.year - learner["year_left"], 6) - 2)
+        if learner["is_working_child"]:
+            risk += 0.35
+        if (learner["travel_minutes"] or 0) > 45:
+            risk += 0.25
+        return round(risk, 3)
 
     def _intake_date(self, plan, year):
         first = plan.opens[year]
@@ -810,8 +833,9 @@ class _Builder:
             target = self._neighbour(story.plan, PAST_YEAR, day)
             if target is not None and day <= LAST_MID_YEAR_DAY:
                 current = self._transfer(story, current, target, day, PAST_YEAR)
-        fate = rng.random()
-        if fate < 0.17:
+        fate, risk = rng.random(), self.risk[story.learner["id"]]
+        mid_year = min(0.45, 0.12 * math.exp(0.7 * risk))  # leaving during the year: 17 % on average
+        if fate < mid_year:
             begun = current["start_date"]
             latest = max(begun + timedelta(days=20), LAST_MID_YEAR_DAY)
             self._exit(story, current, begun + timedelta(days=rng.randint(20, (latest - begun).days)),
@@ -820,7 +844,7 @@ class _Builder:
         plan = current["_plan"]
         next_start = plan.opens.get(CURRENT_YEAR, YEAR_STARTS[CURRENT_YEAR]) + timedelta(days=rng.randint(0, 20))
         too_old = age_on(story.learner["birth_date"], next_start) > plan.center.max_age and rng.random() < 0.85
-        if fate < 0.47 or too_old:
+        if fate < mid_year + 0.3 or too_old:
             self._exit(story, current, date(2026, 6, 1) + timedelta(days=rng.randint(0, 44)), YEAR_END_OUTCOMES)
             return
         if plan.runs(CURRENT_YEAR):
@@ -849,6 +873,7 @@ class _Builder:
     def _maybe_early_exit(self, story, current, share):
         """A few leave in the first weeks of the current year (their follow-ups are still ahead)."""
         days = (self.today - current["start_date"]).days
+        share = min(0.3, share * math.exp(0.7 * self.risk[story.learner["id"]]) * 0.7)
         if self.rng.random() < share and days > 12:
             self._exit(story, current, current["start_date"] + timedelta(days=self.rng.randint(10, days - 1)),
                        MID_YEAR_OUTCOMES)
@@ -896,6 +921,7 @@ class _Builder:
         girl = learner["sex"] == Sex.FEMALE
         age = age_on(learner["birth_date"], day)
         weights = {o: g if girl else b for o, g, b in outcomes}
+        weights[Outcome.DROPOUT] *= math.exp(1.2 * (self.risk[learner["id"]] - 0.5))  # the hidden risk, see module doc
         if age > 16:
             weights.pop(Outcome.SCHOOL, None)
         if age < 15:

@@ -1,4 +1,4 @@
-"""Early-warning forms: the worklist filters, an intervention, handing and closing an alert.
+"""Early-warning forms: the worklist filters, an intervention, handing and closing an alert, thresholds.
 
 Forms parse and present; the services validate and their errors come back here.
 """
@@ -6,9 +6,10 @@ Forms parse and present; the services validate and their errors come back here.
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from forsa.core.ids import IdField
-from forsa.earlywarning.models import Alert, Intervention, Level
+from forsa.earlywarning.models import Alert, Intervention, Level, Threshold
 from forsa.earlywarning.reasons import CODES
 
 
@@ -49,7 +50,8 @@ assert set(dict(RiskFilterForm.base_fields["reason"].choices)) - {""} <= set(COD
 class InterventionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Intervention"), choices=Intervention.Kind.choices)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    outcome = forms.CharField(label=_("Outcome"), max_length=300, required=False)
+    # "Outcome" alone is the learners app's exit outcome ("situation at exit"): a context of its own here.
+    outcome = forms.CharField(label=pgettext_lazy("intervention", "Outcome"), max_length=300, required=False)
     next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
     notes = forms.CharField(label=_("Confidential notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -78,6 +80,25 @@ class AssignForm(forms.Form):
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason for closing"), choices=Alert.CloseReason.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def service_fields(self):
+        return dict(self.cleaned_data)
+
+
+NATIONAL_THRESHOLDS = ("watch_probability", "high_probability", "high_cap", "use_sensitive_data")
+
+
+class ThresholdForm(forms.Form):
+    """The national thresholds (levels from the model's probability, the cap of high alerts per centre,
+    the use of household data), or a centre's own cap: a centre does not redefine the levels."""
+
+    def __init__(self, data=None, *, threshold, center=None):
+        names = NATIONAL_THRESHOLDS if center is None else ("high_cap",)
+        super().__init__(data, initial={name: getattr(threshold, name) for name in names})
+        self.fields.update(forms.fields_for_model(Threshold, fields=names))
+        for name in names:
+            if name != "use_sensitive_data":
+                self.fields[name].widget.attrs.update({"inputmode": "numeric"})
 
     def service_fields(self):
         return dict(self.cleaned_data)

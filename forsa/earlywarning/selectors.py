@@ -210,3 +210,9 @@ def _rate(expected, absent):
 def active_model():
     """The active RiskModel (RiskModel.DoesNotExist when rules alone decide)."""
     return RiskModel.objects.get(is_active=True)
+
+
+def center_for_thresholds(*, user):
+    """The centre whose own cap of high alerts the user may set (a director's centre), when there is one."""
+    ids = sorted(scoping.scope_of(user).ids("center", roles=scoping.PERMISSIONS["attendance.rules"]))
+    return Center.objects.for_user(user).filter(pk__in=ids).order_by("pk").first() if ids else None

@@ -1,8 +1,10 @@
 """Early-warning pages: the worklist, a learner's risk (reasons, history, alerts, interventions), the
-effect of interventions. The score is advice to a named person, never a decision: every page says so."""
+effect of interventions, the thresholds (national, and a centre's cap). The score is advice to a named
+person, never a decision: every page says so."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,18 +12,21 @@ from django.views.decorators.http import require_POST
 
 from forsa.attendance.selectors import overview_level
 from forsa.centers.models import Center
+from forsa.centers.selectors import center_get
 from forsa.core import scoping
 from forsa.core.views import paginate, persons_only, run_service, scoped_or_404
 from forsa.earlywarning import selectors, services
 from forsa.earlywarning.explain import card_in_words
-from forsa.earlywarning.forms import AssignForm, CloseForm, InterventionForm, RiskFilterForm
+from forsa.earlywarning.forms import AssignForm, CloseForm, InterventionForm, RiskFilterForm, ThresholdForm
 from forsa.learners.selectors import sees_sensitive
 
 
 @login_required
 def risk_list(request):
     scope = scoping.scope_of(request.user)
-    context = {"level": overview_level(request.user), "model": selectors.active_model_card()}
+    context = {"level": overview_level(request.user), "model": selectors.active_model_card(),
+               "may_set_thresholds": scoping.can(request.user, "earlywarning.thresholds"),
+               "own_center": selectors.center_for_thresholds(user=request.user)}
     if not scope.is_national and not scope.ids("region") and not scope.ids("province") and scope.sees_persons:
         context["counts"] = None  # a centre's staff read the list itself
     else:
@@ -94,6 +99,32 @@ def alert_close(request, pk):
     form = CloseForm(request.POST)
     return _post_form(request, alert.learner_id, "close_form", form, services.alert_close, _("Alert closed."),
                       alert=alert)
+
+
+def _thresholds(request, center):
+    threshold = services.thresholds_for([center.pk] if center else [])[center.pk if center else None]
+    form = ThresholdForm(request.POST or None, threshold=threshold, center=center)
+    if request.method == "POST" and form.is_valid() and run_service(
+            form, services.threshold_save, actor=request.user, center=center, **form.service_fields()):
+        messages.success(request, _("Thresholds saved."))
+        return redirect("earlywarning:list")
+    return render(request, "earlywarning/thresholds.html", {"form": form, "center": center, "threshold": threshold},
+                  status=422 if form.is_bound else 200)
+
+
+@login_required
+def thresholds(request):
+    if not scoping.can(request.user, "earlywarning.thresholds"):
+        raise PermissionDenied
+    return _thresholds(request, None)
+
+
+@persons_only
+def center_thresholds(request, pk):
+    center = scoped_or_404(center_get, user=request.user, pk=pk)
+    if not scoping.can(request.user, "attendance.rules", center):
+        raise PermissionDenied
+    return _thresholds(request, center)
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.test import override_settings
 
 from forsa.accounts.models import Membership, User
+from forsa.attendance.models import Absence, Session
 from forsa.audit.models import AuditEntry
 from forsa.centers.models import LATITUDE_RANGE, LONGITUDE_RANGE, Center, Group, StaffAssignment, Trade
 from forsa.core.roles import Role
@@ -24,6 +25,7 @@ from forsa.demo.network import plan_network
 from forsa.demo.reference import REFERENCE_DATE
 from forsa.demo.seed import DEMO_URL, seed_demo, step_rng
 from forsa.demo.users import DEMO_PASSWORD, DEMO_USERS
+from forsa.earlywarning.models import LearnerRisk
 from forsa.learners import matching
 from forsa.learners.models import (
     Consent,
@@ -92,6 +94,20 @@ def learners_digest():
         .values_list("center__code", "school_year", "start_date", "end_date", "status", "age_override_reason"),
         *Exit.objects.order_by("exit_date", "outcome", "enrollment__learner__first_name", "pk").values_list(
             "exit_date", "outcome", "programme", "employer"),
+    ]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def attendance_digest():
+    """The roll calls, absences and risk levels, without ids or times."""
+    learner = ("learner__first_name", "learner__last_name", "learner__birth_date")
+    rows = [
+        *Session.objects.order_by("group__center__code", "group__school_year", "group__name", "date", "slot")
+        .values_list("group__center__code", "group__name", "date", "slot", "expected", "absent", "late"),
+        *Absence.objects.order_by("session__group__center__code", "session__group__name", "session__date",
+                                  "session__slot", *learner, "kind")
+        .values_list("session__group__name", "session__date", *learner, "kind", "justified", "reason"),
+        *LearnerRisk.objects.order_by(*learner).values_list(*learner, "level", "reasons"),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
@@ -408,7 +424,8 @@ def test_same_seed_same_network_in_fresh_databases(db):
         with transaction.atomic():  # each run starts from the bare territory
             assert not Center.objects.exists()
             seed_quickly(1, learners=150)
-            digests.append((network_digest(), learners_digest()))
+            digests.append((network_digest(), learners_digest(), attendance_digest()))
+            assert Session.objects.exists() and LearnerRisk.objects.exists()
             transaction.set_rollback(True)
     assert digests[0] == digests[1]
 
@@ -449,3 +466,14 @@ def test_command_refuses_a_negative_number_of_learners(db):
     with pytest.raises(CommandError, match="--learners"):
         call_command("seed_demo", "--learners", "-1", stdout=StringIO())
     assert not User.objects.exists()
+
+
+def test_at_national_scale_rolls_and_risks_are_for_the_demo_centre_only(db):
+    # A national school year of roll calls is bench/attendance.py's job: above the limit, the demo centre only.
+    with mock.patch("forsa.demo.seed.FULL_ATTENDANCE_LEARNERS", 100):
+        report = seed_quickly(1, learners=150)
+    director = Membership.objects.get(user__email="center.director@demo.forsa.ma")
+    assert set(Session.objects.values_list("center", flat=True).distinct()) == {director.center_id}
+    assert set(LearnerRisk.objects.values_list("center", flat=True).distinct()) == {director.center_id}
+    assert report.attendance.sessions == Session.objects.count() > 0
+    assert "demo centre only" in report.model

@@ -68,6 +68,17 @@ class Command(BaseCommand):
                 f"Basic skills: {created['results']} assessment results. Conventions: {created['calls']} calls "
                 f"for projects, {created['applications']} applications, {created['conventions']} conventions."
             )
+            attendance, risk = report.attendance, report.risk
+            if attendance.sessions:
+                self.stdout.write(
+                    f"Attendance: {attendance.sessions} roll calls, {attendance.absences} absences and "
+                    f"{attendance.late} late arrivals ({attendance.slipping} learners slipping away now)."
+                )
+            if risk:
+                self.stdout.write(
+                    f"Early warning ({report.model}): {risk['scored']} learners scored — {risk['high']} high, "
+                    f"{risk['watch']} watch; {risk['alerts_opened']} alerts opened today."
+                )
         self.stdout.write(
             f"In the database: {totals['associations']} associations, {totals['centers']} "
             f"centres in {totals['center_regions']} regions, {totals['staff']} staff "
