@@ -101,6 +101,7 @@ OBJECTS = {
     "conventions:document": {"pk": "document"},
     "conventions:review": {"pk": "review"},
     "earlywarning:learner": {"pk": "learner"},
+    "earlywarning:center_thresholds": {"pk": "center"},
     "earlywarning:intervention_add": {"pk": "learner"},
     "earlywarning:alert_assign": {"pk": "alert"},
     "earlywarning:alert_close": {"pk": "alert"},

@@ -8,6 +8,7 @@ French on a desktop and Arabic on a phone, go to artifacts/screenshots/.
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from forsa.core.roles import Role
@@ -99,13 +100,20 @@ def test_the_director_reads_the_worklist_and_a_risk_page_on_a_desktop(page, sign
     page.screenshot(path=screenshots / "early-warning-learner-fr-desktop.png", full_page=True)
 
 
-def test_the_worklist_and_a_risk_page_pass_axe(page, sign_in):
-    """axe-core's rules on both pages (needs the axe-playwright-python package, which ships axe-core)."""
-    axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright")
-    sign_in(page, demo_email(Role.CENTER_DIRECTOR))
-    axe = axe_playwright.Axe()
-    page.goto("/early-warning/")
-    for url in ("/early-warning/", page.locator("main table.risk-list tbody tr a").first.get_attribute("href")):
-        page.goto(url)
-        results = axe.run(page)
-        assert results.violations_count == 0, results.generate_report()
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_early_warning_pages_pass_axe(page, sign_in, language):
+    """axe-core's rules (bundled by axe-playwright-python) on every early-warning page, for the director
+    (worklist, a learner's risk, effect, model card) and the national admin (national worklist, thresholds)."""
+    axe = Axe()
+    for role, urls in ((Role.CENTER_DIRECTOR, ["/early-warning/", "learner", "/early-warning/effect/",
+                                               "/early-warning/model/"]),
+                       (Role.NATIONAL_ADMIN, ["/early-warning/", "/early-warning/thresholds/"])):
+        page.context.clear_cookies()
+        sign_in(page, demo_email(role), language=language)
+        for url in urls:
+            if url == "learner":
+                url = page.locator("main table.risk-list tbody tr a").first.get_attribute("href")
+            page.goto(url)
+            expect(page.locator("main h1")).to_be_visible()
+            results = axe.run(page)
+            assert results.violations_count == 0, f"{role} {language} {url}\n{results.generate_report()}"
