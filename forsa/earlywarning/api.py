@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from forsa.centers.models import Center
+from forsa.centers.selectors import center_list
 from forsa.core.api import Pagination, fetch
 from forsa.core.schemas import ErrorOut, ValidationErrorOut
 from forsa.earlywarning import selectors, services
@@ -43,7 +43,7 @@ def risk_list(request, filters: Query[RiskQuery]):
     """Learners of the user's scope at high or watch risk, most at risk first."""
     center = None
     if filters.center is not None:
-        center = Center.objects.for_user(request.auth).filter(pk=filters.center).first()
+        center = center_list(user=request.auth).filter(pk=filters.center).first()
         if center is None:
             raise _unknown("center", filters.center)
     if filters.reason and filters.reason not in CODES:
