@@ -1,7 +1,9 @@
 """Shared fixtures: the territory is loaded once per test database; people by role."""
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from tests.factories import make_user
 from tests.tools import require
@@ -28,6 +30,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def fast_password_hashing(settings):
     # argon2 is deliberately slow; tests create dozens of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language, whatever the one before it left active.
+
+    A request through the test client leaves its language active on the thread, and a lazy
+    message read after it would come out in that language.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -26,6 +26,8 @@ def test_id_field_never_returns_an_id_out_of_range(text):
 
 
 def test_id_field_out_of_range_reads_as_an_unknown_choice():
-    with translation.override("fr"), pytest.raises(ValidationError) as raised:
-        IdField().clean("99999999999999999999")
-    assert "Sélectionnez un choix valide" in str(raised.value)
+    with translation.override("fr"):
+        with pytest.raises(ValidationError) as raised:
+            IdField().clean("99999999999999999999")
+        # The message is lazy: read it while French is still the active language.
+        assert "Sélectionnez un choix valide" in str(raised.value)
