@@ -45,9 +45,9 @@ FLOORS: list[tuple[str, ...]] = [
     ("demo",),
 ]
 
-# Arrows against the floors that are known and not yet removed, each with its reason: the layering
-# test accepts them. The list only shrinks, and it is empty now (the last, assessments -> attendance,
-# went with issue 10): tests/core/test_layers.py keeps it so, since a new arrow is removed, not listed.
+# Known arrows against the floors not removed yet, each with its reason, which the layering test accepts.
+# The list only shrank, and it is empty now (the last, assessments -> attendance, went with issue 10):
+# tests/core/test_layers.py keeps it so, since a new arrow is removed, not listed.
 PENDING: dict[tuple[str, str], str] = {}
 
 
