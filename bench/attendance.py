@@ -64,6 +64,7 @@ from forsa.audit.models import AuditEntry  # noqa: E402
 from forsa.centers.models import Center, Group  # noqa: E402
 from forsa.learners import matching  # noqa: E402
 from forsa.learners.models import Enrollment, Learner, Placement  # noqa: E402
+from forsa.learners.selectors import expected_learners  # noqa: E402
 
 SCHOOL_YEAR = "2025-2026"
 FIRST_DAY = date(2025, 9, 15)  # a Monday
@@ -285,7 +286,7 @@ def roll_call_runs(count):
     director = User.objects.get(email=DIRECTOR)
     center = director.memberships.get().center
     groups = list(Group.objects.filter(center=center, school_year=SCHOOL_YEAR).order_by("name"))
-    groups = [g for g in groups if len(selectors.expected_learners(group=g, day=YEAR_END)) >= 28] or groups
+    groups = [g for g in groups if len(expected_learners(group=g, day=YEAR_END)) >= 28] or groups
     day, slots = school_days()[-1], []
     while len(slots) < count:
         day += timedelta(days=1)
@@ -293,7 +294,7 @@ def roll_call_runs(count):
             slots += [(group, day, slot) for group in groups for slot in ("morning", "afternoon")]
     runs = []
     for group, day, slot in slots[:count]:
-        learners = list(selectors.expected_learners(group=group, day=day))
+        learners = list(expected_learners(group=group, day=day))
         marks = {pk: {"kind": "absent"} for pk in learners[:4]} | {learners[4]: {"kind": "late", "justified": False}}
         runs.append((group.pk, day, slot, marks, len(learners)))
     return director.pk, runs

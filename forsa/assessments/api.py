@@ -1,8 +1,9 @@
 """Basic skills: the framework (versions and tree), assessments of a group, their results grid
 (read and save in one request), a learner's progress, indicators.
 
-Reads go through ``forsa.assessments.selectors`` (scoped by ``forsa.core.scoping``), writes through
-``forsa.assessments.services``: a group, assessment or learner outside the user's scope is 404;
+Reads go through ``forsa.assessments.selectors`` (groups through ``forsa.centers.selectors``), scoped
+by ``forsa.core.scoping``, writes through ``forsa.assessments.services``: a group, assessment or
+learner outside the user's scope is 404;
 partner viewers read the framework and indicators only (small cells suppressed).
 """
 
@@ -25,6 +26,8 @@ from forsa.assessments.schemas import (
     ProgressOut,
     SavedOut,
 )
+from forsa.centers.models import school_year_of
+from forsa.centers.selectors import group_get
 from forsa.core.api import fetch
 from forsa.core.schemas import ErrorOut, Id, ValidationErrorOut
 from forsa.learners.selectors import learner_get
@@ -67,7 +70,7 @@ def framework_detail(request, framework_id: Id):
 @router.get("/assessments/groups/{group_id}", response={200: list[AssessmentOut], 404: ErrorOut})
 def assessment_list(request, group_id: Id):
     """The assessments of a group, latest first."""
-    group = fetch(selectors.group_get, user=request.auth, pk=group_id)
+    group = fetch(group_get, user=request.auth, pk=group_id)
     return list(selectors.assessment_list(user=request.auth, group=group).prefetch_related("competencies"))
 
 
@@ -75,7 +78,7 @@ def assessment_list(request, group_id: Id):
              response={201: AssessmentOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut})
 def assessment_create(request, group_id: Id, payload: AssessmentIn):
     """Create an assessment under the published framework (one per group, kind and day)."""
-    group = fetch(selectors.group_get, user=request.auth, pk=group_id)
+    group = fetch(group_get, user=request.auth, pk=group_id)
     if payload.kind not in ("diagnostic", "periodic", "summative"):
         raise ValidationError({"kind": _("Choose diagnostic, periodic or summative.")})
     competencies = None
@@ -129,7 +132,7 @@ def indicator_list(request, school_year: str | None = None):
     """Share of learners gaining at least one level per pole between their diagnostic and latest
     assessment, per region, province or centre as the user's scope calls for, and in total.
     ``school_year`` (e.g. 2026-2027) is the current one when omitted."""
-    school_year = school_year or selectors.school_year_of(timezone.localdate())
+    school_year = school_year or school_year_of(timezone.localdate())
     table = selectors.indicators(user=request.auth, school_year=school_year)
     codes = [pole.code for pole in table["poles"]]
 

@@ -19,16 +19,10 @@ from forsa.assessments.models import (
     RemediationSession,
     Result,
 )
-from forsa.attendance.selectors import (  # noqa: F401 (used by the views)
-    expected_learners,
-    group_get,
-    group_list,
-    overview_breakdown,
-    overview_level,
-)
-from forsa.centers.models import Center, school_year_of  # noqa: F401
+from forsa.centers.models import Center, school_year_of
 from forsa.core import disclosure, scoping
 from forsa.learners.models import Learner
+from forsa.learners.selectors import expected_learners
 from forsa.territory.models import Province, Region
 
 DEFAULT_THRESHOLD = 3  # "acquired": below it, a learner is suggested for remediation
@@ -252,7 +246,7 @@ def indicators(*, user, school_year, level=None, within=None):
     ({"region": region}), to drill down. For aggregate-only scopes (partner viewers) the results of the
     centres they see are counted, and the cells that forsa.core.disclosure hides are suppressed, pole by
     pole (the places of a pole and its total)."""
-    level = level or overview_level(user)
+    level = level or scoping.overview_level(user)
     narrow = {f"assessment__center__{key}": place for key, place in (within or {}).items()}
     results = Result.objects.for_aggregates(user)  # partners: the results of the centres they see, to count
     rows = (results.filter(absent=False, assessment__group__school_year=school_year, **narrow)

@@ -20,11 +20,11 @@ from forsa.assessments.models import (
     RemediationSession,
     Result,
 )
-from forsa.attendance.selectors import expected_learner_ids
 from forsa.audit.models import AuditEntry
 from forsa.audit.services import audit_record, instance_save
 from forsa.core.services import require
 from forsa.learners.models import Learner
+from forsa.learners.selectors import expected_learner_ids
 
 ABSENT = "absent"
 

@@ -15,22 +15,24 @@ from django.views.decorators.http import require_POST
 from forsa.assessments import bulletin, forms, selectors, services
 from forsa.assessments.models import Competency, Domain, Pole, Result
 from forsa.audit.services import export_record
+from forsa.centers.models import school_year_of
+from forsa.centers.selectors import group_get, group_list, overview_breakdown
 from forsa.core import scoping
 from forsa.core.views import paginate, persons_only, run_service, scoped_or_404
 from forsa.documents.xlsx import xlsx_response
-from forsa.learners.selectors import learner_get
+from forsa.learners.selectors import expected_learners, learner_get
 
 
 @persons_only
 def my_groups(request):
-    school_year = selectors.school_year_of(timezone.localdate())
-    page_obj = paginate(request, selectors.group_list(user=request.user, school_year=school_year))
+    school_year = school_year_of(timezone.localdate())
+    page_obj = paginate(request, group_list(user=request.user, school_year=school_year))
     return render(request, "assessments/groups.html", {"page_obj": page_obj, "school_year": school_year})
 
 
 @persons_only
 def group_detail(request, pk):
-    group = scoped_or_404(selectors.group_get, user=request.user, pk=pk)
+    group = scoped_or_404(group_get, user=request.user, pk=pk)
     may_record = scoping.can(request.user, "assessment.record", group)
     form = forms.AssessmentForm(request.POST or None, framework=selectors.framework_published())
     if request.method == "POST":
@@ -80,7 +82,7 @@ def grid_export(request, pk):
 
 @persons_only
 def heatmap(request, pk):
-    group = scoped_or_404(selectors.group_get, user=request.user, pk=pk)
+    group = scoped_or_404(group_get, user=request.user, pk=pk)
     chosen = request.GET.get("assessment")
     assessment = scoped_or_404(selectors.assessment_get, user=request.user, pk=chosen) if chosen and \
         chosen.isdigit() else None
@@ -96,11 +98,11 @@ def _threshold(value):
 
 @persons_only
 def suggestions(request, pk):
-    group = scoped_or_404(selectors.group_get, user=request.user, pk=pk)
+    group = scoped_or_404(group_get, user=request.user, pk=pk)
     threshold = _threshold(request.GET.get("threshold"))
     found = selectors.remediation_suggestions(user=request.user, group=group, threshold=threshold)
     may_manage = scoping.can(request.user, "remediation.manage", group.center)
-    learners = selectors.expected_learners(group=group, day=timezone.localdate()).values()
+    learners = expected_learners(group=group, day=timezone.localdate()).values()
     competencies = selectors.published_competencies()
     form = forms.RemediationGroupForm(request.POST or None, learners=learners, competencies=competencies, initial={
         "learners": request.GET.getlist("learner"), "competencies": request.GET.getlist("competency")})
@@ -166,11 +168,11 @@ def learner_bulletin(request, pk, language):
 def indicators(request):
     if not scoping.scope_of(request.user).grants:
         raise PermissionDenied
-    school_year = request.GET.get("school_year") or selectors.school_year_of(timezone.localdate())
+    school_year = request.GET.get("school_year") or school_year_of(timezone.localdate())
     if not forms.SCHOOL_YEAR.fullmatch(school_year):
-        school_year = selectors.school_year_of(timezone.localdate())
-    level, within, place = selectors.overview_breakdown(user=request.user, region=_int(request.GET.get("region")),
-                                                        province=_int(request.GET.get("province")))
+        school_year = school_year_of(timezone.localdate())
+    level, within, place = overview_breakdown(user=request.user, region=_int(request.GET.get("region")),
+                                              province=_int(request.GET.get("province")))
     return render(request, "assessments/indicators.html", selectors.indicators(
         user=request.user, school_year=school_year, level=level, within=within) | {
         "years": selectors.recent_school_years(), "place": place})

@@ -38,7 +38,7 @@ from forsa.attendance.schemas import (
     RollQuery,
 )
 from forsa.centers.models import Group
-from forsa.centers.selectors import center_list
+from forsa.centers.selectors import center_list, group_get, group_scope
 from forsa.core.api import Pagination, fetch, resolved
 from forsa.core.schemas import ErrorOut, Id, ValidationErrorOut
 from forsa.learners import selectors as learner_selectors
@@ -53,7 +53,7 @@ router = Router(tags=["attendance"])
 
 def _group(user, pk) -> Group:
     """The group named in the path, or 404 when the user does not see it."""
-    return fetch(selectors.group_get, user=user, pk=pk)
+    return fetch(group_get, user=user, pk=pk)
 
 
 def _roll(user, pk) -> Session:
@@ -100,7 +100,7 @@ def roll_record(request, payload: RollIn):
     """Record a roll call in one request: 201 when saved, 200 when this ``client_key`` was already
     used for it (the roll saved then is returned, nothing changes)."""
     # A group the user does not see is a 422 naming the field.
-    group = resolved({"group": payload.group}, group=selectors.group_scope(user=request.auth))["group"]
+    group = resolved({"group": payload.group}, group=group_scope(user=request.auth))["group"]
     if not payload.client_key.strip():
         raise ValidationError({"client_key": _("This field is required.")})
     try:
@@ -149,8 +149,8 @@ def roll_expected(request, group_id: Id, query: Query[DayQuery]):
     group = _group(request.auth, group_id)
     day = query.date or timezone.localdate()
     taken = selectors.session_list(user=request.auth).filter(group=group, date=day).order_by("pk")
-    return {"group": group, "date": day, "learners": list(selectors.expected_learners(group=group, day=day).values()),
-            "taken": taken}
+    learners = learner_selectors.expected_learners(group=group, day=day)
+    return {"group": group, "date": day, "learners": list(learners.values()), "taken": taken}
 
 
 @router.get("/attendance/rates", response={200: list[RateOut], 422: ValidationErrorOut})

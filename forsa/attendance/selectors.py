@@ -1,4 +1,4 @@
-"""Reads of attendance: who is expected, rates at every level, rolls not taken, absence rules."""
+"""Reads of attendance: rates at every level, rolls not taken, absence rules, a roll call's state."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -11,35 +11,14 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from forsa.attendance.models import Absence, AbsenceRule, Session, Slot
-from forsa.centers.models import Center, Group, school_year_of, school_year_start  # noqa: F401 (used by the views)
+from forsa.centers.models import Center
 from forsa.core import disclosure, scoping
 from forsa.learners.models import Enrollment, Learner, Placement
+from forsa.learners.selectors import expected_learners
 from forsa.territory.models import Province, Region
 
 SLOT_ORDER = {slot: index for index, slot in enumerate(Slot.values)}
 LEVELS = {"center": "center", "province": "province", "region": "region", "national": None}
-
-
-def placed_on(day):
-    """Placements covering ``day``: started on or before it, ending after it (end dates are exclusive)."""
-    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gt=day))
-
-
-def expected_learner_ids(*, group, day):
-    """The ids of the learners a roll call of ``group`` on ``day`` covers (one query, no objects)."""
-    return set(Placement.objects.filter(placed_on(day), group=group).values_list("enrollment__learner_id", flat=True))
-
-
-def expected_learners(*, group, day):
-    """The learners a roll call of ``group`` on ``day`` covers, by id (one query).
-
-    The roll of a group the caller has read in the user's scope (group_get, group_scope): everyone
-    placed in it that day, including a learner who has since moved to another centre (their mark on
-    a past roll stays theirs, and a correction must not drop it), hence not through Learner.for_user.
-    """
-    placed = Placement.objects.filter(placed_on(day), group=group).values("enrollment__learner")
-    learners = Learner._base_manager.filter(pk__in=placed).order_by("last_name", "first_name", "last_name_ar")
-    return {learner.pk: learner for learner in learners}
 
 
 def absence_rule_for(*, center):
@@ -298,26 +277,12 @@ def learner_calendar(*, learner, start, end):
 
 
 # ---------------------------------------------------------------------------
-# Reads of the attendance pages: groups, one roll call, the overview, a learner's month.
+# Reads of the attendance pages: one roll call, the overview, a learner's month.
 
 def month_span(day: date):
     """The first day of ``day``'s month and the first day of the next (exclusive end)."""
     start = day.replace(day=1)
     return start, (start + timedelta(days=32)).replace(day=1)
-
-
-def group_scope(*, user):
-    """The groups the user sees (an educator: the groups they teach)."""
-    return Group.objects.for_user(user).select_related("center")
-
-
-def group_list(*, user, school_year):
-    return group_scope(user=user).filter(school_year=school_year).order_by("center__code", "name", "pk")
-
-
-def group_get(*, user, pk):
-    """The group, or Group.DoesNotExist when out of scope (an educator sees only the groups they teach)."""
-    return group_scope(user=user).get(pk=pk)
 
 
 def roll_get(*, user, pk):
@@ -396,16 +361,6 @@ def group_learner_rates(*, user, group, start, end):
                                                                center=group.center))
 
 
-def overview_level(user):
-    """The breakdown a user's scope calls for: regions nationally, provinces in a region, else centres."""
-    scope = scoping.scope_of(user)
-    if scope.is_national or not scope.sees_persons:
-        return "region"
-    if scope.ids("region"):
-        return "province"
-    return "center"
-
-
 def rates_overview(*, user, level, start, end, **within):
     """Monthly rates per ``level`` (rows) and month (columns) from ``start`` to ``end`` (exclusive), with
     the month's total; ``rates_by``'s figures, small cells hidden for aggregate-only scopes."""
@@ -446,13 +401,3 @@ def learner_month(*, learner, day):
 def national_absence_rule():
     """The national thresholds (the defaults until a national admin sets them)."""
     return AbsenceRule.objects.filter(center__isnull=True).first() or AbsenceRule()
-
-
-def overview_breakdown(*, user, region=None, province=None):
-    """(level, filters, place) of the overview: the user's own breakdown, or a drill-down into one
-    region (its provinces) or province (its centres). Out of scope, the table is simply empty."""
-    if province and (place := Province.objects.for_user(user).filter(pk=province).first()):
-        return "center", {"province": place}, place
-    if region and (place := Region.objects.for_user(user).filter(pk=region).first()):
-        return "province", {"region": place}, place
-    return overview_level(user), {}, None

@@ -6,11 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forsa.attendance.models import Absence, AbsenceRule, Activity, Session
-from forsa.attendance.selectors import absence_rule_for, expected_learner_ids
+from forsa.attendance.selectors import absence_rule_for
 from forsa.audit.models import AuditEntry
 from forsa.audit.services import audit_record, instance_save
 from forsa.centers.models import Group
 from forsa.core.services import require
+from forsa.learners.selectors import expected_learner_ids
 
 ACTIVITY_OF_GROUP = {Group.Kind.CATCH_UP: Activity.CATCH_UP, Group.Kind.WORKSHOP: Activity.WORKSHOP,
                      Group.Kind.ACTIVITY: Activity.ACTIVITY}

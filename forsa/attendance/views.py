@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forsa.attendance import forms, selectors, services
-from forsa.centers.selectors import center_get
+from forsa.centers.models import school_year_of, school_year_start
+from forsa.centers.selectors import center_get, group_get, group_list, overview_breakdown
 from forsa.core import scoping
 from forsa.core.views import paginate, persons_only, run_service, scoped_or_404
 
@@ -24,10 +25,10 @@ def _recent_days(today):
 @persons_only
 def my_groups(request):
     today = timezone.localdate()
-    page_obj = paginate(request, selectors.group_list(user=request.user, school_year=selectors.school_year_of(today)))
+    page_obj = paginate(request, group_list(user=request.user, school_year=school_year_of(today)))
     missing = selectors.missing_rolls(groups=page_obj, **_recent_days(today))
     return render(request, "attendance/my_groups.html", {
-        "page_obj": page_obj, "school_year": selectors.school_year_of(today),
+        "page_obj": page_obj, "school_year": school_year_of(today),
         "groups": [(group, missing.get(group, []), scoping.can(request.user, "attendance.take", group))
                    for group in page_obj],
     })
@@ -35,7 +36,7 @@ def my_groups(request):
 
 @persons_only
 def roll_call(request, pk):
-    group = scoped_or_404(selectors.group_get, user=request.user, pk=pk)
+    group = scoped_or_404(group_get, user=request.user, pk=pk)
     moment = forms.RollMomentForm(request.POST if request.method == "POST" else request.GET)
     day, slot = moment.moment()
     roll = selectors.roll_call_state(user=request.user, group=group, day=day, slot=slot)
@@ -65,14 +66,14 @@ def _save(request, form, roll):
 
 @persons_only
 def group_detail(request, pk):
-    group = scoped_or_404(selectors.group_get, user=request.user, pk=pk)
+    group = scoped_or_404(group_get, user=request.user, pk=pk)
     today = timezone.localdate()
     month, next_month = selectors.month_span(today)
     return render(request, "attendance/group.html", {
         "group": group, "today": today, "month": month,
         "page_obj": paginate(request, selectors.group_sessions(user=request.user, group=group)),
         "monthly": selectors.rates_by(user=request.user, level="national", group=group,
-                                      start=selectors.school_year_start(today), end=next_month),
+                                      start=school_year_start(today), end=next_month),
         "learners": selectors.group_learner_rates(user=request.user, group=group, start=month, end=today),
         "missing": selectors.missing_rolls(groups=[group], **_recent_days(today)).get(group, []),
         "may_take": scoping.can(request.user, "attendance.take", group),
@@ -84,13 +85,13 @@ def center_detail(request, pk):
     center = scoped_or_404(center_get, user=request.user, pk=pk)
     today = timezone.localdate()
     month, next_month = selectors.month_span(today)
-    groups = selectors.group_list(user=request.user, school_year=selectors.school_year_of(today)).filter(center=center)
+    groups = group_list(user=request.user, school_year=school_year_of(today)).filter(center=center)
     rule, flagged = selectors.learners_meeting_rules(user=request.user, center=center, today=today)
     return render(request, "attendance/center.html", {
         "center": center, "month": month, "rule": rule, "flagged": flagged,
         "daily": selectors.daily_rates(user=request.user, start=month, end=next_month, center=center),
         "monthly": selectors.rates_by(user=request.user, level="center", center=center,
-                                      start=selectors.school_year_start(today), end=next_month),
+                                      start=school_year_start(today), end=next_month),
         "missing": selectors.missing_rolls(groups=groups, **_recent_days(today)),
         "may_set_rules": scoping.can(request.user, "attendance.rules", center),
     })
@@ -105,12 +106,12 @@ def overview(request):
     if not scoping.scope_of(request.user).grants:
         raise PermissionDenied
     today = timezone.localdate()
-    level, within, place = selectors.overview_breakdown(user=request.user, region=_int(request.GET.get("region")),
-                                                         province=_int(request.GET.get("province")))
-    table = selectors.rates_overview(user=request.user, level=level, start=selectors.school_year_start(today),
+    level, within, place = overview_breakdown(user=request.user, region=_int(request.GET.get("region")),
+                                              province=_int(request.GET.get("province")))
+    table = selectors.rates_overview(user=request.user, level=level, start=school_year_start(today),
                                      end=selectors.month_span(today)[1], **within)
     return render(request, "attendance/overview.html", table | {
-        "level": level, "place": place, "school_year": selectors.school_year_of(today),
+        "level": level, "place": place, "school_year": school_year_of(today),
         "sees_persons": scoping.scope_of(request.user).sees_persons,
         "may_set_rules": scoping.can(request.user, "user.manage"),
     })

@@ -1,9 +1,10 @@
-"""Every read of centres, already scoped."""
+"""Every read of centres and their groups, already scoped."""
 
 from django.db.models import Count, Q, Sum
 
-from forsa.centers.models import Center, StaffAssignment, Trade
+from forsa.centers.models import Center, Group, StaffAssignment, Trade
 from forsa.core import scoping
+from forsa.territory.models import Province, Region
 
 
 def center_list(*, user):
@@ -23,6 +24,31 @@ def center_get(*, user, pk) -> Center:
         .prefetch_related("trades")
         .get(pk=pk)
     )
+
+
+def group_scope(*, user):
+    """The groups the user sees (an educator: the groups they teach)."""
+    return Group.objects.for_user(user).select_related("center")
+
+
+def group_list(*, user, school_year):
+    return group_scope(user=user).filter(school_year=school_year).order_by("center__code", "name", "pk")
+
+
+def group_get(*, user, pk) -> Group:
+    """The group, or Group.DoesNotExist when out of scope (an educator sees only the groups they teach)."""
+    return group_scope(user=user).get(pk=pk)
+
+
+def overview_breakdown(*, user, region=None, province=None):
+    """(level, filters, place) of an overview of the centres (attendance, basic skills): the user's own
+    breakdown (scoping.overview_level), or a drill-down into one region (its provinces) or province (its
+    centres). Out of scope, the table is simply empty."""
+    if province and (place := Province.objects.for_user(user).filter(pk=province).first()):
+        return "center", {"province": place}, place
+    if region and (place := Region.objects.for_user(user).filter(pk=region).first()):
+        return "province", {"region": place}, place
+    return scoping.overview_level(user), {}, None
 
 
 def center_staff(*, user, center):

@@ -105,6 +105,17 @@ def forget_scope(user) -> None:
     user.__dict__.pop("_forsa_scope", None)
 
 
+def overview_level(user) -> str:
+    """Where a user's overview starts: regions nationally (and for aggregate-only scopes), provinces
+    in a region, else centres."""
+    scope = scope_of(user)
+    if scope.is_national or not scope.sees_persons:
+        return "region"
+    if scope.ids("region"):
+        return "province"
+    return "center"
+
+
 # The model each scope key leads to (by label: core imports no app of Forsa).
 SCOPE_TARGETS = {"region": "territory.Region", "province": "territory.Province",
                  "association": "organizations.Association", "center": "centers.Center"}

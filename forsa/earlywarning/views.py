@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from forsa.attendance.selectors import overview_level
 from forsa.centers.selectors import center_get, center_list
 from forsa.core import scoping
 from forsa.core.views import paginate, persons_only, run_service, scoped_or_404
@@ -23,7 +22,7 @@ from forsa.learners.selectors import sees_sensitive
 @login_required
 def risk_list(request):
     scope = scoping.scope_of(request.user)
-    context = {"level": overview_level(request.user), "model": selectors.active_model_card(),
+    context = {"level": scoping.overview_level(request.user), "model": selectors.active_model_card(),
                "may_set_thresholds": scoping.can(request.user, "earlywarning.thresholds"),
                "own_center": selectors.center_for_thresholds(user=request.user)}
     if not scope.is_national and not scope.ids("region") and not scope.ids("province") and scope.sees_persons:

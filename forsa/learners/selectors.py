@@ -2,7 +2,7 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.db.models import IntegerField, Prefetch, Value
+from django.db.models import IntegerField, Prefetch, Q, Value
 from django.utils import timezone
 
 from forsa.audit.models import AuditEntry
@@ -160,6 +160,33 @@ def access_log(*, user, learner):
 
 def active_enrollment(learner):
     return next((e for e in learner.enrollments.all() if e.status == Enrollment.Status.ACTIVE), None)
+
+
+# ---------------------------------------------------------------------------
+# Who is placed in a group on a day (a roll call's or an assessment's learners)
+
+
+def placed_on(day):
+    """Placements covering ``day``: started on or before it, ending after it (end dates are exclusive)."""
+    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gt=day))
+
+
+def expected_learner_ids(*, group, day):
+    """The ids of the learners placed in ``group`` on ``day`` (one query, no objects)."""
+    return set(Placement.objects.filter(placed_on(day), group=group).values_list("enrollment__learner_id", flat=True))
+
+
+def expected_learners(*, group, day):
+    """The learners placed in ``group`` on ``day``, by id, in name order (one query).
+
+    ``group`` is one the caller has read in the user's scope (centers.selectors.group_get, group_scope):
+    everyone placed in it that day, including a learner who has since moved to another centre (their
+    mark on a past roll call or result stays theirs, and a correction must not drop it), hence not
+    through Learner.for_user.
+    """
+    placed = Placement.objects.filter(placed_on(day), group=group).values("enrollment__learner")
+    learners = Learner._base_manager.filter(pk__in=placed).order_by("last_name", "first_name", "last_name_ar")
+    return {learner.pk: learner for learner in learners}
 
 
 # ---------------------------------------------------------------------------

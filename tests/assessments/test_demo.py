@@ -8,6 +8,7 @@ from forsa.accounts.models import User
 from forsa.assessments import selectors
 from forsa.assessments.models import Assessment, Framework, RemediationGroup, Result
 from forsa.demo.reference import REFERENCE_DATE
+from forsa.learners.selectors import expected_learners
 from tests.demo.test_seed_demo import seed_quickly
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def test_demo_assessments():
     assert levels <= {1, 2, 3, 4} and len(levels) == 4
     # Every result is for a learner placed in the group on the assessment date.
     for assessment in Assessment.objects.order_by("pk")[:5]:
-        placed = selectors.expected_learners(group=assessment.group, day=assessment.date)
+        placed = expected_learners(group=assessment.group, day=assessment.date)
         assert set(assessment.results.values_list("learner_id", flat=True)) <= set(placed)
     educator = User.objects.get(email="educator@demo.forsa.ma")
     assert RemediationGroup.objects.filter(facilitator=educator).count() == 2

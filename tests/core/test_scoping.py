@@ -88,3 +88,13 @@ def test_learners_follow_their_current_centre_and_educators_their_groups(world):
         assert set(Learner.objects.for_user(own.users[role])) == {in_group, elsewhere}, role
     assert set(Learner.objects.for_user(world["national_analyst"])) == {in_group, elsewhere, foreign}
     assert not Learner.objects.for_user(world["partner_viewer"]).exists()
+
+
+@pytest.mark.parametrize(("role", "level"), [
+    ("national_admin", "region"), ("national_analyst", "region"), ("partner_viewer", "region"),
+    ("regional_manager", "province"), ("provincial_manager", "center"), ("association_manager", "center"),
+    ("center_director", "center"), ("educator", "center"),
+])
+def test_an_overview_starts_at_the_level_of_the_scope(world, role, level):
+    user = world[role] if role in ("national_admin", "national_analyst", "partner_viewer") else world["own"].users[role]
+    assert scoping.overview_level(user) == level

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 
 from forsa.attendance.models import Absence, Session
-from forsa.attendance.selectors import attendance_counts, expected_learner_ids
+from forsa.attendance.selectors import attendance_counts
 from forsa.centers.models import Group
 from forsa.demo.attendance import YEARS, school_days
 from forsa.demo.reference import REFERENCE_DATE
@@ -18,6 +18,7 @@ from forsa.demo.users import DEMO_USERS
 from forsa.earlywarning.models import Alert, LearnerRisk, Level, RiskScore
 from forsa.earlywarning.services import thresholds_for
 from forsa.learners.models import Exit, Learner, Outcome, Placement
+from forsa.learners.selectors import expected_learner_ids
 from tests.demo.test_seed_demo import seed_quickly
 
 SEEDED_LEARNERS = 400
