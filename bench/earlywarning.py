@@ -177,7 +177,7 @@ def generate(learners, seed):
                 year_left, reasons_left, reason_left_other, referral, status, search_key, commune_id, center_id,
                 province_id, region_id, association_id)
             SELECT learner_id, now(), now(), 'Bench', 'L' || i, 'تجربة', 'ت' || i,
-                   CASE WHEN i %% 2 = 0 THEN 'F' ELSE 'M' END, date '2008-01-01' + (i * 7919 %% 1800),
+                   CASE WHEN i %% 2 = 0 THEN 'F' ELSE 'M' END, date '2008-01-01' + (i::bigint * 7919 %% 1800)::int,
                    '', '', '', '', '', '', (ARRAY['P4', 'P5', 'P6', 'S1'])[1 + i %% 4], 2022 + i %% 3,
                    CASE WHEN i %% 3 = 0 THEN '["family"]'::jsonb ELSE '["economic"]'::jsonb END, '', 'outreach',
                    'enrolled', 'bench l' || i, commune_id, center_id, province_id, region_id, association_id
