@@ -385,7 +385,8 @@ PAGE_USER = "bench.national@forsa.test"
 
 # What the page needs from the database for a national user, by hand: the counts per region (the
 # national level) and the first page of the worklist (25 learners at high or watch risk, most at risk
-# first, with their open alert, its assignee and the last intervention) and its count.
+# first, with their open alert, its assignee and the last intervention) and its count. The order is
+# written as the partial index learnerrisk_worklist has it, so that the reference reads that index too.
 REFERENCE_PAGE_SQL = ["""
 SELECT c.region_id, count(*), count(*) FILTER (WHERE r.level = 'high'), count(*) FILTER (WHERE r.level = 'watch')
 FROM earlywarning_learnerrisk r JOIN centers_center c ON c.id = r.center_id GROUP BY c.region_id ORDER BY 1
@@ -403,7 +404,7 @@ LEFT JOIN accounts_user u ON u.id = a.assigned_to_id
 LEFT JOIN LATERAL (SELECT kind, date FROM earlywarning_intervention WHERE learner_id = r.learner_id
                    ORDER BY date DESC, id DESC LIMIT 1) i ON true
 WHERE r.level IN ('high', 'watch')
-ORDER BY CASE r.level WHEN 'high' THEN 2 ELSE 1 END DESC, r.rank DESC, r.learner_id
+ORDER BY CASE WHEN r.level = 'high' THEN 2 WHEN r.level = 'watch' THEN 1 ELSE 0 END DESC, r.rank DESC, r.learner_id
 LIMIT 25
 """]
 
