@@ -47,6 +47,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forsa.settings")
+os.environ.setdefault("FORSA_TWO_FACTOR", "0")  # the page is measured signed in, without the second factor
 
 import django  # noqa: E402
 
@@ -176,7 +177,7 @@ def generate(learners, seed):
                 year_left, reasons_left, reason_left_other, referral, status, search_key, commune_id, center_id,
                 province_id, region_id, association_id)
             SELECT learner_id, now(), now(), 'Bench', 'L' || i, 'تجربة', 'ت' || i,
-                   CASE WHEN i %% 2 = 0 THEN 'F' ELSE 'M' END, date '2008-01-01' + (i * 7919 %% 1800),
+                   CASE WHEN i %% 2 = 0 THEN 'F' ELSE 'M' END, date '2008-01-01' + (i::bigint * 7919 %% 1800)::int,
                    '', '', '', '', '', '', (ARRAY['P4', 'P5', 'P6', 'S1'])[1 + i %% 4], 2022 + i %% 3,
                    CASE WHEN i %% 3 = 0 THEN '["family"]'::jsonb ELSE '["economic"]'::jsonb END, '', 'outreach',
                    'enrolled', 'bench l' || i, commune_id, center_id, province_id, region_id, association_id
@@ -378,6 +379,104 @@ def measure(args):
         Path(args.json).write_text(json.dumps(results, indent=1, default=str) + "\n")
 
 
+# The risk list page --------------------------------------------------------------------------------------
+
+PAGE_USER = "bench.national@forsa.test"
+
+# What the page needs from the database for a national user, by hand: the counts per region (the
+# national level) and the first page of the worklist (25 learners at high or watch risk, most at risk
+# first, with their open alert, its assignee and the last intervention) and its count. The order is
+# written as the partial index learnerrisk_worklist has it, so that the reference reads that index too.
+REFERENCE_PAGE_SQL = ["""
+SELECT c.region_id, count(*), count(*) FILTER (WHERE r.level = 'high'), count(*) FILTER (WHERE r.level = 'watch')
+FROM earlywarning_learnerrisk r JOIN centers_center c ON c.id = r.center_id GROUP BY c.region_id ORDER BY 1
+""", """
+SELECT count(*) FROM earlywarning_learnerrisk WHERE level IN ('high', 'watch')
+""", """
+SELECT r.learner_id, r.level, r.probability, r.reasons, r.previous_level, l.first_name, l.last_name, c.name_fr,
+       a.id, u.full_name, i.kind, i.date
+FROM earlywarning_learnerrisk r
+JOIN learners_learner l ON l.id = r.learner_id
+JOIN centers_center c ON c.id = r.center_id
+LEFT JOIN LATERAL (SELECT id, assigned_to_id FROM earlywarning_alert
+                   WHERE learner_id = r.learner_id AND status = 'open' LIMIT 1) a ON true
+LEFT JOIN accounts_user u ON u.id = a.assigned_to_id
+LEFT JOIN LATERAL (SELECT kind, date FROM earlywarning_intervention WHERE learner_id = r.learner_id
+                   ORDER BY date DESC, id DESC LIMIT 1) i ON true
+WHERE r.level IN ('high', 'watch')
+ORDER BY CASE WHEN r.level = 'high' THEN 2 WHEN r.level = 'watch' THEN 1 ELSE 0 END DESC, r.rank DESC, r.learner_id
+LIMIT 25
+"""]
+
+
+def page_user():
+    from forsa.accounts.models import Membership, User
+    from forsa.core.roles import Role
+
+    user = User.objects.filter(email=PAGE_USER).first()
+    if user is None:
+        user = User.objects.create_user(email=PAGE_USER, password=None, full_name="Bench national")
+        Membership.objects.create(user=user, role=Role.NATIONAL_ADMIN)
+    return user
+
+
+def percentiles(times):
+    times = sorted(times)
+    return {"median_ms": round(1000 * times[len(times) // 2], 1),
+            "p95_ms": round(1000 * times[min(len(times) - 1, int(0.95 * len(times)))], 1), "runs": len(times)}
+
+
+def page(args):
+    """GET /early-warning/ as a national admin through Django's test client (session, every
+    middleware, the template), warm, then the reference queries through psycopg, interleaved."""
+    from django.db import reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from forsa.earlywarning.models import LearnerRisk
+
+    results = {"date": timezone.now().isoformat(timespec="seconds"), "machine": machine(),
+               "learner_risks": LearnerRisk.objects.count(),
+               "at_risk": LearnerRisk.objects.filter(level__in=["high", "watch"]).count()}
+    client = Client()
+    client.force_login(page_user())
+
+    def get():
+        response = client.get("/early-warning/", secure=True)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    def by_hand():
+        with connection.cursor() as cursor:
+            for sql in REFERENCE_PAGE_SQL:
+                cursor.cursor.execute(sql)
+                cursor.cursor.fetchall()
+
+    for _warm in range(5):
+        get()
+        by_hand()
+    with CaptureQueriesContext(connection) as context:
+        get()
+    results["page_queries"] = len(context.captured_queries)
+    page_times, reference_times = [], []
+    for _run in range(args.runs):
+        began = time.perf_counter()
+        get()
+        page_times.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        by_hand()
+        reference_times.append(time.perf_counter() - began)
+        reset_queries()
+    results["page"] = percentiles(page_times)
+    results["reference (hand-written SQL, psycopg)"] = percentiles(reference_times)
+    results["ratio_p95_page_to_reference"] = round(results["page"]["p95_ms"]
+                                                   / results["reference (hand-written SQL, psycopg)"]["p95_ms"], 2)
+    results["peak_rss_mb"] = peak_mb()
+    print(json.dumps(results, indent=1, default=str))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1, default=str) + "\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -388,6 +487,9 @@ def main():
     run = commands.add_parser("measure")
     run.add_argument("--json", metavar="OUT")
     run.add_argument("--full-run", action="store_true", help="also time risk_score_all (writes every row)")
+    risk_page = commands.add_parser("page", help="p95 of the risk list page for a national user")
+    risk_page.add_argument("--runs", type=int, default=50)
+    risk_page.add_argument("--json", metavar="OUT")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run on PostgreSQL: set DATABASE_URL.")
@@ -395,6 +497,8 @@ def main():
         if args.fresh:
             fresh()
         generate(args.learners, args.seed)
+    elif args.command == "page":
+        page(args)
     else:
         measure(args)
 

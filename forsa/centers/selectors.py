@@ -16,6 +16,11 @@ def center_list(*, user):
     )
 
 
+def center_choices(*, user):
+    """The centres ``user`` sees, for a choice list: their id and names only (no joins, no trades)."""
+    return Center.objects.for_user(user).only("pk", "code", "name_fr", "name_ar").order_by("code")
+
+
 def center_get(*, user, pk) -> Center:
     """The centre, or Center.DoesNotExist when it is out of the user's scope."""
     return (

@@ -30,6 +30,13 @@ class Level(models.TextChoices):
 LEVEL_RANK = {Level.LOW: 0, Level.WATCH: 1, Level.HIGH: 2}
 
 
+def level_order():
+    """The level as a number (high 2, watch 1, low 0): worklists sort on it, and an index serves that sort."""
+    return models.Case(models.When(level=Level.HIGH, then=models.Value(2)),
+                       models.When(level=Level.WATCH, then=models.Value(1)), default=models.Value(0),
+                       output_field=models.IntegerField())
+
+
 class Threshold(TimeStampedModel):
     """When a learner is flagged: one national row (center empty) and optional centre overrides.
 
@@ -127,7 +134,10 @@ class LearnerRisk(models.Model):
     class Meta:
         verbose_name = _("learner risk")
         verbose_name_plural = _("learner risks")
-        indexes = [models.Index(fields=["center", "level"]), models.Index(fields=["level", "rank"])]
+        indexes = [models.Index(fields=["center", "level"]), models.Index(fields=["level", "rank"]),
+                   # the worklist's order (selectors.worklist), so that its first page is read, not sorted
+                   models.Index(level_order().desc(), models.F("rank").desc(), "learner",
+                                condition=Q(level__in=[Level.HIGH, Level.WATCH]), name="learnerrisk_worklist")]
 
     def __str__(self):
         return f"{self.learner_id} {self.level} ({self.as_of})"

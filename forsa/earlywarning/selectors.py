@@ -4,12 +4,12 @@ count, small cells by forsa.core.disclosure)."""
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from forsa.attendance.models import Absence
 from forsa.centers.models import Center
 from forsa.core import disclosure, scoping
-from forsa.earlywarning.models import Alert, Intervention, LearnerRisk, Level, RiskModel, RiskScore
+from forsa.earlywarning.models import Alert, Intervention, LearnerRisk, Level, RiskModel, RiskScore, level_order
 from forsa.learners.models import Learner, Outcome
 from forsa.territory.models import Province, Region
 
@@ -18,8 +18,7 @@ DROPOUT_WITHIN = timedelta(days=91)
 
 
 def _level_order():
-    return Case(When(level=Level.HIGH, then=Value(2)), When(level=Level.WATCH, then=Value(1)), default=Value(0),
-                output_field=IntegerField())
+    return level_order()
 
 
 def worklist(*, user, center=None, level=None, reason=None):
@@ -98,7 +97,7 @@ def staff_choices(*, center_id):
 
 def active_model_card():
     """The active model (its card), or None (rules only)."""
-    return RiskModel.objects.filter(is_active=True).first()
+    return RiskModel.objects.filter(is_active=True).defer("artifact").first()  # the card, not the megabytes
 
 
 def risk_counts(*, user, level):
@@ -109,8 +108,9 @@ def risk_counts(*, user, level):
     scope = scoping.scope_of(user)
     risks = LearnerRisk.objects.for_aggregates(user)
     key = {"region": "center__region_id", "province": "center__province_id", "center": "center_id"}[level]
-    rows = (risks.values(place=F(key)).annotate(scored=Count("pk"), high=Count("pk", filter=Q(level=Level.HIGH)),
-                                                watch=Count("pk", filter=Q(level=Level.WATCH)))
+    # the level only (never null): an index-only scan of (center, level) can serve the counts
+    rows = (risks.values(place=F(key)).annotate(scored=Count("level"), high=Count("level", filter=Q(level=Level.HIGH)),
+                                                watch=Count("level", filter=Q(level=Level.WATCH)))
             .order_by("place"))
     model = {"region": Region, "province": Province, "center": Center}[level]
     names = model.objects.for_user(user).in_bulk([row["place"] for row in rows])

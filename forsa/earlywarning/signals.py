@@ -13,13 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Avg, Count, F, Max, Q
+from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from forsa.assessments.models import Kind as AssessmentKind
 from forsa.assessments.models import Result
 from forsa.attendance.selectors import attendance_counts
-from forsa.learners.models import Enrollment, Exit, Learner, PathwayStep, Placement, PlanReview, age_on
+from forsa.learners.models import Enrollment, Exit, PathwayStep, Placement, PlanReview, age_on
 
 NUMERIC, CATEGORICAL = "numeric", "categorical"
 
@@ -78,24 +78,34 @@ def active_enrollments(as_of: date, learner_ids=None):
     enrollments = Enrollment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=as_of), start_date__lte=as_of)
     if learner_ids is not None:
         enrollments = enrollments.filter(learner_id__in=learner_ids)
-    return enrollments
+    return enrollments.order_by()
+
+
+def chosen_enrollments(as_of: date, learner_ids=None):
+    """The one running enrolment of each learner enrolled on ``as_of``: the latest start (then the
+    highest id) should two overlap. A subquery, so that no list of ids travels to the database."""
+    later = active_enrollments(as_of).filter(learner_id=OuterRef("learner_id")).filter(
+        Q(start_date__gt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), pk__gt=OuterRef("pk")))
+    return active_enrollments(as_of, learner_ids).filter(~Exists(later))
+
+
+LEARNER_FIELDS = ("sex", "birth_date", "year_left", "reasons_left", "referral", "last_level")
 
 
 def compute_signals(*, as_of: date, learner_ids=None) -> list[dict]:
     """One row per learner enrolled on ``as_of`` (or per given id so enrolled): KEYS and FEATURES."""
-    enrollments = {}
-    for row in (active_enrollments(as_of, learner_ids)
-                .values("pk", "learner_id", "center_id", "start_date", "center__commune__kind")
-                .order_by("learner_id", "start_date")):
-        enrollments[row["learner_id"]] = row  # the latest start wins should two overlap
+    chosen = chosen_enrollments(as_of, learner_ids)
+    enrollments, learners = {}, {}
+    for row in (chosen.values("pk", "learner_id", "center_id", "start_date", "center__commune__kind",
+                              *(f"learner__{name}" for name in LEARNER_FIELDS)).order_by("learner_id")):
+        enrollments[row["learner_id"]] = row
+        learners[row["learner_id"]] = {name: row[f"learner__{name}"] for name in LEARNER_FIELDS}
     if not enrollments:
         return []
-    targets = active_enrollments(as_of, learner_ids).values("learner_id")
-    learners = {row["pk"]: row for row in Learner._base_manager.filter(pk__in=targets).values(
-        "pk", "sex", "birth_date", "year_left", "reasons_left", "referral", "last_level")}
-    attendance = _attendance(targets, enrollments, as_of)
+    targets = chosen.values("learner_id")
+    attendance = _attendance(targets, chosen, enrollments, as_of)
     skills = _basic_skills(targets, as_of)
-    pathway = _pathway(targets, enrollments, as_of)
+    pathway = _pathway(targets, chosen, enrollments, as_of)
     age_gaps = _age_gaps(targets, learners, as_of)
     rows = []
     for learner_id, enrollment in enrollments.items():
@@ -118,7 +128,7 @@ def compute_signals(*, as_of: date, learner_ids=None) -> list[dict]:
     return rows
 
 
-def _attendance(targets, enrollments, as_of):
+def _attendance(targets, chosen, enrollments, as_of):
     """attendance_counts from the earliest running enrolment's start (or 6 weeks back) to ``as_of``, over
     the last 4 weeks, the last 2, the 4 before those, and the running enrolment's own placements."""
     windows = {
@@ -127,8 +137,8 @@ def _attendance(targets, enrollments, as_of):
         "before": (as_of - timedelta(days=41), as_of - timedelta(days=14)),
     }
     start = min(min(row["start_date"] for row in enrollments.values()), windows["before"][0])
-    running = Enrollment.objects.filter(pk__in=[row["pk"] for row in enrollments.values()]).values("pk")
-    return attendance_counts(learners=targets, start=start, end=as_of, windows=windows, enrollments=running)
+    return attendance_counts(learners=targets, start=start, end=as_of, windows=windows,
+                             enrollments=chosen.values("pk"))
 
 
 def _attendance_features(counts):
@@ -176,10 +186,10 @@ def _basic_skills(targets, as_of):
     return features
 
 
-def _pathway(targets, enrollments, as_of):
+def _pathway(targets, chosen, enrollments, as_of):
     """Weeks enrolled and in the current stage, the individual plan and its last review, transfers and
     earlier exits: each an aggregate over facts dated on or before ``as_of``."""
-    enrollment_ids = [row["pk"] for row in enrollments.values()]
+    enrollment_ids = chosen.values("pk")
     steps = {row["enrollment_id"]: row for row in (
         PathwayStep.objects.filter(enrollment_id__in=enrollment_ids, start_date__lte=as_of)
         .values("enrollment_id", "stage", "start_date").order_by("enrollment_id", "start_date", "pk"))}
