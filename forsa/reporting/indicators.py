@@ -9,6 +9,7 @@ registered under the same code; pages and the API read both through ``catalogue(
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -203,9 +204,13 @@ def catalogue() -> tuple[Indicator, ...]:
     return CATALOGUE
 
 
+class IndicatorDoesNotExist(LookupError, ObjectDoesNotExist):
+    """No indicator of the catalogue has this code (a 404 for pages and the API)."""
+
+
 def indicator_get(code: str) -> Indicator:
-    """The indicator, or LookupError when no indicator has this code."""
+    """The indicator, or IndicatorDoesNotExist when no indicator has this code."""
     try:
         return BY_CODE[code]
     except KeyError:
-        raise LookupError(code) from None
+        raise IndicatorDoesNotExist(code) from None

@@ -174,6 +174,34 @@ def dashboard(*, user, place: Place, period):
     }
 
 
+def _cell_out(cell, key=None, name=None):
+    cell = cell or figures.Cell(None)
+    return {"key": key, "name": name, "value": cell.value, "numerator": cell.numerator,
+            "denominator": cell.denominator, "suppressed": cell.suppressed}
+
+
+def indicator_values(*, user, code, place: Place, period, breakdown=None):
+    """One indicator at ``place`` for the API: its total and its cells by sub-level (or by category of
+    ``breakdown``), named, disclosed as on the pages."""
+    result = indicator_cells(user=user, code=code, place=place, period=period, breakdown=breakdown)
+    cells = []
+    if breakdown:
+        labels = dict(CATEGORIES[breakdown].choices)
+        for value, label in labels.items():
+            if value in result["cells"]:
+                cells.append(_cell_out(result["cells"][value], value, str(label)))
+    elif place.sublevel:
+        names = _names(place.sublevel, [key for key in result["cells"] if key is not None], user)
+        for pk, obj in sorted(names.items(), key=lambda item: item[1].code):
+            cells.append(_cell_out(result["cells"][pk], obj.code, obj.name))
+    obj = place.obj
+    return {"indicator": code, "unit": result["indicator"].unit,
+            "place": {"level": place.level, "code": getattr(obj, "code", None), "name": getattr(obj, "name", None)},
+            "school_year": period.school_year, "month": period.month, "breakdown": breakdown,
+            "sublevel": None if breakdown else place.sublevel, "total": _cell_out(result["total"]), "cells": cells,
+            "small_cells": scoping.scope_of(user).aggregates_only}
+
+
 def catalogue_list():
     return catalogue()
 
