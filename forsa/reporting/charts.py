@@ -44,8 +44,11 @@ class Bar:
         return self.y + 14
 
 
-def bar_chart(rows, *, rtl=False, colours=None):
-    """Bars for ``rows`` [(label, value or None, text shown, suppressed)]: widths relative to the largest."""
+def bar_chart(rows, *, rtl=False, colours=None, ranked=False):
+    """Bars for ``rows`` [(label, value or None, text shown, suppressed)]: widths relative to the largest;
+    ``ranked`` draws them largest first (hidden and empty ones last)."""
+    if ranked:
+        rows = sorted(rows, key=lambda row: (row[3] or row[1] is None, -(row[1] or 0)))
     largest = max((value for _label, value, _text, hidden in rows if value and not hidden), default=0) or 1
     bars = []
     for index, (label, value, display, suppressed) in enumerate(rows):

@@ -66,7 +66,11 @@ class Period:
         start = date(int(school_year[:4]), 9, 1)
         end = date(start.year + 1, 9, 1)
         if month is None or not start <= month < end:
-            month = (today if start <= today < end else end - timedelta(days=1)).replace(day=1)
+            # the last complete month: the current one is still being called (September: itself)
+            if start <= today < end:
+                month = today.replace(day=1) if today.month == 9 else (today.replace(day=1) - timedelta(days=1))
+            else:
+                month = end - timedelta(days=1)
         return cls(school_year, month.replace(day=1))
 
     @property

@@ -9,6 +9,7 @@ is the smallest other cell of its line when a hidden one could be recovered from
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from forsa.centers.models import Center
 from forsa.core import disclosure, scoping
@@ -18,9 +19,11 @@ from forsa.reporting import figures
 from forsa.reporting.indicators import CENTER, NATIONAL, PROVINCE, REGION, SUBLEVEL, Indicator, catalogue, indicator_get
 from forsa.territory.models import Province, Region
 
-# The figures a dashboard shows, in order (each links to its definition).
-KEY_FIGURES = ("learners_enrolled", "new_intakes", "girls_share", "attendance_rate", "exits",
-               "positive_exit_rate", "centres_open", "seats", "occupancy")
+# The figures a dashboard shows, in order and by theme (each links to its definition).
+KEY_GROUPS = ((_("Learners"), ("learners_enrolled", "new_intakes", "girls_share")),
+              (_("Attendance and exits"), ("attendance_rate", "exits", "positive_exit_rate")),
+              (_("Centres"), ("centres_open", "seats", "occupancy")))
+KEY_FIGURES = tuple(code for _title, codes in KEY_GROUPS for code in codes)
 # The columns of a dashboard's table by sub-level.
 TABLE_FIGURES = ("learners_enrolled", "girls_share", "attendance_rate", "positive_exit_rate", "seats",
                  "occupancy")
@@ -163,10 +166,13 @@ def dashboard(*, user, place: Place, period):
         for pk, obj in names.items():
             rows.append({"object": obj, "cells": [figures_[code]["cells"].get(pk) for code in TABLE_FIGURES]})
         rows.sort(key=lambda row: row["object"].code)
-    outcome_rows = [{"outcome": outcome, "cell": outcomes["cells"].get(outcome.value)} for outcome in Outcome]
+    # an outcome nobody went to is a 0 (a count of no one discloses no one)
+    outcome_rows = [{"outcome": outcome, "cell": outcomes["cells"].get(outcome.value) or figures.Cell(0, numerator=0)}
+                    for outcome in Outcome]
     return {
         "place": place, "period": period,
         "key_figures": [figures_[code] for code in KEY_FIGURES],
+        "key_groups": [(title, [figures_[code] for code in codes]) for title, codes in KEY_GROUPS],
         "table_indicators": [indicator_get(code) for code in TABLE_FIGURES],
         "table_totals": [figures_[code]["total"] for code in TABLE_FIGURES],
         "rows": rows, "outcomes": outcome_rows, "exits_total": outcomes["total"],

@@ -57,7 +57,7 @@ def _render(request, place):
     enrolled = context["table_indicators"][0]
     context["chart"] = charts.bar_chart(
         [(row["object"].name, getattr(row["cells"][0], "value", None), _display(row["cells"][0], enrolled),
-          bool(row["cells"][0] and row["cells"][0].suppressed)) for row in context["rows"]], rtl=rtl)
+          bool(row["cells"][0] and row["cells"][0].suppressed)) for row in context["rows"]], rtl=rtl, ranked=True)
     context["chart_indicator"] = enrolled
     exits = selectors.indicator_get("exits")
     context["outcome_chart"] = charts.bar_chart(

@@ -163,3 +163,12 @@ def test_partner_viewer_never_sees_a_total_of_fewer_than_five(world, network):
     attendance = indicator_cells(user=world["partner_viewer"], code="attendance_rate", place=Place("national"),
                                  period=PERIOD)
     assert attendance["total"].suppressed and attendance["total"].value is None
+
+
+def test_period_defaults_to_the_last_complete_month_of_the_year():
+    assert figures.Period.of("2026-2027", today=D("2026-12-05")).month == D("2026-11-01")
+    assert figures.Period.of("2026-2027", today=D("2026-09-10")).month == D("2026-09-01")
+    assert figures.Period.of("2025-2026", today=D("2026-12-05")).month == D("2026-08-01")
+    assert figures.Period.of("2026-2027", month=D("2027-03-17"), today=D("2026-12-05")).month == D("2027-03-01")
+    assert figures.Period.of("2026-2027", month=D("2031-01-01"), today=D("2026-12-05")).month == D("2026-11-01")
+    assert figures.Period.of(today=D("2027-02-01")).school_year == "2026-2027"
