@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from forsa.core.api import fetch
-from forsa.core.schemas import ErrorOut, ValidationErrorOut
+from forsa.core.schemas import ErrorOut, Id, ValidationErrorOut
 from forsa.reporting import selectors
 from forsa.reporting.figures import Period
 from forsa.reporting.indicators import CENTER, NATIONAL, PROVINCE, REGION, catalogue, indicator_get
@@ -65,7 +65,7 @@ def indicator_province(request, code: str, province_code: HcpCode, query: Query[
 
 
 @router.get("/indicators/{code}/centers/{center_id}", response=VALUES)
-def indicator_center(request, code: str, center_id: int, query: Query[ValuesQuery]):
+def indicator_center(request, code: str, center_id: Id, query: Query[ValuesQuery]):
     """The indicator for a centre (no level below it: ask a breakdown)."""
     center = fetch(selectors.center_get, user=request.auth, pk=center_id)
     return _values(request, code, selectors.Place(CENTER, center), query)

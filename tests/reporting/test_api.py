@@ -75,3 +75,11 @@ def test_bad_queries_are_422_naming_the_field(client, world, query):
     response = client.get(f"{API}/learners_enrolled/national{query}")
     assert response.status_code == 422
     assert set(response.json()["errors"]) <= {"breakdown", "year", "month"}
+
+
+def test_unknown_places_and_codes(client, world):
+    client.force_login(world["national_admin"])
+    assert client.get(f"{API}/nothing/national").status_code == 404
+    assert client.get(f"{API}/seats/regions/99").status_code == 404
+    assert client.get(f"{API}/seats/centers/99999999999999999999").status_code == 422
+    assert client.get(f"{API}/seats/centers/0").status_code == 422

@@ -109,6 +109,8 @@ def test_unknown_places_are_404(client, world):
     assert client.get(reverse("reporting:region", args=["99"])).status_code == 404
     assert client.get(reverse("reporting:province", args=["nowhere"])).status_code == 404
     assert client.get(reverse("reporting:center", args=[999999])).status_code == 404
+    assert client.get("/reporting/centres/99999999999999999999/").status_code == 404
+    assert client.get("/reporting/provinces/a%00b/").status_code == 404
 
 
 def test_query_count_does_not_grow_with_the_places(client, world, network, django_assert_max_num_queries):
@@ -125,6 +127,8 @@ def test_query_count_does_not_grow_with_the_places(client, world, network, djang
     with django_assert_max_num_queries(len(small)):
         response = client.get(url)
     assert len(response.context["rows"]) == 7
+    # 27 today: 2 per figure (total, by region), 4 for occupancy, the outcomes, the names, session and scope
+    assert len(small) <= 30
 
 
 def test_charts_are_svg_with_a_title_and_mirrored_in_arabic(client, world, network):
