@@ -44,12 +44,12 @@ class Bar:
         return self.y + 14
 
 
-def bar_chart(rows, *, rtl=False, colours=None, ranked=False):
-    """Bars for ``rows`` [(label, value or None, text shown, suppressed)]: widths relative to the largest;
-    ``ranked`` draws them largest first (hidden and empty ones last)."""
+def bar_chart(rows, *, rtl=False, colours=None, ranked=False, scale=None):
+    """Bars for ``rows`` [(label, value or None, text shown, suppressed)]: widths relative to ``scale`` (100
+    for rates in %), else to the largest value; ``ranked`` draws them largest first (hidden and empty last)."""
     if ranked:
         rows = sorted(rows, key=lambda row: (row[3] or row[1] is None, -(row[1] or 0)))
-    largest = max((value for _label, value, _text, hidden in rows if value and not hidden), default=0) or 1
+    largest = scale or max((value for _label, value, _text, hidden in rows if value and not hidden), default=0) or 1
     bars = []
     for index, (label, value, display, suppressed) in enumerate(rows):
         width = 0 if suppressed or not value else max(round(100 * value / largest, 1), 0.5)

@@ -9,8 +9,10 @@ is the smallest other cell of its line when a hidden one could be recovered from
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from forsa.attendance import selectors as attendance
 from forsa.centers.models import Center
 from forsa.core import disclosure, scoping
 from forsa.learners.models import Outcome, Sex
@@ -206,6 +208,18 @@ def indicator_values(*, user, code, place: Place, period, breakdown=None):
             "school_year": period.school_year, "month": period.month, "breakdown": breakdown,
             "sublevel": None if breakdown else place.sublevel, "total": _cell_out(result["total"]), "cells": cells,
             "small_cells": scoping.scope_of(user).aggregates_only}
+
+
+def attendance_trend(*, user, place: Place, period):
+    """The attendance rate of ``place`` month by month over the school year so far (one query, two for
+    aggregate-only scopes): attendance's ``rates_by`` totals, disclosed month by month there."""
+    today = timezone.localdate()
+    end = min(period.end, attendance.month_span(today)[1]) if period.start <= today else period.start
+    if end <= period.start:
+        return []
+    rows = attendance.rates_by(user=user, level="national", start=period.start, end=end, **place.within)
+    by_month = {row["month"]: row for row in rows}
+    return [(month, by_month.get(month)) for month in period.months if month < end]
 
 
 def catalogue_list():

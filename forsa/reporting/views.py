@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
@@ -63,6 +63,12 @@ def _render(request, place):
     context["outcome_chart"] = charts.bar_chart(
         [(Outcome(row["outcome"]).label, getattr(row["cell"], "value", None), _display(row["cell"], exits),
           bool(row["cell"] and row["cell"].suppressed)) for row in context["outcomes"]], rtl=rtl)
+    trend = selectors.attendance_trend(user=request.user, place=place, period=period)
+    context["trend"] = trend
+    context["trend_chart"] = charts.bar_chart(
+        [(date_format(month, "F Y"), row["rate"] if row else None,
+          f"{number_format(row['rate'], 1)} %" if row and row["rate"] is not None else "—",
+          bool(row and row["suppressed"])) for month, row in trend], rtl=rtl, scale=100)
     context |= {"years": years, "units": UNIT_LABELS, "query": f"year={period.school_year}",
                 "trail": _trail(request.user, place), "levels": {"national": NATIONAL, "region": REGION,
                                                                    "province": PROVINCE, "center": CENTER}}

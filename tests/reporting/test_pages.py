@@ -1,5 +1,6 @@
 """The catalogue page and the dashboards: figures with their definition, drill-down, scope, disclosure."""
 
+import datetime
 import re
 
 import pytest
@@ -142,3 +143,13 @@ def test_charts_are_svg_with_a_title_and_mirrored_in_arabic(client, world, netwo
     assert 'dir="rtl"' in html and 'direction="rtl"' in html
     # Region 06 has 3 learners, the most: its bar is full width; region 01's (2) starts a third of the way in.
     assert 'x="33.3%" y="' in html
+
+
+def test_attendance_month_by_month(client, world, network):
+    client.force_login(world["national_analyst"])
+    response = client.get(reverse("reporting:national") + QUERY)
+    trend = dict(response.context["trend"])
+    november = trend[datetime.date(2026, 11, 1)]
+    assert (november["expected"], november["absent"], november["rate"]) == (7, 2, 71.4)
+    assert trend[datetime.date(2026, 10, 1)] is None  # no roll call in October
+    assert 'aria-labelledby="chart-trend-title"' in response.content.decode()
