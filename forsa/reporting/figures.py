@@ -13,12 +13,13 @@ it stands on (``people`` for its numerator, ``denominator_people`` for its denom
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 
 from forsa.attendance import selectors as attendance
 from forsa.centers.models import Center, school_year_of
 from forsa.learners.models import POSITIVE_OUTCOMES, Enrollment, Exit
+from forsa.reporting.indicators import AGE_BAND_FROM, AgeBand
 
 # The ORM path from each counted model to the place of a level (None: the nation, no grouping).
 PATHS = {
@@ -27,8 +28,18 @@ PATHS = {
              "center": "enrollment__center_id"},
     "center": {"region": "region_id", "province": "province_id", "center": "pk"},
 }
-CATEGORY_PATHS = {"enrollment": {"sex": "learner__sex"}, "exit": {"sex": "enrollment__learner__sex",
-                                                                  "outcome": "outcome"}}
+CATEGORY_PATHS = {"enrollment": {"sex": "learner__sex", "age_band": "age_band"},
+                  "exit": {"sex": "enrollment__learner__sex", "outcome": "outcome"}}
+
+
+def with_age_band(queryset, period, birth_date="learner__birth_date"):
+    """``queryset`` with ``age_band``: the learner's age band on 1 September of the school year, in SQL
+    (a birth date on or before 1 September of the year minus N makes the learner N or older)."""
+    start = period.start
+    whens = [When(**{f"{birth_date}__lte": date(start.year - age, 9, 1)}, then=Value(band.value))
+             for band, age in AGE_BAND_FROM]
+    return queryset.annotate(age_band=Case(*whens, default=Value(AgeBand.UNDER_13.value),
+                                           output_field=CharField()))
 
 
 @dataclass
@@ -137,7 +148,10 @@ def enrolled_in_year(user, period, within):
 
 def learners_enrolled(*, user, period, level=None, within=None, breakdown=None):
     keys = _keys("enrollment", level, breakdown)
-    rows = _grouped(enrolled_in_year(user, period, within), keys, n=Count("learner", distinct=True))
+    enrolled = enrolled_in_year(user, period, within)
+    if breakdown == "age_band":
+        enrolled = with_age_band(enrolled, period)
+    rows = _grouped(enrolled, keys, n=Count("learner", distinct=True))
     return {key: Cell(row["n"], numerator=row["n"], people=row["n"]) for key, row in rows}
 
 
@@ -148,6 +162,8 @@ def new_intakes(*, user, period, level=None, within=None, breakdown=None):
              .filter(start_date__gte=period.start, start_date__lt=period.end, transferred_from__isnull=True,
                      **_narrow("enrollment", within))
              .exclude(Exists(earlier)))
+    if breakdown == "age_band":
+        first = with_age_band(first, period)
     rows = _grouped(first, _keys("enrollment", level, breakdown), n=Count("learner", distinct=True))
     return {key: Cell(row["n"], numerator=row["n"], people=row["n"]) for key, row in rows}
 

@@ -10,6 +10,7 @@ registered under the same code; pages and the API read both through ``catalogue(
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -34,8 +35,22 @@ UNIT_LABELS = {Unit.LEARNERS: _("learners"), Unit.PERCENT: _("%"), Unit.CENTRES:
                Unit.SEATS: _("seats"), Unit.EXITS: _("exits")}
 
 # Breakdowns an indicator may be cut by (a column of the cells' key besides the place).
-SEX, OUTCOME = "sex", "outcome"
-BREAKDOWN_LABELS = {SEX: _("sex"), OUTCOME: _("outcome")}
+SEX, OUTCOME, AGE_BAND = "sex", "outcome", "age_band"
+BREAKDOWN_LABELS = {SEX: _("sex"), AGE_BAND: _("age band (on 1 September)"), OUTCOME: _("outcome")}
+
+
+class AgeBand(models.TextChoices):
+    """Age on 1 September of the school year (E2C-NG takes adolescents of 13 to 18, some centres to 20)."""
+
+    UNDER_13 = "-12", _("12 or under")
+    FROM_13 = "13-14", _("13 to 14")
+    FROM_15 = "15-16", _("15 to 16")
+    FROM_17 = "17-18", _("17 to 18")
+    FROM_19 = "19+", _("19 or over")
+
+
+# The lowest age of each band, in order (the first band has none).
+AGE_BAND_FROM = ((AgeBand.FROM_19, 19), (AgeBand.FROM_17, 17), (AgeBand.FROM_15, 15), (AgeBand.FROM_13, 13))
 
 
 @dataclass(frozen=True)
@@ -93,7 +108,7 @@ CATALOGUE = (
                      "closed)"),
         source="learners_enrollment, learners_learner",
         unit=Unit.LEARNERS,
-        breakdowns=(SEX,),
+        breakdowns=(SEX, AGE_BAND),
     ),
     Indicator(
         code="new_intakes",
@@ -106,7 +121,7 @@ CATALOGUE = (
         population=_("first enrolments (no earlier enrolment of the learner, not a transfer)"),
         source="learners_enrollment, learners_learner",
         unit=Unit.LEARNERS,
-        breakdowns=(SEX,),
+        breakdowns=(SEX, AGE_BAND),
     ),
     Indicator(
         code="girls_share",

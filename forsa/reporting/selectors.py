@@ -18,7 +18,17 @@ from forsa.core import disclosure, scoping
 from forsa.learners.models import Outcome, Sex
 from forsa.organizations.models import Association
 from forsa.reporting import figures
-from forsa.reporting.indicators import CENTER, NATIONAL, PROVINCE, REGION, SUBLEVEL, Indicator, catalogue, indicator_get
+from forsa.reporting.indicators import (
+    CENTER,
+    NATIONAL,
+    PROVINCE,
+    REGION,
+    SUBLEVEL,
+    AgeBand,
+    Indicator,
+    catalogue,
+    indicator_get,
+)
 from forsa.territory.models import Province, Region
 
 # The figures a dashboard shows, in order and by theme (each links to its definition).
@@ -29,7 +39,7 @@ KEY_FIGURES = tuple(code for _title, codes in KEY_GROUPS for code in codes)
 # The columns of a dashboard's table by sub-level.
 TABLE_FIGURES = ("learners_enrolled", "girls_share", "attendance_rate", "positive_exit_rate", "seats",
                  "occupancy")
-CATEGORIES = {"sex": Sex, "outcome": Outcome}
+CATEGORIES = {"sex": Sex, "outcome": Outcome, "age_band": AgeBand}
 SCOPE = "scope"  # the whole of a user's scope that is no one place (an association's centres)
 
 
@@ -157,6 +167,13 @@ def dashboard(*, user, place: Place, period):
                                       by_sublevel=code in TABLE_FIGURES)
                 for code in KEY_FIGURES}
     outcomes = indicator_cells(user=user, code="exits", place=place, period=period, breakdown="outcome")
+    # who the learners are: the place's learners enrolled by sex and by age band (each line disclosed)
+    profile = []
+    for breakdown in ("sex", "age_band"):
+        result = indicator_cells(user=user, code="learners_enrolled", place=place, period=period, breakdown=breakdown)
+        profile.append({"breakdown": breakdown, "total": result["total"], "rows": [
+            {"label": label, "cell": result["cells"].get(value) or figures.Cell(0, numerator=0)}
+            for value, label in CATEGORIES[breakdown].choices]})
     rows = []
     if place.sublevel:
         ids = set()
@@ -177,7 +194,7 @@ def dashboard(*, user, place: Place, period):
         "key_groups": [(title, [figures_[code] for code in codes]) for title, codes in KEY_GROUPS],
         "table_indicators": [indicator_get(code) for code in TABLE_FIGURES],
         "table_totals": [figures_[code]["total"] for code in TABLE_FIGURES],
-        "rows": rows, "outcomes": outcome_rows, "exits_total": outcomes["total"],
+        "rows": rows, "outcomes": outcome_rows, "profile": profile, "exits_total": outcomes["total"],
         "small_cells": scoping.scope_of(user).aggregates_only, "min_cell": disclosure.min_cell(),
     }
 

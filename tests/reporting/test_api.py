@@ -40,6 +40,8 @@ def test_indicator_by_region_nationally_and_in_a_region(client, world, network):
     assert (answer["total"]["value"], answer["total"]["numerator"], answer["total"]["denominator"]) == (80.0, 4, 5)
     answer = client.get(f"{API}/exits/centers/{network.a.pk}{QUERY}&breakdown=outcome").json()
     assert [(cell["key"], cell["value"]) for cell in answer["cells"]] == [("school", 1)]
+    answer = client.get(f"{API}/learners_enrolled/national{QUERY}&breakdown=age_band").json()
+    assert [(cell["key"], cell["value"]) for cell in answer["cells"]] == [("15-16", 5)]
     answer = client.get(f"{API}/seats/provinces/{network.a.province.code}{QUERY}").json()
     assert {cell["key"]: cell["value"] for cell in answer["cells"]} == {network.a.code: 120, network.a2.code: 80}
 

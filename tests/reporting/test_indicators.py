@@ -172,3 +172,20 @@ def test_period_defaults_to_the_last_complete_month_of_the_year():
     assert figures.Period.of("2026-2027", month=D("2027-03-17"), today=D("2026-12-05")).month == D("2027-03-01")
     assert figures.Period.of("2026-2027", month=D("2031-01-01"), today=D("2026-12-05")).month == D("2026-11-01")
     assert figures.Period.of(today=D("2027-02-01")).school_year == "2026-2027"
+
+
+def test_breakdown_by_age_band_on_1_september(world, network):
+    """Ages on 1 September 2026: Amina (14 March 2011) 15, Omar (2 May 2011) 15, Salma (9 July 2011) 15,
+    Youssef (21 January 2011) 15, Hajar (30 November 2010) 15; one more born on 1 September 2013 is 13 that
+    day, one born on 2 September 2013 is 12."""
+    from tests.factories import make_learner
+
+    make_learner(network.a2, first_name="Rania", birth_date="2013-09-01", start_date="2026-10-05")
+    make_learner(network.a2, first_name="Ilyas", birth_date="2013-09-02", start_date="2026-10-05",
+                 age_override_reason="younger brother of a learner")
+    result = indicator_cells(user=world["national_analyst"], code="learners_enrolled", place=Place("national"),
+                             period=PERIOD, breakdown="age_band")
+    assert {key: cell.value for key, cell in result["cells"].items()} == {"15-16": 5, "13-14": 1, "-12": 1}
+    intakes = indicator_cells(user=world["national_analyst"], code="new_intakes", place=Place("center", network.a2),
+                              period=PERIOD, breakdown="age_band")
+    assert {key: cell.value for key, cell in intakes["cells"].items()} == {"13-14": 1, "-12": 1}
