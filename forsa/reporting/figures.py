@@ -18,12 +18,14 @@ from django.utils import timezone
 
 from forsa.attendance import selectors as attendance
 from forsa.centers.models import Center, school_year_of
-from forsa.learners.models import POSITIVE_OUTCOMES, Enrollment, Exit
+from forsa.learners.models import POSITIVE_OUTCOMES, Enrollment, Exit, FollowUp
 from forsa.reporting.indicators import AGE_BAND_FROM, AgeBand
 
 # The ORM path from each counted model to the place of a level (None: the nation, no grouping).
 PATHS = {
     "enrollment": {"region": "center__region_id", "province": "center__province_id", "center": "center_id"},
+    "follow_up": {"region": "exit__enrollment__center__region_id",
+                  "province": "exit__enrollment__center__province_id", "center": "exit__enrollment__center_id"},
     "exit": {"region": "enrollment__center__region_id", "province": "enrollment__center__province_id",
              "center": "enrollment__center_id"},
     "center": {"region": "region_id", "province": "province_id", "center": "pk"},
@@ -69,6 +71,7 @@ class Period:
 
     school_year: str
     month: date  # first day of the month
+    today: date | None = None  # the day figures are read on (None: today)
 
     @classmethod
     def of(cls, school_year=None, month=None, today=None):
@@ -82,7 +85,7 @@ class Period:
                 month = today.replace(day=1) if today.month == 9 else (today.replace(day=1) - timedelta(days=1))
             else:
                 month = end - timedelta(days=1)
-        return cls(school_year, month.replace(day=1))
+        return cls(school_year, month.replace(day=1), today)
 
     @property
     def start(self) -> date:
@@ -106,7 +109,8 @@ class Period:
         return months
 
     def reference_day(self, today=None) -> date:
-        today = today or timezone.localdate()
+        """Today during the school year, its last day after it, its first before it."""
+        today = today or self.today or timezone.localdate()
         return today if self.start <= today < self.end else min(self.end - timedelta(days=1), max(today, self.start))
 
 
@@ -212,6 +216,18 @@ def positive_exit_rate(*, user, period, level=None, within=None, breakdown=None)
                       people=row["positive_people"], denominator_people=row["people"]) for key, row in rows}
 
 
+def follow_up_rate(*, user, period, level=None, within=None, breakdown=None):
+    """Follow-ups (+3, +6, +12 months after an exit) due from the start of the school year to its reference
+    day, and those done."""
+    due = FollowUp.objects.for_aggregates(user).filter(due_on__gte=period.start, due_on__lte=period.reference_day(),
+                                                       **_narrow("follow_up", within))
+    done = Q(done_on__isnull=False)
+    rows = _grouped(due, _keys("follow_up", level, None), n=Count("pk"), people=Count("learner", distinct=True),
+                    done=Count("pk", filter=done), done_people=Count("learner", distinct=True, filter=done))
+    return {key: Cell(share(row["done"], row["n"]), numerator=row["done"], denominator=row["n"],
+                      people=row["done_people"], denominator_people=row["people"]) for key, row in rows}
+
+
 def open_centers(user, period, within):
     return (Center.objects.for_aggregates(user).filter(status=Center.Status.OPEN, **_narrow("center", within))
             .filter(Q(opening_date__isnull=True) | Q(opening_date__lt=period.end)))
@@ -250,6 +266,7 @@ COMPUTATIONS = {
     "attendance_rate": attendance_rate,
     "exits": exits,
     "positive_exit_rate": positive_exit_rate,
+    "follow_up_rate": follow_up_rate,
     "centres_open": centres_open,
     "seats": seats,
     "occupancy": occupancy,

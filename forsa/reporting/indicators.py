@@ -174,6 +174,19 @@ CATALOGUE = (
         unit=Unit.PERCENT,
     ),
     Indicator(
+        code="follow_up_rate",
+        name=_("Follow-ups done"),
+        definition=_("The share of the follow-ups of former learners (3, 6 and 12 months after their exit) due "
+                     "since the start of the school year that were done (the learner's situation found, or "
+                     "recorded as unreachable)."),
+        numerator=_("follow-ups due in the period and done"),
+        denominator=_("follow-ups due from the start of the school year to the reference day"),
+        period=pgettext_lazy("period", "the school year up to the reference day (today during the year)"),
+        population=_("follow-ups of exits, at the centre of the enrolment that ended"),
+        source="learners_followup, learners_exit, learners_enrollment",
+        unit=Unit.PERCENT,
+    ),
+    Indicator(
         code="centres_open",
         name=_("Centres open"),
         definition=_("Centres whose status is open and that had opened before the end of the school year "

@@ -33,7 +33,7 @@ from forsa.territory.models import Province, Region
 
 # The figures a dashboard shows, in order and by theme (each links to its definition).
 KEY_GROUPS = ((_("Learners"), ("learners_enrolled", "new_intakes", "girls_share")),
-              (_("Attendance and exits"), ("attendance_rate", "exits", "positive_exit_rate")),
+              (_("Attendance and exits"), ("attendance_rate", "positive_exit_rate", "follow_up_rate")),
               (_("Centres"), ("centres_open", "seats", "occupancy")))
 KEY_FIGURES = tuple(code for _title, codes in KEY_GROUPS for code in codes)
 # The columns of a dashboard's table by sub-level.
@@ -194,7 +194,8 @@ def dashboard(*, user, place: Place, period):
         "key_groups": [(title, [figures_[code] for code in codes]) for title, codes in KEY_GROUPS],
         "table_indicators": [indicator_get(code) for code in TABLE_FIGURES],
         "table_totals": [figures_[code]["total"] for code in TABLE_FIGURES],
-        "rows": rows, "outcomes": outcome_rows, "profile": profile, "exits_total": outcomes["total"],
+        "rows": rows, "profile": profile,
+        "exits_indicator": indicator_get("exits"), "outcomes": outcome_rows, "exits_total": outcomes["total"],
         "small_cells": scoping.scope_of(user).aggregates_only, "min_cell": disclosure.min_cell(),
     }
 

@@ -9,8 +9,9 @@ Region 01 (the world's own side): centre A (120 seats) and centre A2 (80 seats, 
 * Salma (girl): taken in at A on 15 September 2026, left for school on 20 October 2026 (a positive exit),
   came back to A on 2 November 2026 (the same school year).
 * Youssef (boy): taken in at B on 15 September 2026, dropped out on 30 October 2026.
-* Hajar (girl): taken in at B in 2025-2026 (20 September 2025), left on 30 June 2026 (other), enrolled
-  again at B on 21 September 2026: enrolled this year, not a new intake.
+* Hajar (girl): taken in at B in 2025-2026 (20 September 2025), left on 30 June 2026 (other), followed up
+  at +3 months on 2 October 2026, enrolled again at B on 21 September 2026: enrolled this year, not a new
+  intake.
 
 Roll calls of November 2026: A's group on 2 November (Amina, Omar, Salma expected; Salma absent) and
 on 17 November (Amina and Salma: Omar left on the 16th); B's group on 17 November (Omar and Hajar; Omar
@@ -27,13 +28,15 @@ centres open          3           2                  1
 seats                 320         200                120
 occupancy (today)     4/320 = 1.2 2/200 = 1.0        2/120 = 1.7    (Amina, Salma | Omar, Hajar)
 attendance, Nov.      5/7 = 71.4  4/5 = 80.0         1/2 = 50.0
+follow-ups done       1/1 = 100.0 (none due)         1/1 = 100.0    (on 5 December 2026: Hajar's +3, done)
+  on 25 January 2027  1/3 = 33.3  0/1 = 0.0 (Salma +3) 1/2 = 50.0 (Hajar's +6 due 30 December, not done)
 """
 
 import datetime
 from dataclasses import dataclass
 
 from forsa.attendance.services import roll_call_record
-from forsa.learners.services import learner_enroll, learner_exit, learner_transfer
+from forsa.learners.services import follow_up_record, learner_enroll, learner_exit, learner_transfer
 from tests.factories import make_center, make_group, make_learner
 
 D = datetime.date.fromisoformat
@@ -61,6 +64,8 @@ def build_network(world):
     hajar = make_learner(b, groups=[hajar_group], first_name="Hajar", sex="F", birth_date="2010-11-30",
                          school_year="2025-2026", start_date="2025-09-20")
     learner_exit(actor=None, learner=hajar, exit_date=D("2026-06-30"), outcome="other")
+    follow_up_record(actor=None, follow_up=hajar.follow_ups.get(months=3), done_on=D("2026-10-02"),
+                     situation="school")
     learner_enroll(actor=None, learner=hajar, center=b, school_year="2026-2027", start_date=D("2026-09-21"),
                    groups=[group_b])
     learner_exit(actor=None, learner=salma, exit_date=D("2026-10-20"), outcome="school", school_level="S1")

@@ -11,7 +11,7 @@ from forsa.reporting.selectors import Place, indicator_cells
 from tests.reporting.network import build_network
 
 D = datetime.date.fromisoformat
-PERIOD = figures.Period.of("2026-2027", month=D("2026-11-01"))
+PERIOD = figures.Period.of("2026-2027", month=D("2026-11-01"), today=D("2026-12-05"))
 
 
 @pytest.fixture
@@ -32,6 +32,7 @@ EXPECTED = {  # code: (nation, {region: value}) — worked out in tests/reportin
     "attendance_rate": (71.4, {"01": 80.0, "06": 50.0}),
     "exits": (2, {"01": 1, "06": 1}),
     "positive_exit_rate": (50.0, {"01": 100.0, "06": 0.0}),
+    "follow_up_rate": (100.0, {"06": 100.0}),
     "centres_open": (3, {"01": 2, "06": 1}),
     "seats": (320, {"01": 200, "06": 120}),
     "occupancy": (1.2, {"01": 1.0, "06": 1.7}),
@@ -85,6 +86,14 @@ def test_exit_then_return_is_one_learner_one_exit_and_no_second_intake(world, ne
     last_year = figures.Period.of("2025-2026")
     assert indicator_cells(user=user, code="exits", place=centre_b, period=last_year)["total"].value == 1
     assert indicator_cells(user=user, code="new_intakes", place=centre_b, period=last_year)["total"].value == 1
+
+
+def test_follow_ups_due_up_to_the_reference_day(world, network):
+    later = figures.Period.of("2026-2027", today=D("2027-01-25"))
+    result = indicator_cells(user=world["national_analyst"], code="follow_up_rate", place=Place("national"),
+                             period=later)
+    assert (result["total"].numerator, result["total"].denominator, result["total"].value) == (1, 3, 33.3)
+    assert by_region(world, result["cells"]) == {"01": 0.0, "06": 50.0}
 
 
 def test_centre_opened_mid_year_counts_and_a_closed_one_does_not(world, network):
