@@ -154,3 +154,24 @@ def test_attendance_month_by_month(client, world, network):
     assert (november["expected"], november["absent"], november["rate"]) == (7, 2, 71.4)
     assert trend[datetime.date(2026, 10, 1)] is None  # no roll call in October
     assert 'aria-labelledby="chart-trend-title"' in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["region", "province", "center", "catalogue"])
+def test_query_count_of_the_other_pages_does_not_grow(client, world, network, page, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    a = network.a
+    url = {"region": reverse("reporting:region", args=[a.region.code]),
+           "province": reverse("reporting:province", args=[a.province.code]),
+           "center": reverse("reporting:center", args=[a.pk]), "catalogue": reverse("reporting:catalogue")}[page]
+    client.force_login(world["national_analyst"])
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url + QUERY).status_code == 200
+    for n in range(3):  # more centres in the same province, and learners in them and in A
+        center = make_center(a.association, "01", commune=a.commune)
+        make_learner(center, first_name=f"Sara{n}")
+        make_learner(a, first_name=f"Hiba{n}")
+    with django_assert_max_num_queries(len(small)):
+        client.get(url + QUERY)
+    assert len(small) <= 34
