@@ -9,6 +9,10 @@ external file: the CSP stays strict.
 
 from dataclasses import dataclass
 
+from django.utils.formats import date_format, number_format
+
+from forsa.reporting.indicators import indicator_get
+
 # Okabe & Ito (2008), "Color Universal Design": blue, and vermillion for a second series.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 ROW_HEIGHT = 38  # px: a label line and a bar
@@ -57,3 +61,32 @@ def bar_chart(rows, *, rtl=False, colours=None, ranked=False, scale=None):
                         x=round(100 - width, 1) if rtl else 0, y=index * ROW_HEIGHT,
                         colour=(colours or PALETTE)[index % len(colours or PALETTE)] if colours else PALETTE[0]))
     return {"bars": bars, "height": len(bars) * ROW_HEIGHT + 4, "rtl": rtl}
+
+
+def _display(cell, indicator):
+    if cell is None or cell.value is None:
+        return "—"
+    if indicator.is_rate:
+        return f"{number_format(cell.value, 1)} %"
+    return number_format(cell.value, 0, force_grouping=True)
+
+
+def _hidden(cell):
+    return bool(cell and cell.suppressed)
+
+
+def dashboard_charts(dashboard, *, rtl=False):
+    """The charts of a dashboard (``selectors.dashboard``): learners enrolled by sub-place (ranked), the
+    attendance rate month by month (0-100 %) and the exits by outcome."""
+    enrolled = dashboard["table_indicators"][0]
+    rate = indicator_get("attendance_rate")
+    return {
+        "chart": bar_chart([(row["object"].name, getattr(row["cells"][0], "value", None),
+                             _display(row["cells"][0], enrolled), _hidden(row["cells"][0]))
+                            for row in dashboard["rows"]], rtl=rtl, ranked=True),
+        "trend_chart": bar_chart([(date_format(month, "F Y"), getattr(cell, "value", None), _display(cell, rate),
+                                   _hidden(cell)) for month, cell in dashboard["trend"]], rtl=rtl, scale=100),
+        "outcome_chart": bar_chart([(row["outcome"].label, getattr(row["cell"], "value", None),
+                                     _display(row["cell"], dashboard["exits_indicator"]), _hidden(row["cell"]))
+                                    for row in dashboard["outcomes"]], rtl=rtl),
+    }

@@ -195,6 +195,8 @@ def dashboard(*, user, place: Place, period):
         "table_indicators": [indicator_get(code) for code in TABLE_FIGURES],
         "table_totals": [figures_[code]["total"] for code in TABLE_FIGURES],
         "rows": rows, "profile": profile,
+        "attendance_indicator": indicator_get("attendance_rate"),
+        "trend": attendance_trend(user=user, place=place, period=period),
         "exits_indicator": indicator_get("exits"), "outcomes": outcome_rows, "exits_total": outcomes["total"],
         "small_cells": scoping.scope_of(user).aggregates_only, "min_cell": disclosure.min_cell(),
     }
@@ -237,7 +239,16 @@ def attendance_trend(*, user, place: Place, period):
         return []
     rows = attendance.rates_by(user=user, level="national", start=period.start, end=end, **place.within)
     by_month = {row["month"]: row for row in rows}
-    return [(month, by_month.get(month)) for month in period.months if month < end]
+    trend = []
+    for month in (month for month in period.months if month < end):
+        row = by_month.get(month)
+        cell = None
+        if row:
+            cell = figures.Cell(row["rate"], numerator=None if row["suppressed"] else row["expected"] - row["absent"],
+                                denominator=row["expected"], suppressed=row["suppressed"])
+            cell.extra["sessions"] = row["sessions"]
+        trend.append((month, cell))
+    return trend
 
 
 def catalogue_list():

@@ -5,16 +5,14 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from forsa.core import scoping
 from forsa.core.views import scoped_or_404
-from forsa.learners.models import Outcome
 from forsa.reporting import charts, selectors
 from forsa.reporting.figures import Period
-from forsa.reporting.indicators import CENTER, NATIONAL, PROVINCE, REGION, UNIT_LABELS, Unit
+from forsa.reporting.indicators import CENTER, NATIONAL, PROVINCE, REGION
 
 YEAR = re.compile(r"^(20\d\d)-(20\d\d)$")
 MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
@@ -40,38 +38,14 @@ def _period(request):
     return Period.of(year, date(int(month[1]), int(month[2]), 1) if month else None), years
 
 
-def _display(cell, indicator):
-    if cell is None or cell.value is None:
-        return ""
-    if indicator.unit == Unit.PERCENT:
-        return f"{number_format(cell.value, 1)} %"
-    return number_format(cell.value, 0, force_grouping=True)
-
-
 def _render(request, place):
     if not scoping.scope_of(request.user).grants:
         raise PermissionDenied
     period, years = _period(request)
     context = selectors.dashboard(user=request.user, place=place, period=period)
-    rtl = get_language_bidi()
-    enrolled = context["table_indicators"][0]
-    context["chart"] = charts.bar_chart(
-        [(row["object"].name, getattr(row["cells"][0], "value", None), _display(row["cells"][0], enrolled),
-          bool(row["cells"][0] and row["cells"][0].suppressed)) for row in context["rows"]], rtl=rtl, ranked=True)
-    context["chart_indicator"] = enrolled
-    exits = selectors.indicator_get("exits")
-    context["outcome_chart"] = charts.bar_chart(
-        [(Outcome(row["outcome"]).label, getattr(row["cell"], "value", None), _display(row["cell"], exits),
-          bool(row["cell"] and row["cell"].suppressed)) for row in context["outcomes"]], rtl=rtl)
-    trend = selectors.attendance_trend(user=request.user, place=place, period=period)
-    context["trend"] = trend
-    context["trend_chart"] = charts.bar_chart(
-        [(date_format(month, "F Y"), row["rate"] if row else None,
-          f"{number_format(row['rate'], 1)} %" if row and row["rate"] is not None else "—",
-          bool(row and row["suppressed"])) for month, row in trend], rtl=rtl, scale=100)
-    context |= {"years": years, "units": UNIT_LABELS, "query": f"year={period.school_year}",
-                "trail": _trail(request.user, place), "levels": {"national": NATIONAL, "region": REGION,
-                                                                   "province": PROVINCE, "center": CENTER}}
+    context |= charts.dashboard_charts(context, rtl=get_language_bidi())
+    context |= {"years": years, "trail": _trail(request.user, place),
+                "query": f"year={period.school_year}&month={period.month:%Y-%m}"}
     return render(request, "reporting/dashboard.html", context)
 
 
