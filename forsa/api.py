@@ -26,6 +26,7 @@ from forsa.core.schemas import ErrorOut, ValidationErrorOut
 from forsa.earlywarning.api import router as earlywarning_router
 from forsa.learners.api import router as learners_router
 from forsa.organizations.api import router as organizations_router
+from forsa.reporting.api import router as reporting_router
 from forsa.territory.api import router as territory_router
 
 ERRORS = {
@@ -110,6 +111,7 @@ api.add_router("", attendance_router)
 api.add_router("", assessments_router)
 api.add_router("", conventions_router)
 api.add_router("", earlywarning_router)
+api.add_router("", reporting_router)
 
 
 def _invalid(request, errors):

@@ -47,6 +47,9 @@ NATIONAL_ROLES = ("national_admin", "national_analyst")
 # Routes whose arguments name no scoped object, each with the reason.
 NOT_OBJECTS = {
     "accounts:password_reset_confirm": "a signed reset link, public by design (Django's own view)",
+    "GET /indicators/{code}": "an indicator's code: the catalogue of definitions is read by every signed-in user",
+    "GET /indicators/{code}/national": "an indicator's code; the nation is national roles' and partners' (403 for the "
+                                       "others: tests/reporting/test_api.py)",
 }
 
 # Object of another scope for every argument a route may take: OBJECTS[route][arg] = key in the foreign world.
@@ -105,6 +108,9 @@ OBJECTS = {
     "earlywarning:intervention_add": {"pk": "learner"},
     "earlywarning:alert_assign": {"pk": "alert"},
     "earlywarning:alert_close": {"pk": "alert"},
+    "reporting:region": {"code": "region_code"},
+    "reporting:province": {"code": "province_code"},
+    "reporting:center": {"pk": "center"},
     # API operations
     "GET /regions/{code}": {"code": "region_code"},
     "GET /provinces/{code}": {"code": "province_code"},
@@ -143,6 +149,9 @@ OBJECTS = {
     "POST /earlywarning/learners/{learner_id}/interventions": {"learner_id": "learner"},
     "POST /earlywarning/alerts/{alert_id}/assign": {"alert_id": "alert"},
     "POST /earlywarning/alerts/{alert_id}/close": {"alert_id": "alert"},
+    "GET /indicators/{code}/regions/{region_code}": {"code": "learners_enrolled", "region_code": "region_code"},
+    "GET /indicators/{code}/provinces/{province_code}": {"code": "girls_share", "province_code": "province_code"},
+    "GET /indicators/{code}/centers/{center_id}": {"code": "exits", "center_id": "center"},
 }
 
 # Answers other than 404, with the reason: {(route, role or "*"): (status, reason)}.
@@ -152,6 +161,8 @@ FRAMEWORK_EDIT = "the framework is visible to all (so no existence leaks): editi
 CALL = "a call for projects is published to every association and its partners in the administration"
 CALL_ACT = "the call is visible (see CALL): acting on it is its owner's (403)"
 DIRECTORY = "centres and associations are no persons: a partner reads the directory (DESIGN: never a person)"
+AGGREGATES = ("a partner counts the rows of every centre it sees (the whole directory): figures only, small cells "
+              "hidden by forsa.core.disclosure (DESIGN: aggregates only)")
 DIRECTORY_EDIT = "the directory is visible to a partner (see DIRECTORY): changing it is not (403)"
 NOT_PARTNER = tuple(role for role in SCOPED_ROLES if role != "partner_viewer")
 EXPECTED = {
@@ -169,6 +180,9 @@ EXPECTED = {
     ("conventions:apply", "association_manager"): (200, f"{CALL}; eligibility is checked when applying"),
     **{(route, "partner_viewer"): (200, DIRECTORY) for route in (
         "organizations:detail", "centers:detail", "GET /associations/{association_id}", "GET /centers/{center_id}")},
+    **{(route, "partner_viewer"): (200, AGGREGATES) for route in (
+        "reporting:region", "reporting:province", "reporting:center", "GET /indicators/{code}/regions/{region_code}",
+        "GET /indicators/{code}/provinces/{province_code}", "GET /indicators/{code}/centers/{center_id}")},
     **{(route, "partner_viewer"): (403, DIRECTORY_EDIT) for route in ("centers:edit", "PATCH /centers/{center_id}")},
 }
 

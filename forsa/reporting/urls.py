@@ -1,6 +1,30 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from forsa.reporting import views
 
+
+class HcpCode:
+    """An HCP code in a path (01, 01.051): letters, digits and dots, at most 16 characters as stored (no NUL,
+    which PostgreSQL cannot compare: such a path is simply not found)."""
+
+    regex = r"[0-9A-Za-z.]{1,16}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(HcpCode, "hcp")
+
 app_name = "reporting"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("reporting/", views.dashboard, name="dashboard"),
+    path("reporting/indicators/", views.catalogue, name="catalogue"),
+    path("reporting/national/", views.national, name="national"),
+    path("reporting/regions/<hcp:code>/", views.region, name="region"),
+    path("reporting/provinces/<hcp:code>/", views.province, name="province"),
+    path("reporting/centres/<int:pk>/", views.center, name="center"),
+]

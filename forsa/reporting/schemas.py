@@ -1,0 +1,100 @@
+"""Schemas of the reporting API: the indicator catalogue and an indicator's cells at a place."""
+
+from datetime import date
+from typing import Literal
+
+from django.urls import reverse
+from ninja import Field, Schema
+
+from forsa.reporting.indicators import BREAKDOWN_LABELS, LEVELS, UNIT_LABELS
+
+Level = Literal[tuple(LEVELS)]
+Breakdown = Literal[tuple(BREAKDOWN_LABELS)]
+Unit = Literal[tuple(UNIT_LABELS)]
+SchoolYear = Field(None, pattern=r"^20\d\d-20\d\d$", description="School year, e.g. 2026-2027 (default: the current "
+                   "one; one of the last five).", examples=["2026-2027"])
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str = Field(description="In the request's language (French, Arabic or English).")
+    definition: str
+    numerator: str
+    denominator: str | None
+    period: str
+    population: str
+    source: str = Field(description="Tables read.")
+    unit: Unit
+    levels: list[Level]
+    breakdowns: list[Breakdown]
+    small_cells: bool = Field(description="Whether the small-cell rule applies (figures about people).")
+    definition_url: str
+
+    @staticmethod
+    def resolve_name(obj):
+        return str(obj.name)
+
+    @staticmethod
+    def resolve_definition(obj):
+        return str(obj.definition)
+
+    @staticmethod
+    def resolve_numerator(obj):
+        return str(obj.numerator)
+
+    @staticmethod
+    def resolve_denominator(obj):
+        return str(obj.denominator) if obj.denominator else None
+
+    @staticmethod
+    def resolve_period(obj):
+        return str(obj.period)
+
+    @staticmethod
+    def resolve_population(obj):
+        return str(obj.population)
+
+    @staticmethod
+    def resolve_definition_url(obj):
+        return f"{reverse('reporting:catalogue')}#{obj.anchor}"
+
+    @staticmethod
+    def resolve_small_cells(obj):
+        return obj.about_people
+
+
+class ValuesQuery(Schema):
+    year: str | None = SchoolYear
+    month: date | None = Field(None, description="Any day of the month of the monthly figures (attendance); "
+                               "default: the current month, or the school year's last.")
+    breakdown: Breakdown | None = Field(None, description="Break the place's figure down by this category instead "
+                                        "of by the level below (one the indicator declares).")
+
+
+class CellOut(Schema):
+    key: str | None = Field(description="The sub-place's code (region, province, centre) or the category; null "
+                            "for the place's total.")
+    name: str | None = None
+    value: float | None = Field(description="Null when hidden by the small-cell rule (suppressed) or not defined.")
+    numerator: int | None
+    denominator: int | None
+    suppressed: bool
+
+
+class PlaceOut(Schema):
+    level: Level
+    code: str | None
+    name: str | None
+
+
+class ValuesOut(Schema):
+    indicator: str
+    unit: Unit
+    place: PlaceOut
+    school_year: str
+    month: date = Field(description="The month of the monthly figures (attendance).")
+    breakdown: Breakdown | None
+    sublevel: Level | None = Field(description="The level of the cells (null with a breakdown).")
+    total: CellOut
+    cells: list[CellOut]
+    small_cells: bool = Field(description="Whether cells standing on fewer than 5 people are hidden for this user.")
