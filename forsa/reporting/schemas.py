@@ -5,6 +5,7 @@ from typing import Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from forsa.reporting.indicators import BREAKDOWN_LABELS, LEVELS, UNIT_LABELS
 
@@ -30,29 +31,11 @@ class IndicatorOut(Schema):
     small_cells: bool = Field(description="Whether the small-cell rule applies (figures about people).")
     definition_url: str
 
-    @staticmethod
-    def resolve_name(obj):
-        return str(obj.name)
-
-    @staticmethod
-    def resolve_definition(obj):
-        return str(obj.definition)
-
-    @staticmethod
-    def resolve_numerator(obj):
-        return str(obj.numerator)
-
-    @staticmethod
-    def resolve_denominator(obj):
-        return str(obj.denominator) if obj.denominator else None
-
-    @staticmethod
-    def resolve_period(obj):
-        return str(obj.period)
-
-    @staticmethod
-    def resolve_population(obj):
-        return str(obj.population)
+    @field_validator("name", "definition", "numerator", "denominator", "period", "population", mode="before")
+    @classmethod
+    def in_the_request_language(cls, text):
+        # The catalogue's texts are lazy translations: read them now, in the request's language.
+        return str(text) if text is not None else None
 
     @staticmethod
     def resolve_definition_url(obj):
