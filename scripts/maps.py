@@ -216,9 +216,9 @@ def build():
             points["kept"] += kept
         output["regions"][region_code] = {"viewbox": province_frame.viewbox, "provinces": paths}
         drawn += len(paths)
-    for code, reason in NOT_DRAWN_REASON.items():
-        if not any(row["type"] == code for row in provinces):
-            sys.exit(f"no province of kind {code}: the reason given for it is stale")
+    for kind in NOT_DRAWN_REASON:
+        if not any(row["type"] == kind for row in provinces):
+            sys.exit(f"no province of kind {kind}: the reason given for it is stale")
     return output, {"regions": len(output["nation"]["regions"]), "provinces": len(provinces), "drawn": drawn,
                     "points": points, "names": {row["code"]: row["name_fr"] for row in provinces}}
 
