@@ -57,7 +57,8 @@ class Shape:
 @dataclass
 class LegendClass:
     colour: str
-    text: str
+    high: str  # the upper bound, as shown
+    low: str | None = None  # the lower bound (None: a class of one value)
 
 
 @dataclass
@@ -167,8 +168,8 @@ def choropleth(level, values, *, region=None, title, formatter=format_number, na
     legend = []
     low = min(shown, default=None)
     for index, bound in enumerate(bounds):
-        text = formatter(bound) if len(bounds) == 1 else f"{formatter(low)} – {formatter(bound)}"
-        legend.append(LegendClass(colour(index, len(bounds)), text))
+        legend.append(LegendClass(colour(index, len(bounds)), formatter(bound),
+                                  None if len(bounds) == 1 else formatter(low)))
         low = bound
     not_drawn = {}  # {name of the place that contains them: [names]}
     if level == PROVINCE:

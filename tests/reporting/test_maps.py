@@ -80,7 +80,8 @@ def test_classes_colours_and_legend():
     assert [shapes[code].fill for code in ("01", "02", "03", "09", "04", "05", "06")] == [
         maps.PALETTE[0], maps.PALETTE[0], maps.PALETTE[1], maps.PALETTE[1], maps.PALETTE[2], maps.PALETTE[3],
         maps.PALETTE[4]]
-    assert [entry.text for entry in figure.legend] == ["10 – 20", "20 – 30", "30 – 40", "40 – 50", "50 – 60"]
+    assert [(entry.low, entry.high) for entry in figure.legend] == [("10", "20"), ("20", "30"), ("30", "40"),
+                                                                    ("40", "50"), ("50", "60")]
     assert shapes["07"].hidden and shapes["07"].fill == "url(#map-no-data)" and "25" not in shapes["07"].label
     assert shapes["08"].missing and shapes["10"].missing and shapes["10"].fill == "url(#map-no-data)"
     assert shapes["09"].label == "R09: 25" and shapes["09"].href == "/r/09"
