@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from forsa.core import scoping
 from forsa.core.views import scoped_or_404
-from forsa.reporting import charts, selectors
+from forsa.reporting import charts, maps, selectors
 from forsa.reporting.figures import Period
 from forsa.reporting.indicators import CENTER, NATIONAL, PROVINCE, REGION
 
@@ -46,6 +46,7 @@ def _render(request, place):
     context |= charts.dashboard_charts(context, rtl=get_language_bidi())
     context |= {"years": years, "trail": _trail(request.user, place),
                 "query": f"year={period.school_year}&month={period.month:%Y-%m}"}
+    context["map"] = maps.dashboard_map(context, query=context["query"])
     return render(request, "reporting/dashboard.html", context)
 
 
