@@ -52,6 +52,24 @@ def worklist(*, user, region=None, center=None, level=None, reason=None):
             .order_by("-order", "-rank", "learner_id"))
 
 
+def worklist_count(*, user, region=None, center=None, level=None, reason=None):
+    """How many learners ``worklist`` lists, read from the counts per centre (CenterRiskCount) where they
+    say it: for a scope of territories only (national, regions, provinces: their learners are their
+    centres' learners) and without a reason filter. None otherwise: the worklist is counted (a centre's
+    staff read a short list; an educator sees their groups' learners, not the centre's)."""
+    scope = scoping.scope_of(user)
+    if reason or not scope.sees_persons or not scope.grants or not all(
+            grant.role in scoping.NATIONAL_ROLES or grant.field in ("region", "province") for grant in scope.grants):
+        return None
+    counts = CenterRiskCount.objects.for_user(user)
+    if region is not None:
+        counts = counts.filter(center__region=region)
+    if center is not None:
+        counts = counts.filter(center=center)
+    totals = counts.aggregate(high=Sum("high"), watch=Sum("watch"))
+    return sum(totals[name] or 0 for name in ((level,) if level else ("high", "watch")))
+
+
 def _json_contains():
     """JSON containment is PostgreSQL's; SQLite matches the stored text."""
     from django.db import connection

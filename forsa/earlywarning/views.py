@@ -32,8 +32,10 @@ def risk_list(request):
     if scope.sees_persons:
         form = RiskFilterForm(request.GET, centers=center_choices(user=request.user),
                               regions=region_choices(user=request.user))
+        filters = form.filters()
         context |= {"form": form, "mine": selectors.my_new_alerts(user=request.user)[:20],
-                    "page_obj": paginate(request, selectors.worklist(user=request.user, **form.filters()))}
+                    "page_obj": paginate(request, selectors.worklist(user=request.user, **filters),
+                                         count=selectors.worklist_count(user=request.user, **filters))}
     return render(request, "earlywarning/list.html", context)
 
 

@@ -143,3 +143,23 @@ def test_the_national_page_reads_a_bounded_number_of_queries(client, world, netw
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(11):  # and the centres of the region chosen
         assert client.get(url, {"region": world["own"].center.region_id}).status_code == 200
+
+
+def test_the_worklist_length_from_the_stored_counts_is_the_worklist_count(world, network):
+    second, _learners = network
+    own, foreign = world["own"], world["foreign"]
+    region = own.center.region
+    cases = [{}, {"level": "high"}, {"level": "watch"}, {"region": region}, {"center": second},
+             {"region": region, "level": "watch"}, {"center": foreign.center}]
+    for user in (world["national_admin"], world["national_analyst"], own.users["regional_manager"],
+                 own.users["provincial_manager"], foreign.users["regional_manager"]):
+        for filters in cases:
+            stored = selectors.worklist_count(user=user, **filters)
+            assert stored == selectors.worklist(user=user, **filters).count(), (user, filters)
+    assert selectors.worklist_count(user=world["national_admin"]) == 5  # Amina, Farah, Second0-2
+    assert selectors.worklist_count(user=own.users["regional_manager"], center=foreign.center) == 0
+    # Where the stored counts do not say it, the worklist is counted.
+    for user in (own.users["center_director"], own.users["educator"], own.users["counsellor"],
+                 own.users["association_manager"], world["partner_viewer"]):
+        assert selectors.worklist_count(user=user) is None
+    assert selectors.worklist_count(user=world["national_admin"], reason="consecutive") is None
