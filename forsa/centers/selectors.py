@@ -18,7 +18,13 @@ def center_list(*, user):
 
 def center_choices(*, user):
     """The centres ``user`` sees, for a choice list: their id and names only (no joins, no trades)."""
-    return Center.objects.for_user(user).only("pk", "code", "name_fr", "name_ar").order_by("code")
+    return Center.objects.for_user(user).only("pk", "code", "name_fr", "name_ar", "region").order_by("code")
+
+
+def region_choices(*, user):
+    """The regions the centres ``user`` sees lie in, for a choice list (a national user: the 12)."""
+    return (Region.objects.filter(pk__in=Center.objects.for_user(user).values("region_id"))
+            .only("pk", "code", "name_fr", "name_ar").order_by("code"))
 
 
 def center_get(*, user, pk) -> Center:

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
 from forsa.core import scoping
-from forsa.core.pagination import ListPaginator
+from forsa.core.pagination import COUNT_CAP, ListPaginator
 
 
 def persons_only(view):
@@ -57,8 +57,12 @@ def stored_file(field_file, name):
     return FileResponse(field_file.open("rb"), as_attachment=True, filename=f"{name}{Path(field_file.name).suffix}")
 
 
-def paginate(request, queryset, per_page=None, deferred_join=False):
+def paginate(request, queryset, per_page=None, deferred_join=False, count=None):
+    """A page of ``queryset``; ``count``, when the caller knows how many rows there are (a stored count),
+    saves counting them."""
     paginator = ListPaginator(queryset, per_page or settings.FORSA_PAGE_SIZE, deferred_join=deferred_join)
+    if count is not None:
+        paginator.count = min(count, COUNT_CAP + 1)  # as capped_count says it
     return paginator.get_page(request.GET.get("page"))
 
 

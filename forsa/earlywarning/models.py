@@ -143,6 +143,30 @@ class LearnerRisk(models.Model):
         return f"{self.learner_id} {self.level} ({self.as_of})"
 
 
+class CenterRiskCount(models.Model):
+    """How many learners of a centre the latest scoring run scored, and how many it put at high and at
+    watch risk: written by ``services.risk_score_all`` in its transaction from the LearnerRisk rows it
+    has just written, so that the counts per territory read one row per centre (1,667 at 1,000,000
+    learners) instead of counting every learner's risk on each request."""
+
+    center = models.OneToOneField(Center, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField(_("as of"))
+    scored = models.PositiveIntegerField(_("learners scored"), default=0)
+    high = models.PositiveIntegerField(_("at high risk"), default=0)
+    watch = models.PositiveIntegerField(_("at watch"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_rule = scoping.through("center")  # counts only: no person in a row
+
+    class Meta:
+        verbose_name = _("learners at risk in a centre")
+        verbose_name_plural = _("learners at risk per centre")
+
+    def __str__(self):
+        return f"{self.center_id}: {self.high} high, {self.watch} watch / {self.scored} ({self.as_of})"
+
+
 class RiskScore(models.Model):
     """The history of a learner's scores, one row per scoring day."""
 

@@ -4,12 +4,21 @@ count, small cells by forsa.core.disclosure)."""
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 
 from forsa.attendance.models import Absence
 from forsa.centers.models import Center
 from forsa.core import disclosure, scoping
-from forsa.earlywarning.models import Alert, Intervention, LearnerRisk, Level, RiskModel, RiskScore, level_order
+from forsa.earlywarning.models import (
+    Alert,
+    CenterRiskCount,
+    Intervention,
+    LearnerRisk,
+    Level,
+    RiskModel,
+    RiskScore,
+    level_order,
+)
 from forsa.learners.models import Learner, Outcome
 from forsa.territory.models import Province, Region
 
@@ -21,10 +30,12 @@ def _level_order():
     return level_order()
 
 
-def worklist(*, user, center=None, level=None, reason=None):
+def worklist(*, user, region=None, center=None, level=None, reason=None):
     """Learners of the user's scope at high or watch risk, most at risk first, with their open alert and
     the last intervention (subqueries: the query count does not grow with the rows)."""
     risks = LearnerRisk.objects.for_user(user).filter(level__in=[Level.HIGH, Level.WATCH])
+    if region is not None:
+        risks = risks.filter(center__region=region)
     if center is not None:
         risks = risks.filter(center=center)
     if level:
@@ -39,6 +50,24 @@ def worklist(*, user, center=None, level=None, reason=None):
                       assignee=Subquery(open_alert.values("assigned_to__full_name")[:1]),
                       last_kind=Subquery(last.values("kind")[:1]), last_date=Subquery(last.values("date")[:1]))
             .order_by("-order", "-rank", "learner_id"))
+
+
+def worklist_count(*, user, region=None, center=None, level=None, reason=None):
+    """How many learners ``worklist`` lists, read from the counts per centre (CenterRiskCount) where they
+    say it: for a scope of territories only (national, regions, provinces: their learners are their
+    centres' learners) and without a reason filter. None otherwise: the worklist is counted (a centre's
+    staff read a short list; an educator sees their groups' learners, not the centre's)."""
+    scope = scoping.scope_of(user)
+    if reason or not scope.sees_persons or not scope.grants or not all(
+            grant.role in scoping.NATIONAL_ROLES or grant.field in ("region", "province") for grant in scope.grants):
+        return None
+    counts = CenterRiskCount.objects.for_user(user)
+    if region is not None:
+        counts = counts.filter(center__region=region)
+    if center is not None:
+        counts = counts.filter(center=center)
+    totals = counts.aggregate(high=Sum("high"), watch=Sum("watch"))
+    return sum(totals[name] or 0 for name in ((level,) if level else ("high", "watch")))
 
 
 def _json_contains():
@@ -106,11 +135,11 @@ def risk_counts(*, user, level):
     (``for_aggregates``), with forsa.core.disclosure's small-cell rule column by column: a count that 1 to
     4 learners stand behind is hidden, and so is a second one when it could be worked out from the total."""
     scope = scoping.scope_of(user)
-    risks = LearnerRisk.objects.for_aggregates(user)
+    # The counts per centre the scoring run wrote with the risks (CenterRiskCount, a row per centre),
+    # summed per place: the same figures as counting the learners' risks, without reading them all.
+    counts = CenterRiskCount.objects.for_aggregates(user)
     key = {"region": "center__region_id", "province": "center__province_id", "center": "center_id"}[level]
-    # the level only (never null): an index-only scan of (center, level) can serve the counts
-    rows = (risks.values(place=F(key)).annotate(scored=Count("level"), high=Count("level", filter=Q(level=Level.HIGH)),
-                                                watch=Count("level", filter=Q(level=Level.WATCH)))
+    rows = (counts.values(place=F(key)).annotate(scored=Sum("scored"), high=Sum("high"), watch=Sum("watch"))
             .order_by("place"))
     model = {"region": Region, "province": Province, "center": Center}[level]
     names = model.objects.for_user(user).in_bulk([row["place"] for row in rows])

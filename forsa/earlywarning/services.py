@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,7 +25,16 @@ from forsa.audit.services import instance_save
 from forsa.core.roles import Role
 from forsa.core.services import SYSTEM, require
 from forsa.earlywarning import model as statistical_model
-from forsa.earlywarning.models import LEVEL_RANK, Alert, Intervention, LearnerRisk, Level, RiskScore, Threshold
+from forsa.earlywarning.models import (
+    LEVEL_RANK,
+    Alert,
+    CenterRiskCount,
+    Intervention,
+    LearnerRisk,
+    Level,
+    RiskScore,
+    Threshold,
+)
 from forsa.earlywarning.signals import compute_signals
 from forsa.learners.models import Learner
 
@@ -156,6 +166,11 @@ def risk_score_all(*, actor=SYSTEM, as_of, learner_ids=None) -> dict:
                        "level": level_of(reasons, probability, thresholds[row["center_id"]]),
                        "rank": rank_of(row, probability), "capped": False})
     apply_cap(scored, thresholds)
+    touched = None  # the centres whose counts change: all of them, or those of the learners scored
+    if learner_ids is not None:
+        touched = {item["center_id"] for item in scored} | set(
+            LearnerRisk.objects.filter(learner_id__in=[item["learner_id"] for item in scored])
+            .values_list("center_id", flat=True))
     previous = {}  # the latest score a week or more before
     earlier = RiskScore.objects.filter(as_of__lte=as_of - timedelta(days=7), as_of__gt=as_of - timedelta(days=35))
     if learner_ids is not None:
@@ -175,12 +190,29 @@ def risk_score_all(*, actor=SYSTEM, as_of, learner_ids=None) -> dict:
             unique=("learner_id",))
     if learner_ids is None:  # no longer enrolled: no current risk (the history stays)
         LearnerRisk.objects.exclude(as_of=as_of).delete()
+    _write_center_counts(as_of, touched)
     opened = _open_alerts(actor, as_of, [item for item in scored if item["level"] == Level.HIGH], thresholds)
     levels = defaultdict(int)
     for item in scored:
         levels[item["level"]] += 1
     return {"scored": len(scored), "high": levels[Level.HIGH], "watch": levels[Level.WATCH],
             "low": levels[Level.LOW], "alerts_opened": opened, "model_version": model_version}
+
+
+def _write_center_counts(as_of, center_ids=None):
+    """Replace the counts per centre (CenterRiskCount) of ``center_ids`` (every centre when None) by
+    those of the LearnerRisk rows as they now stand: one aggregate (an index-only scan of
+    ``(center, level)``) and one insert, so that the overview reads a row per centre."""
+    risks, counts = LearnerRisk.objects.all(), CenterRiskCount.objects.all()
+    if center_ids is not None:
+        risks, counts = risks.filter(center_id__in=center_ids), counts.filter(center_id__in=center_ids)
+    rows = (risks.values("center_id").annotate(scored=Count("level"), high=Count("level", filter=Q(level=Level.HIGH)),
+                                               watch=Count("level", filter=Q(level=Level.WATCH)))
+            .order_by())
+    fresh = [CenterRiskCount(center_id=row["center_id"], as_of=as_of, scored=row["scored"], high=row["high"],
+                             watch=row["watch"]) for row in rows]
+    counts.delete()
+    CenterRiskCount.objects.bulk_create(fresh, batch_size=2000)
 
 
 def _upsert(model, columns, rows, *, unique):

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from forsa.centers.selectors import center_choices, center_get
+from forsa.centers.selectors import center_choices, center_get, region_choices
 from forsa.core import scoping
 from forsa.core.views import paginate, persons_only, run_service, scoped_or_404
 from forsa.earlywarning import selectors, services
@@ -30,9 +30,12 @@ def risk_list(request):
     else:
         context["counts"] = selectors.risk_counts(user=request.user, level=context["level"])
     if scope.sees_persons:
-        form = RiskFilterForm(request.GET, centers=center_choices(user=request.user))
+        form = RiskFilterForm(request.GET, centers=center_choices(user=request.user),
+                              regions=region_choices(user=request.user))
+        filters = form.filters()
         context |= {"form": form, "mine": selectors.my_new_alerts(user=request.user)[:20],
-                    "page_obj": paginate(request, selectors.worklist(user=request.user, **form.filters()))}
+                    "page_obj": paginate(request, selectors.worklist(user=request.user, **filters),
+                                         count=selectors.worklist_count(user=request.user, **filters))}
     return render(request, "earlywarning/list.html", context)
 
 

@@ -117,3 +117,30 @@ def test_the_early_warning_pages_pass_axe(page, sign_in, language):
             expect(page.locator("main h1")).to_be_visible()
             results = axe.run(page)
             assert results.violations_count == 0, f"{role} {language} {url}\n{results.generate_report()}"
+
+
+def test_a_national_user_chooses_a_region_then_a_centre_on_a_phone(phone_page, sign_in, screenshots):
+    """The national worklist's filter lists no centre until a region is chosen (not the whole network's
+    centres), then that region's centres; usable on a 360 px phone and without axe violations."""
+    page = phone_page
+    sign_in(page, demo_email(Role.NATIONAL_ADMIN))
+    page.goto("/early-warning/")
+    form = page.locator("main form.filters")
+    region_select, center_select = form.locator("select[name=region]"), form.locator("select[name=center]")
+    expect(center_select.locator("option")).to_have_count(1)  # "all", and a hint to choose a region
+    expect(page.locator("#id_center_helptext")).to_be_visible()
+    region = region_select.locator("option").nth(1).get_attribute("value")
+    region_select.select_option(region)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert center_select.locator("option").count() > 1, "the chosen region's centres are listed"
+    centre = center_select.locator("option").nth(1).get_attribute("value")
+    center_select.select_option(centre)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    expect(region_select).to_have_value(region)
+    expect(center_select).to_have_value(centre)
+    assert page_width(page) <= PHONE_WIDTH, "the filtered worklist scrolls sideways on a phone"
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.screenshot(path=screenshots / "early-warning-region-filter-360.png", full_page=True)
