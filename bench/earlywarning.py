@@ -241,6 +241,10 @@ def generate(learners, seed):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                            f"(SELECT coalesce(max(id), 1) FROM {table}))")
     began = step("committed", began)
+    from forsa.attendance.summary import summary_rebuild
+
+    summary_rebuild()  # the roll calls were written by SQL: the weekly summary the daily run reads
+    began = step("weekly attendance summary (LearnerWeek) rebuilt", began)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     step("VACUUM ANALYZE", began)

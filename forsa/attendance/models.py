@@ -127,3 +127,34 @@ class AbsenceRule(TimeStampedModel):
 
     def __str__(self):
         return str(self.center or _("national rule"))
+
+
+class LearnerWeek(models.Model):
+    """A learner's attendance in one school week, kept up by every roll call (``attendance.summary``).
+
+    The early warning's daily run reads these few rows per learner instead of every learner × roll
+    call. Counts per day are packed 8 bits a day (Monday in the low byte) in one integer per count, so
+    that a window of days starting on any weekday is a sum of bytes; ``run_days`` holds the run of
+    consecutive absences at the end of each day (255: count it from ``run_before`` and the week's
+    absences); ``run_before``, ``expected_before`` and ``absent_before`` are as of the week's start,
+    over the learner's whole history. Rebuilt for a learner whenever their roll calls or placements
+    change; ``attendance_summary_rebuild`` rebuilds them all.
+    """
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="+")
+    week = models.IntegerField()  # the day number (days since Monday 3 January 2000) of its Monday
+    expected_days = models.BigIntegerField(default=0)
+    absent_days = models.BigIntegerField(default=0)
+    late_days = models.BigIntegerField(default=0)
+    unjustified_days = models.BigIntegerField(default=0)
+    run_days = models.BigIntegerField(default=0)
+    run_before = models.IntegerField(default=0)
+    expected_before = models.IntegerField(default=0)
+    absent_before = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("learner's attendance week")
+        constraints = [models.UniqueConstraint(fields=["learner", "week"], name="one_summary_per_learner_week")]
+
+    def __str__(self):
+        return f"{self.learner_id} {self.week}"

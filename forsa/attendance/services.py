@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from forsa.attendance.models import Absence, AbsenceRule, Activity, Session
 from forsa.attendance.selectors import absence_rule_for
+from forsa.attendance.summary import summary_rebuild
 from forsa.audit.models import AuditEntry
 from forsa.audit.services import audit_record, instance_save
 from forsa.centers.models import Group
@@ -87,6 +88,7 @@ def roll_call_record(*, actor, group: Group, date, slot, marks, activity=None, c
             return resent, False
         raise ValidationError({"slot": _("The roll of this group was already taken for this half-day.")}) from None
     _write_marks(session, marks)
+    summary_rebuild(expected)  # the weekly attendance of the learners this roll covers
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=session, changes={"marks": _history(marks)})
     return session, True
 
@@ -105,6 +107,7 @@ def roll_call_correct(*, actor, session: Session, marks) -> Session:
                        for a in session.absences.all()})
     session.absences.all().delete()
     _write_marks(session, marks)
+    summary_rebuild({*expected, *(int(learner_id) for learner_id in before)})
     _count(session, marks)
     session.expected = len(expected)
     session.save(update_fields=["absent", "late", "expected", "updated_at"])

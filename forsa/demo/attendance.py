@@ -33,6 +33,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from forsa.attendance.models import Absence, Activity, Session, Slot
+from forsa.attendance.summary import summary_rebuild
 from forsa.centers.models import Group
 from forsa.learners.models import Exit, Outcome, Placement
 
@@ -143,6 +144,7 @@ def seed_attendance(*, rng: random.Random, today: date, risk: dict[int, float], 
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Session, Absence]):
                 cursor.execute(sql)
+    summary_rebuild()  # the roll calls were written in bulk: the weekly summary from them
     return report
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from forsa.assessments.models import Kind as AssessmentKind
 from forsa.assessments.models import Result
 from forsa.attendance.selectors import attendance_counts
+from forsa.attendance.summary import summary_counts
 from forsa.learners.models import Enrollment, Exit, PathwayStep, Placement, PlanReview, age_on
 
 NUMERIC, CATEGORICAL = "numeric", "categorical"
@@ -92,8 +93,12 @@ def chosen_enrollments(as_of: date, learner_ids=None):
 LEARNER_FIELDS = ("sex", "birth_date", "year_left", "reasons_left", "referral", "last_level")
 
 
-def compute_signals(*, as_of: date, learner_ids=None) -> list[dict]:
-    """One row per learner enrolled on ``as_of`` (or per given id so enrolled): KEYS and FEATURES."""
+def compute_signals(*, as_of: date, learner_ids=None, from_summary=True) -> list[dict]:
+    """One row per learner enrolled on ``as_of`` (or per given id so enrolled): KEYS and FEATURES.
+
+    The attendance figures come from the weekly summary kept up by the roll calls
+    (``attendance.summary``); ``from_summary=False`` computes them from every learner × roll call
+    instead (``attendance_counts``: the reference the summary is tested against, and slower)."""
     chosen = chosen_enrollments(as_of, learner_ids)
     enrollments, learners = {}, {}
     for row in (chosen.values("pk", "learner_id", "center_id", "start_date", "center__commune__kind",
@@ -103,7 +108,7 @@ def compute_signals(*, as_of: date, learner_ids=None) -> list[dict]:
     if not enrollments:
         return []
     targets = chosen.values("learner_id")
-    attendance = _attendance(targets, chosen, enrollments, as_of)
+    attendance = (_attendance_from_summary if from_summary else _attendance)(targets, chosen, enrollments, as_of)
     skills = _basic_skills(targets, as_of)
     pathway = _pathway(targets, chosen, enrollments, as_of)
     age_gaps = _age_gaps(targets, learners, as_of)
@@ -128,14 +133,24 @@ def compute_signals(*, as_of: date, learner_ids=None) -> list[dict]:
     return rows
 
 
-def _attendance(targets, chosen, enrollments, as_of):
-    """attendance_counts from the earliest running enrolment's start (or 6 weeks back) to ``as_of``, over
-    the last 4 weeks, the last 2, the 4 before those, and the running enrolment's own placements."""
-    windows = {
+def _windows(as_of):
+    return {
         "4w": (as_of - timedelta(days=27), as_of),
         "2w": (as_of - timedelta(days=13), as_of),
         "before": (as_of - timedelta(days=41), as_of - timedelta(days=14)),
     }
+
+
+def _attendance_from_summary(targets, chosen, enrollments, as_of):
+    """The same counts from the learners' weekly rows; since enrolment: the roll calls from the running
+    enrolment's start date (its placements are the learner's only ones then)."""
+    return summary_counts(enrollments=chosen, as_of=as_of, windows=_windows(as_of))
+
+
+def _attendance(targets, chosen, enrollments, as_of):
+    """attendance_counts from the earliest running enrolment's start (or 6 weeks back) to ``as_of``, over
+    the last 4 weeks, the last 2, the 4 before those, and the running enrolment's own placements."""
+    windows = _windows(as_of)
     start = min(min(row["start_date"] for row in enrollments.values()), windows["before"][0])
     return attendance_counts(learners=targets, start=start, end=as_of, windows=windows,
                              enrollments=chosen.values("pk"))

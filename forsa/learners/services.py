@@ -32,6 +32,7 @@ from forsa.learners.models import (
     TrackParticipation,
     age_on,
 )
+from forsa.learners.signals import placements_changed
 
 MIN_AGE = 13
 # Household situation and confidential notes: entered only under consent, hidden from most roles.
@@ -343,6 +344,7 @@ def _close_enrollment(*, actor, enrollment, end_date, status):
     enrollment.end_date, enrollment.status = end_date, status
     instance_save(actor=actor, instance=enrollment)
     enrollment.placements.filter(end_date__isnull=True).update(end_date=end_date)
+    placements_changed.send(sender=Enrollment, learner_ids=[enrollment.learner_id])
     enrollment.tracks.filter(end_date__isnull=True).update(end_date=end_date)
 
 
@@ -385,7 +387,10 @@ def learner_place(*, actor, enrollment: Enrollment, group: Group, start_date) ->
         raise ValidationError({"start_date": _("The learner was not yet enrolled on that date.")})
     enrollment.placements.filter(end_date__isnull=True, group__kind=group.kind).exclude(group=group).update(
         end_date=start_date)
-    return instance_save(actor=actor, instance=Placement(enrollment=enrollment, group=group, start_date=start_date))
+    placement = instance_save(actor=actor, instance=Placement(enrollment=enrollment, group=group,
+                                                              start_date=start_date))
+    placements_changed.send(sender=Placement, learner_ids=[enrollment.learner_id])
+    return placement
 
 
 @transaction.atomic
