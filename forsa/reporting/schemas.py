@@ -120,7 +120,7 @@ class CoverageRowOut(Schema):
     gap_max: int | None = Field(description="High estimate − seats.")
 
 
-class RankOut(Schema):
+class CoverageRankOut(Schema):
     rank: int | None = Field(description="1 = where a new centre would reach the most; null: census missing.")
     code: str
     name: str
@@ -140,6 +140,6 @@ class CoverageOut(Schema):
     sublevel: Level
     total: CoverageRowOut
     rows: list[CoverageRowOut]
-    ranking: list[RankOut]
+    ranking: list[CoverageRankOut]
     gap_by_province: dict[str, int | None] = Field(description="{province code: gap_min}, for a map.")
     small_cells: bool
