@@ -6,10 +6,10 @@ from ninja import Query, Router
 
 from forsa.core.api import fetch
 from forsa.core.schemas import ErrorOut, Id, ValidationErrorOut
-from forsa.reporting import selectors
+from forsa.reporting import coverage, selectors
 from forsa.reporting.figures import Period
 from forsa.reporting.indicators import CENTER, NATIONAL, PROVINCE, REGION, catalogue, indicator_get
-from forsa.reporting.schemas import IndicatorOut, ValuesOut, ValuesQuery
+from forsa.reporting.schemas import CoverageOut, CoverageQuery, IndicatorOut, ValuesOut, ValuesQuery
 from forsa.territory.schemas import HcpCode
 
 router = Router(tags=["reporting"])
@@ -33,6 +33,8 @@ def indicator_detail(request, code: str):
 
 def _values(request, code, place, query):
     indicator = _indicator(code)
+    if place.level not in indicator.levels:
+        raise ValidationError({"code": _("This indicator does not exist at this level.")})
     if query.breakdown and query.breakdown not in indicator.breakdowns:
         raise ValidationError({"breakdown": _("This indicator has no such breakdown.")})
     if query.year and query.year not in selectors.school_years():
@@ -69,3 +71,28 @@ def indicator_center(request, code: str, center_id: Id, query: Query[ValuesQuery
     """The indicator for a centre (no level below it: ask a breakdown)."""
     center = fetch(selectors.center_get, user=request.auth, pk=center_id)
     return _values(request, code, selectors.Place(CENTER, center), query)
+
+
+COVERAGE = {200: CoverageOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+
+
+def _coverage(request, place, query):
+    if query.year and query.year not in selectors.school_years():
+        raise ValidationError({"year": _("Choose one of the last five school years.")})
+    return coverage.coverage_values(user=request.auth, place=place, period=Period.of(query.year))
+
+
+@router.get("/coverage", response=COVERAGE)
+def coverage_national(request, query: Query[CoverageQuery]):
+    """Need against coverage of the nation, by region, with the ranking of every province (census 2024:
+    estimated out-of-school adolescents aged 10-19 as a low-high range; seats; learners, disclosed)."""
+    if not selectors.reach(request.auth)[0]:
+        raise PermissionDenied
+    return _coverage(request, selectors.Place(NATIONAL), query)
+
+
+@router.get("/coverage/regions/{region_code}", response=COVERAGE)
+def coverage_region(request, region_code: HcpCode, query: Query[CoverageQuery]):
+    """Need against coverage of a region, by province, with the ranking of its provinces."""
+    region = fetch(selectors.region_get, user=request.auth, code=region_code)
+    return _coverage(request, selectors.Place(REGION, region), query)

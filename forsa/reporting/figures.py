@@ -20,6 +20,7 @@ from forsa.attendance import selectors as attendance
 from forsa.centers.models import Center, school_year_of
 from forsa.learners.models import POSITIVE_OUTCOMES, Enrollment, Exit, FollowUp
 from forsa.reporting.indicators import AGE_BAND_FROM, AgeBand
+from forsa.territory.models import Province
 
 # The ORM path from each counted model to the place of a level (None: the nation, no grouping).
 PATHS = {
@@ -271,3 +272,103 @@ COMPUTATIONS = {
     "seats": seats,
     "occupancy": occupancy,
 }
+
+
+# --- Need against coverage: the 2024 census (RGPH, HCP) per province, from the territory app -------------------
+
+CENSUS_BANDS = ("population_10_14_male", "population_10_14_female", "population_15_19_male",
+                "population_15_19_female")
+
+
+@dataclass
+class Census:
+    """The census figures of a place (a province, or the sum of a region's or the nation's provinces).
+
+    ``out_of_school_low`` = adolescents aged 10–19 × (100 − schooling rate at 6–11) / 100;
+    ``out_of_school_high`` = adolescents aged 10–19 × illiteracy rate at 10 and over / 100 (never below the
+    low one). Both are None when the place has no province with its figures; ``missing`` counts the
+    provinces summed whose figures are missing (then the sums are partial)."""
+
+    population: dict = field(default_factory=lambda: dict.fromkeys(CENSUS_BANDS, 0))
+    out_of_school_low: int | None = None
+    out_of_school_high: int | None = None
+    provinces: int = 0
+    missing: int = 0  # provinces whose population 10-19 or rates are missing
+    counted: int = 0  # provinces whose population 10-19 is known
+
+    @property
+    def population_10_19(self) -> int | None:
+        return sum(self.population.values()) if self.counted else None
+
+    def _band(self, name) -> int | None:
+        return self.population[name] if self.counted else None
+
+    population_10_14_male = property(lambda self: self._band("population_10_14_male"))
+    population_10_14_female = property(lambda self: self._band("population_10_14_female"))
+    population_15_19_male = property(lambda self: self._band("population_15_19_male"))
+    population_15_19_female = property(lambda self: self._band("population_15_19_female"))
+
+    @property
+    def complete(self) -> bool:
+        return self.provinces > 0 and not self.missing
+
+    def add(self, row):
+        """Add one province's census row (a dict of Province fields)."""
+        self.provinces += 1
+        adolescents = sum(row[band] for band in CENSUS_BANDS)
+        schooling, illiteracy = row["schooling_rate_6_11"], row["illiteracy_rate_10_plus"]
+        if adolescents:  # 0 is how the loader leaves a population the census did not give
+            self.counted += 1
+            for band in CENSUS_BANDS:
+                self.population[band] += row[band]
+        if not adolescents or schooling is None or illiteracy is None:
+            self.missing += 1
+            return
+        low = round(adolescents * (100 - float(schooling)) / 100)
+        high = max(low, round(adolescents * float(illiteracy) / 100))
+        self.out_of_school_low = (self.out_of_school_low or 0) + low
+        self.out_of_school_high = (self.out_of_school_high or 0) + high
+
+
+CENSUS_PATHS = {"region": "region_id", "province": "pk"}
+
+
+def census_by(*, level=None, within=None) -> dict:
+    """{place id (None: one total): Census} summed from the provinces (83 rows at most, one query); the
+    territory is public (census figures are not about a person)."""
+    narrow = {CENSUS_PATHS[key]: getattr(value, "pk", value) for key, value in (within or {}).items()}
+    rows = Province.objects.filter(**narrow).values("pk", "region_id", "schooling_rate_6_11",
+                                                    "illiteracy_rate_10_plus", *CENSUS_BANDS).order_by()
+    places = {}
+    for row in rows:
+        key = row[CENSUS_PATHS[level]] if level else None
+        places.setdefault(key, Census()).add(row)
+    return places
+
+
+def out_of_school(*, user, period, level=None, within=None, breakdown=None):
+    """Estimated out-of-school adolescents aged 10–19 (the low estimate; the high one in ``extra``)."""
+    cells = {}
+    for key, census in census_by(level=level, within=within).items():
+        cell = Cell(census.out_of_school_low, numerator=census.out_of_school_low,
+                    denominator=census.population_10_19)
+        cell.extra |= {"high": census.out_of_school_high, "missing": census.missing}
+        cells[key] = cell
+    return cells
+
+
+def coverage_rate(*, user, period, level=None, within=None, breakdown=None):
+    """Learners enrolled / estimated out-of-school adolescents (the low estimate: the highest coverage the
+    census allows; the rate against the high estimate in ``extra["low"]``)."""
+    learners = learners_enrolled(user=user, period=period, level=level, within=within)
+    cells = {}
+    for key, census in census_by(level=level, within=within).items():
+        enrolled = learners[key].numerator if key in learners else 0
+        low, high = census.out_of_school_low, census.out_of_school_high
+        cell = Cell(share(enrolled, low) if low else None, numerator=enrolled, denominator=low, people=enrolled)
+        cell.extra |= {"low": share(enrolled, high) if high else None, "missing": census.missing}
+        cells[key] = cell
+    return cells
+
+
+COMPUTATIONS |= {"out_of_school": out_of_school, "coverage_rate": coverage_rate}

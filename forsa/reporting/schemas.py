@@ -81,3 +81,65 @@ class ValuesOut(Schema):
     total: CellOut
     cells: list[CellOut]
     small_cells: bool = Field(description="Whether cells standing on fewer than 5 people are hidden for this user.")
+
+
+# --- Need against coverage -------------------------------------------------------------------------------------
+
+class CoverageQuery(Schema):
+    year: str | None = Field(None, pattern=r"^20\d\d-20\d\d$", description="School year of the learners, e.g. "
+                             "2026-2027 (default: the current one; one of the last five).", examples=["2026-2027"])
+
+
+class CensusOut(Schema):
+    """The census of 2024 (RGPH, HCP) of a place; a region and the nation are sums of their provinces."""
+
+    population_10_14_male: int | None = Field(description="Null when the census figures are missing.")
+    population_10_14_female: int | None
+    population_15_19_male: int | None
+    population_15_19_female: int | None
+    population_10_19: int | None
+    out_of_school_low: int | None = Field(description="Adolescents 10-19 × (100 − schooling rate at 6-11) / 100, "
+                                          "summed over the provinces; null when the figures are missing.")
+    out_of_school_high: int | None = Field(description="Adolescents 10-19 × illiteracy rate at 10+ / 100 (never "
+                                           "below the low estimate).")
+    provinces_missing: int = Field(description="Provinces whose census figures are missing (left out of the sums).")
+
+
+class CoverageRowOut(Schema):
+    code: str | None = Field(description="The region's or province's HCP code; null for the nation.")
+    name: str | None
+    census: CensusOut
+    centres: int = Field(description="Open centres (centres_open).")
+    seats: int = Field(description="Capacity of the open centres (seats).")
+    learners: int | None = Field(description="Learners enrolled in the school year; null when hidden by the "
+                                 "small-cell rule (learners_suppressed).")
+    learners_suppressed: bool
+    coverage_min: float | None = Field(description="Learners / high estimate, in %.")
+    coverage_max: float | None = Field(description="Learners / low estimate, in % (the catalogue's coverage_rate).")
+    gap_min: int | None = Field(description="Low estimate − seats (negative: more seats than the estimate).")
+    gap_max: int | None = Field(description="High estimate − seats.")
+
+
+class CoverageRankOut(Schema):
+    rank: int | None = Field(description="1 = where a new centre would reach the most; null: census missing.")
+    code: str
+    name: str
+    region: str = Field(description="The province's region code.")
+    seats: int
+    uncovered: int | None = Field(description="max(low estimate − seats, 0).")
+    score: float | None = Field(description="Uncovered adolescents per existing seat; null without a centre "
+                                "(ranked first) or when the census figures are missing.")
+    no_centre: bool
+
+
+class CoverageOut(Schema):
+    place: PlaceOut
+    school_year: str
+    census: str = Field(description="The census the population figures come from.")
+    method: str = Field(description="How the out-of-school adolescents are estimated, in the request's language.")
+    sublevel: Level
+    total: CoverageRowOut
+    rows: list[CoverageRowOut]
+    ranking: list[CoverageRankOut]
+    gap_by_province: dict[str, int | None] = Field(description="{province code: gap_min}, for a map.")
+    small_cells: bool

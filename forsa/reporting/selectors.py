@@ -146,7 +146,7 @@ def indicator_cells(*, user, code, place: Place, period, by_sublevel=True, break
     if breakdown:
         cells = compute(user=user, period=period, within=place.within, breakdown=breakdown)
         cells = {key: cell for key, cell in cells.items()}
-    elif by_sublevel and place.sublevel:
+    elif by_sublevel and place.sublevel in indicator.levels:  # census figures stop at the province
         cells = compute(user=user, period=period, level=place.sublevel, within=place.within)
     else:
         cells = {}

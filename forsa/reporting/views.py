@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from forsa.core import scoping
 from forsa.core.views import scoped_or_404
-from forsa.reporting import charts, maps, selectors
+from forsa.reporting import charts, coverage, maps, selectors
 from forsa.reporting.figures import Period
 from forsa.reporting.indicators import CENTER, NATIONAL, PROVINCE, REGION
 
@@ -88,3 +88,24 @@ def province(request, code):
 
 def center(request, pk):
     return _render(request, selectors.Place(CENTER, scoped_or_404(selectors.center_get, user=request.user, pk=pk)))
+
+
+def _coverage(request, place):
+    if not scoping.scope_of(request.user).grants:
+        raise PermissionDenied
+    period, years = _period(request)
+    context = coverage.coverage(user=request.user, place=place, period=period)
+    context |= {"years": years, "query": f"year={period.school_year}",
+                "reach_national": selectors.reach(request.user)[0]}
+    return render(request, "reporting/coverage.html", context)
+
+
+def coverage_national(request):
+    if not selectors.reach(request.user)[0]:
+        raise PermissionDenied
+    return _coverage(request, selectors.Place(NATIONAL))
+
+
+def coverage_region(request, code):
+    return _coverage(request, selectors.Place(REGION, scoped_or_404(selectors.region_get, user=request.user,
+                                                                    code=code)))

@@ -1,0 +1,223 @@
+"""Need against coverage: the census estimate, seats, learners, coverage and gap, hand-checked on the network.
+
+The census figures of region 01 are set by hand (the loaded ones are the HCP's): the province of centres A
+and A2 (P), another province without a centre (Q), and every other province of region 01 with its figures
+missing (population 0 as the loader leaves it, rates null). By hand, school year 2026-2027:
+
+                       P (A, A2)            Q (no centre)        region 01 (P + Q)
+adolescents 10-19      1000+900+800+700     2000+2000+1500+1500  10,400
+                       = 3,400              = 7,000
+schooling 6-11 %       95.0                 90.0
+illiteracy 10+ %       20.0                 30.0
+low estimate           3,400 × 5 % = 170    7,000 × 10 % = 700   870
+high estimate          3,400 × 20 % = 680   7,000 × 30 % = 2,100 2,780
+seats                  120 + 80 = 200       0                    200
+learners               2 (Amina, Salma)     0                    2
+coverage %             2/680 = 0.3 – 2/170 = 1.2   0 – 0         2/2780 = 0.1 – 2/870 = 0.2
+gap                    170−200 = −30 – 480  700 – 2,100          670 – 2,580
+uncovered (low)        0 (score 0/200 = 0)  700 (no centre)
+ranking                2                    1                    the missing ones unranked, after
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from forsa.reporting.indicators import catalogue
+from forsa.territory.models import Province
+from tests.factories import make_center, make_learner
+from tests.reporting.network import build_network
+
+QUERY = "?year=2026-2027"
+API = "/api/v1/coverage"
+
+
+def census(province, boys_10, girls_10, boys_15, girls_15, schooling, illiteracy):
+    Province.objects.filter(pk=province.pk).update(
+        population_10_14_male=boys_10, population_10_14_female=girls_10, population_15_19_male=boys_15,
+        population_15_19_female=girls_15, schooling_rate_6_11=schooling, illiteracy_rate_10_plus=illiteracy)
+
+
+@pytest.fixture
+def network(world):
+    network = build_network(world)
+    p = network.a.province
+    assert network.a2.province == p  # the factories put both in the first communes of region 01
+    q = Province.objects.filter(region=p.region).exclude(pk=p.pk).order_by("code").first()
+    others = Province.objects.filter(region=p.region).exclude(pk__in=[p.pk, q.pk])
+    others.update(population_10_14_male=0, population_10_14_female=0, population_15_19_male=0,
+                  population_15_19_female=0, schooling_rate_6_11=None, illiteracy_rate_10_plus=None)
+    census(p, 1000, 900, 800, 700, Decimal("95.0"), Decimal("20.0"))
+    census(q, 2000, 2000, 1500, 1500, Decimal("90.0"), Decimal("30.0"))
+    network.p, network.q, network.missing = p, q, list(others.order_by("code"))
+    return network
+
+
+def test_region_figures_by_hand(client, world, network):
+    client.force_login(world["national_analyst"])
+    response = client.get(reverse("reporting:coverage_region", args=[network.p.region.code]) + QUERY)
+    assert response.status_code == 200
+    rows = {row.code: row for row in response.context["rows"]}
+    p, q = rows[network.p.code], rows[network.q.code]
+    assert p.census.population_10_19 == 3400 and p.census.population_10_14_female == 900
+    assert (p.census.out_of_school_low, p.census.out_of_school_high) == (170, 680)
+    assert (p.seats, p.centres, p.learners.value) == (200, 2, 2)
+    assert (p.coverage_min, p.coverage_max) == (0.3, 1.2)
+    assert (p.gap_min, p.gap_max, p.uncovered, p.score) == (-30, 480, 0, 0.0)
+    assert (q.census.out_of_school_low, q.census.out_of_school_high, q.seats) == (700, 2100, 0)
+    assert (q.gap_min, q.gap_max, q.uncovered, q.no_centre, q.coverage_max) == (700, 2100, 700, True, 0.0)
+    total = response.context["total"]
+    assert total.census.population_10_19 == 10400 and total.census.missing == len(network.missing)
+    assert (total.census.out_of_school_low, total.census.out_of_school_high) == (870, 2780)
+    assert (total.seats, total.learners.value, total.coverage_min, total.coverage_max) == (200, 2, 0.1, 0.2)
+    assert (total.gap_min, total.gap_max) == (670, 2580)
+    ranking = [(position, row.code) for position, row in response.context["ranking"]]
+    assert ranking == [(1, network.q.code), (2, network.p.code)] + [(None, m.code) for m in network.missing]
+    assert response.context["gap_by_province"] == {network.p.code: -30, network.q.code: 700,
+                                                   **{m.code: None for m in network.missing}}
+
+
+def test_missing_census_is_shown_as_missing_not_zero(client, world, network):
+    client.force_login(world["national_analyst"])
+    response = client.get(reverse("reporting:coverage_region", args=[network.p.region.code]) + QUERY)
+    missing = next(row for row in response.context["rows"] if row.code == network.missing[0].code)
+    assert missing.census.population_10_19 is None and missing.census.out_of_school_low is None
+    assert missing.gap_min is None and missing.coverage_max is None and missing.score is None
+    html = response.content.decode()
+    row_html = html.split(f">{missing.obj.name}</a></th>")[1].split("</tr>")[0]
+    assert "missing" in row_html or "manquant" in row_html
+    assert ">0<" not in row_html.replace(' class="num">0<', "")  # seats 0 is a count; no census figure reads 0
+
+
+def test_national_page_by_region(client, world, network, django_assert_max_num_queries):
+    client.force_login(world["national_analyst"])
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("reporting:coverage") + QUERY)
+    assert response.status_code == 200
+    rows = {row.code: row for row in response.context["rows"]}
+    assert len(rows) == 12
+    own = rows[network.p.region.code]
+    assert (own.census.out_of_school_low, own.census.out_of_school_high, own.seats, own.learners.value) == (
+        870, 2780, 200, 2)
+    assert (rows[network.b.region.code].seats, rows[network.b.region.code].learners.value) == (120, 3)
+    total = response.context["total"]
+    assert (total.seats, total.centres, total.learners.value) == (320, 3, 5)
+    assert total.census.out_of_school_low == sum(row.census.out_of_school_low for row in rows.values())
+    assert total.census.missing == len(network.missing)
+    assert len(response.context["ranking"]) == Province.objects.count() == 83
+    # every province with figures and no centre ranks before every one with a centre
+    ranked = [row for position, row in response.context["ranking"] if position]
+    first_with_seats = next(index for index, row in enumerate(ranked) if row.seats)
+    assert all(row.seats for row in ranked[first_with_seats:])
+    html = response.content.decode()
+    assert reverse("reporting:coverage_region", args=[network.p.region.code]) in html
+    for code in ("out_of_school", "coverage_rate", "seats", "learners_enrolled"):
+        assert f"/reporting/indicators/#indicator-{code}" in html
+    assert 'id="map-of-the-gap"' in html
+
+
+def test_query_count_does_not_grow_with_centres(client, world, network, django_assert_max_num_queries):
+    for region_code in ("03", "07", "09"):
+        make_learner(make_center(region_code=region_code))
+    client.force_login(world["national_analyst"])
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("reporting:coverage") + QUERY).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("reporting:coverage_region", args=["01"]) + QUERY).status_code == 200
+
+
+def test_dashboards_link_to_coverage(client, world, network):
+    client.force_login(world["national_analyst"])
+    assert reverse("reporting:coverage") in client.get(reverse("reporting:national") + QUERY).content.decode()
+    html = client.get(reverse("reporting:region", args=["01"]) + QUERY).content.decode()
+    assert reverse("reporting:coverage_region", args=["01"]) in html
+
+
+def test_scope_of_a_regional_manager(client, world, network):
+    client.force_login(world["own"].users["regional_manager"])
+    assert client.get(reverse("reporting:coverage_region", args=["01"]) + QUERY).status_code == 200
+    assert client.get(reverse("reporting:coverage_region", args=["06"])).status_code == 404
+    assert client.get(reverse("reporting:coverage")).status_code == 403
+    assert client.get(f"{API}/regions/06").status_code == 404
+    assert client.get(API).status_code == 403
+    assert client.get(f"{API}/regions/01{QUERY}").json()["total"]["learners"] == 2
+
+
+def test_other_roles(client, world, network):
+    own = world["own"]
+    for role in ("provincial_manager", "center_director", "association_manager"):
+        client.force_login(own.users[role])
+        assert client.get(reverse("reporting:coverage")).status_code == 403, role
+        assert client.get(reverse("reporting:coverage_region", args=["06"])).status_code == 404, role
+    client.logout()
+    assert client.get(reverse("reporting:coverage")).status_code == 302
+
+
+def test_partner_sees_learners_disclosed(client, world, network):
+    client.force_login(world["partner_viewer"])
+    response = client.get(reverse("reporting:coverage") + QUERY)
+    rows = {row.code: row for row in response.context["rows"]}
+    own, foreign = rows["01"], rows["06"]
+    assert own.learners.suppressed and foreign.learners.suppressed  # 2 and 3 learners
+    assert own.coverage_max is None and own.coverage_min is None
+    assert own.census.out_of_school_low == 870 and own.seats == 200  # census and seats are not about people
+    assert response.context["total"].learners.value == 5
+    assert "•" in response.content.decode()
+    region = client.get(reverse("reporting:coverage_region", args=["01"]) + QUERY).context
+    assert region["total"].learners.suppressed  # 2 learners: the region's total too
+    assert next(row for row in region["rows"] if row.code == network.p.code).learners.suppressed
+    answer = client.get(f"{API}{QUERY}").json()
+    assert answer["small_cells"] is True
+    cells = {row["code"]: (row["learners"], row["learners_suppressed"], row["coverage_max"]) for row in answer["rows"]}
+    assert cells["01"] == (None, True, None) and cells["06"] == (None, True, None)
+    assert answer["total"]["learners"] == 5
+
+
+def test_api_matches_the_page(client, world, network):
+    client.force_login(world["national_analyst"])
+    answer = client.get(f"{API}/regions/01{QUERY}").json()
+    assert answer["place"] == {"level": "region", "code": "01", "name": network.p.region.name}
+    assert answer["sublevel"] == "province" and answer["census"] == "RGPH 2024 (HCP)" and answer["method"]
+    p = next(row for row in answer["rows"] if row["code"] == network.p.code)
+    assert p["census"]["population_10_19"] == 3400
+    assert (p["census"]["out_of_school_low"], p["census"]["out_of_school_high"]) == (170, 680)
+    assert (p["seats"], p["learners"], p["coverage_min"], p["coverage_max"], p["gap_min"]) == (200, 2, 0.3, 1.2, -30)
+    missing = next(row for row in answer["rows"] if row["code"] == network.missing[0].code)
+    assert missing["census"]["population_10_19"] is None and missing["gap_min"] is None
+    assert answer["ranking"][0] == {"rank": 1, "code": network.q.code, "name": network.q.name, "region": "01",
+                                    "seats": 0, "uncovered": 700, "score": None, "no_centre": True}
+    assert answer["gap_by_province"][network.q.code] == 700
+    national = client.get(f"{API}{QUERY}").json()
+    assert national["total"]["learners"] == 5 and len(national["rows"]) == 12 and len(national["ranking"]) == 83
+
+
+def test_catalogue_indicators(client, world, network):
+    codes = [indicator.code for indicator in catalogue()]
+    assert codes[-2:] == ["out_of_school", "coverage_rate"]
+    client.force_login(world["national_analyst"])
+    answer = client.get(f"/api/v1/indicators/coverage_rate/regions/01{QUERY}").json()
+    assert (answer["total"]["value"], answer["total"]["numerator"], answer["total"]["denominator"]) == (0.2, 2, 870)
+    cells = {cell["key"]: cell["value"] for cell in answer["cells"]}
+    assert cells[network.p.code] == 1.2 and cells[network.q.code] == 0.0 and cells[network.missing[0].code] is None
+    answer = client.get(f"/api/v1/indicators/out_of_school/national{QUERY}").json()
+    assert {cell["key"]: cell["value"] for cell in answer["cells"]}["01"] == 870
+    # census figures stop at the province: no cells below it, and no answer for a centre
+    answer = client.get(f"/api/v1/indicators/out_of_school/provinces/{network.p.code}{QUERY}").json()
+    assert answer["total"]["value"] == 170 and answer["cells"] == []
+    assert client.get(f"/api/v1/indicators/coverage_rate/centers/{network.a.pk}").status_code == 422
+
+
+@pytest.mark.parametrize("query", ["?year=1999-2000", "?year=x", "?year=2026-2028"])
+def test_bad_input(client, world, query):
+    client.force_login(world["national_admin"])
+    response = client.get(f"{API}{query}")
+    assert response.status_code == 422 and set(response.json()["errors"]) == {"year"}
+    assert client.get(reverse("reporting:coverage") + query).status_code == 200  # a hand-edited URL: the default
+
+
+def test_unknown_region(client, world):
+    client.force_login(world["national_admin"])
+    assert client.get(reverse("reporting:coverage_region", args=["99"])).status_code == 404
+    assert client.get(f"{API}/regions/99").status_code == 404
+    assert client.get(f"{API}/regions/0%001").status_code in (404, 422)
