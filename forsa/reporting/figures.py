@@ -13,25 +13,69 @@ it stands on (``people`` for its numerator, ``denominator_people`` for its denom
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Sum, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
+from forsa.assessments.models import Kind as AssessmentKind
+from forsa.assessments.models import RemediationGroup, Result
 from forsa.attendance import selectors as attendance
-from forsa.centers.models import Center, school_year_of
-from forsa.learners.models import POSITIVE_OUTCOMES, Enrollment, Exit, FollowUp
+from forsa.attendance.models import Session
+from forsa.centers.models import Center, Group, school_year_of
+from forsa.conventions.models import Convention, Funding, Report, Tranche
+from forsa.earlywarning.models import Intervention, LearnerRisk
+from forsa.earlywarning.models import Level as RiskLevel
+from forsa.learners.models import POSITIVE_OUTCOMES, Enrollment, Exit, FollowUp, Learner
 from forsa.reporting.indicators import AGE_BAND_FROM, AgeBand
+
+
+def _place_paths(center):
+    """The ORM paths from a model to the places of its centre (``center``: the path to the centre)."""
+    prefix = f"{center}__" if center else ""
+    return {"region": f"{prefix}region_id", "province": f"{prefix}province_id",
+            "association": f"{prefix}association_id", "center": f"{center}_id" if center else "pk"}
+
 
 # The ORM path from each counted model to the place of a level (None: the nation, no grouping).
 PATHS = {
-    "enrollment": {"region": "center__region_id", "province": "center__province_id", "center": "center_id"},
-    "follow_up": {"region": "exit__enrollment__center__region_id",
-                  "province": "exit__enrollment__center__province_id", "center": "exit__enrollment__center_id"},
-    "exit": {"region": "enrollment__center__region_id", "province": "enrollment__center__province_id",
-             "center": "enrollment__center_id"},
-    "center": {"region": "region_id", "province": "province_id", "center": "pk"},
+    "enrollment": _place_paths("center"),
+    "follow_up": _place_paths("exit__enrollment__center"),
+    "exit": _place_paths("enrollment__center"),
+    "center": _place_paths(None),
+    "group": _place_paths("center"),
+    "session": _place_paths("center"),
+    "remediation": _place_paths("center"),
+    "risk": _place_paths("center"),
+    "intervention": _place_paths("center"),
+    # a convention covers centres: it counts at each (region and association are its own)
+    "convention": {"region": "region_id", "province": "centers__province_id", "association": "association_id",
+                   "center": "centers__id"},
 }
-CATEGORY_PATHS = {"enrollment": {"sex": "learner__sex", "age_band": "age_band"},
-                  "exit": {"sex": "enrollment__learner__sex", "outcome": "outcome"}}
+# The commune kind (rural, urban) of the centre of each counted model.
+CATEGORY_PATHS = {"enrollment": {"sex": "learner__sex", "age_band": "age_band", "area": "center__commune__kind",
+                                 "track": "tracks__track"},
+                  "exit": {"sex": "enrollment__learner__sex", "outcome": "outcome",
+                           "area": "enrollment__center__commune__kind"},
+                  "follow_up": {"milestone": "months", "situation": "situation"},
+                  "remediation": {"sex": "learners__sex"},
+                  "risk": {"risk_level": "level", "sex": "learner__sex"},
+                  "intervention": {"sex": "learner__sex"}}
 
 
 def with_age_band(queryset, period, birth_date="learner__birth_date"):
@@ -115,7 +159,8 @@ class Period:
 
 
 def _narrow(kind, within):
-    """Filters of ``within`` ({"region": id, "province": id, "center": id}) on the model ``kind``."""
+    """Filters of ``within`` ({"region": id, "province": id, "association": id, "center": id}) on the model
+    ``kind``."""
     return {PATHS[kind][key]: getattr(value, "pk", value) for key, value in (within or {}).items()}
 
 
@@ -155,17 +200,24 @@ def learners_enrolled(*, user, period, level=None, within=None, breakdown=None):
     enrolled = enrolled_in_year(user, period, within)
     if breakdown == "age_band":
         enrolled = with_age_band(enrolled, period)
+    if breakdown == "track":  # the tracks they took part in during the year (a learner in two counts in both)
+        enrolled = enrolled.filter(tracks__isnull=False)
     rows = _grouped(enrolled, keys, n=Count("learner", distinct=True))
     return {key: Cell(row["n"], numerator=row["n"], people=row["n"]) for key, row in rows}
 
 
-def new_intakes(*, user, period, level=None, within=None, breakdown=None):
+def first_enrolments(user, period, within):
+    """The first enrolments ever of learners (no earlier enrolment, not a transfer) started in the year."""
     earlier = Enrollment.objects.filter(learner=OuterRef("learner")).filter(
         Q(start_date__lt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), pk__lt=OuterRef("pk")))
-    first = (Enrollment.objects.for_aggregates(user)
-             .filter(start_date__gte=period.start, start_date__lt=period.end, transferred_from__isnull=True,
-                     **_narrow("enrollment", within))
-             .exclude(Exists(earlier)))
+    return (Enrollment.objects.for_aggregates(user)
+            .filter(start_date__gte=period.start, start_date__lt=period.end, transferred_from__isnull=True,
+                    **_narrow("enrollment", within))
+            .exclude(Exists(earlier)))
+
+
+def new_intakes(*, user, period, level=None, within=None, breakdown=None):
+    first = first_enrolments(user, period, within)
     if breakdown == "age_band":
         first = with_age_band(first, period)
     rows = _grouped(first, _keys("enrollment", level, breakdown), n=Count("learner", distinct=True))
@@ -183,7 +235,7 @@ def girls_share(*, user, period, level=None, within=None, breakdown=None):
 def attendance_rate(*, user, period, level=None, within=None, breakdown=None):
     """The month's rates of ``forsa.attendance.selectors.rates_by`` (its small cells already hidden for
     aggregate-only scopes, by forsa.core.disclosure, with the month's total)."""
-    narrow = {key: value for key, value in (within or {}).items()}
+    narrow = {key if key != "association" else "center__association": value for key, value in (within or {}).items()}
     rows = attendance.rates_by(user=user, level=level or "national", start=period.month, end=period.month_end,
                                **narrow)
     cells = {}
@@ -222,7 +274,7 @@ def follow_up_rate(*, user, period, level=None, within=None, breakdown=None):
     due = FollowUp.objects.for_aggregates(user).filter(due_on__gte=period.start, due_on__lte=period.reference_day(),
                                                        **_narrow("follow_up", within))
     done = Q(done_on__isnull=False)
-    rows = _grouped(due, _keys("follow_up", level, None), n=Count("pk"), people=Count("learner", distinct=True),
+    rows = _grouped(due, _keys("follow_up", level, breakdown), n=Count("pk"), people=Count("learner", distinct=True),
                     done=Count("pk", filter=done), done_people=Count("learner", distinct=True, filter=done))
     return {key: Cell(share(row["done"], row["n"]), numerator=row["done"], denominator=row["n"],
                       people=row["done_people"], denominator_people=row["people"]) for key, row in rows}
@@ -259,6 +311,240 @@ def occupancy(*, user, period, level=None, within=None, breakdown=None, today=No
     return cells
 
 
+RETENTION_DAYS = {"retention_3m": 91, "retention_6m": 182}
+
+
+def _retention(days, *, user, period, level=None, within=None, breakdown=None):
+    """New intakes of the year who started at least ``days`` before the reference day; retained: an enrolment
+    of theirs covers their ``days``-th day, or a positive exit of theirs is dated before it. Counted at the
+    centre that took them in (additive)."""
+    last_start = period.reference_day() - timedelta(days=days)
+    cohort = first_enrolments(user, period, within).filter(start_date__lte=last_start)
+
+    def at():  # the cohort enrolment's start plus ``days``, written inside each subquery
+        return ExpressionWrapper(OuterRef("start_date") + timedelta(days=days), output_field=DateField())
+
+    covering = Enrollment.objects.filter(learner=OuterRef("learner"), start_date__lte=at()).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=at()))
+    positive = Exit.objects.filter(enrollment__learner=OuterRef("learner"), exit_date__lte=at(),
+                                   outcome__in=POSITIVE_OUTCOMES)
+    kept = Q(Exists(covering)) | Q(Exists(positive))
+    rows = _grouped(cohort, _keys("enrollment", level, breakdown), n=Count("learner", distinct=True),
+                    kept=Count("learner", distinct=True, filter=kept))
+    cells = {}
+    for key, row in rows:
+        cells[key] = Cell(share(row["kept"], row["n"]), numerator=row["kept"], denominator=row["n"],
+                          people=row["kept"], denominator_people=row["n"])
+        cells[key].extra["started_by"] = last_start
+    return cells
+
+
+def retention_3m(**kwargs):
+    return _retention(RETENTION_DAYS["retention_3m"], **kwargs)
+
+
+def retention_6m(**kwargs):
+    return _retention(RETENTION_DAYS["retention_6m"], **kwargs)
+
+
+def _covered_on(day):
+    """A group has a learner placed in it on ``day``."""
+    return Q(placements__start_date__lte=day) & (Q(placements__end_date__isnull=True)
+                                                 | Q(placements__end_date__gt=day))
+
+
+def roll_days(period):
+    """The school days (Monday to Friday) of the month up to the day before the reference day."""
+    last = min(period.month_end, period.reference_day()) - timedelta(days=1)
+    return attendance.school_days(period.month, last) if last >= period.month else []
+
+
+def rolls_not_taken(*, user, period, level=None, within=None, breakdown=None):
+    """Group-days expected in the month (a school day with a learner placed in the group: one conditional count
+    per day, in one query) minus the group-days with a roll call (distinct group and date, weekdays)."""
+    days = roll_days(period)
+    if not days:
+        return {}
+    keys = _keys("group", level, None)
+    groups = (Group.objects.for_aggregates(user).filter(**_narrow("group", within))
+              .filter(placements__start_date__lte=days[-1])
+              .filter(Q(placements__end_date__isnull=True) | Q(placements__end_date__gt=days[0])))
+    per_day = {f"d{n}": Count("pk", distinct=True, filter=_covered_on(day)) for n, day in enumerate(days)}
+    expected = {key: sum(row[name] for name in per_day) for key, row in _grouped(groups, keys, **per_day)}
+    group_day = Concat(Cast("group_id", CharField()), Value("-"), Cast("date", CharField()), output_field=CharField())
+    taken_sessions = (Session.objects.for_aggregates(user)
+                      .filter(date__gte=days[0], date__lte=days[-1], date__week_day__in=[2, 3, 4, 5, 6], expected__gt=0,
+                              **_narrow("session", within)))
+    taken = {key: row["n"] for key, row in _grouped(taken_sessions, _keys("session", level, None),
+                                                    n=Count(group_day, distinct=True))}
+    cells = {}
+    for key, n in expected.items():
+        if not n:
+            continue
+        missing = max(n - taken.get(key, 0), 0)
+        cells[key] = Cell(missing, numerator=missing, denominator=n)
+        cells[key].extra["until"] = days[-1]
+    return cells
+
+
+def situation_after_exit(*, user, period, level=None, within=None, breakdown=None):
+    done = FollowUp.objects.for_aggregates(user).filter(done_on__gte=period.start, done_on__lt=period.end,
+                                                        **_narrow("follow_up", within))
+    positive = Q(situation__in=POSITIVE_OUTCOMES)
+    rows = _grouped(done, _keys("follow_up", level, breakdown), n=Count("pk"), people=Count("learner", distinct=True),
+                    positive=Count("pk", filter=positive),
+                    positive_people=Count("learner", distinct=True, filter=positive))
+    if breakdown == "situation":  # a count per situation found: the value is the follow-ups of that situation
+        return {key: Cell(row["n"], numerator=row["n"], people=row["people"]) for key, row in rows}
+    return {key: Cell(share(row["positive"], row["n"]), numerator=row["positive"], denominator=row["n"],
+                      people=row["positive_people"], denominator_people=row["people"]) for key, row in rows}
+
+
+def _pole_mean(assessment, pole):
+    """The learner's mean level on the pole's competencies at ``assessment`` (absences are not levels)."""
+    return Subquery(Result.objects.filter(learner=OuterRef("learner"), assessment=assessment,
+                                          competency__domain__pole__code=pole, absent=False, level__isnull=False)
+                    .values("learner").annotate(mean=Avg("level")).values("mean")[:1],
+                    output_field=FloatField())
+
+
+def poles_of_year(period):
+    """The codes of the poles with results in the year's assessments, in the framework's order (one query)."""
+    return list(Result.objects.filter(assessment__group__school_year=period.school_year)
+                .values_list("competency__domain__pole__code", flat=True).order_by().distinct())
+
+
+def basic_skills_gain(*, user, period, level=None, within=None, breakdown=None, poles=None):
+    """Per learner (at the centre of their latest enrolment of the year) and pole, the mean level at their first
+    diagnostic of the year and at their latest later assessment with a level in the pole, both in SQL (correlated
+    subqueries); measured and gained counted per place (and pole) in the same query."""
+    poles = sorted(poles if poles is not None else poles_of_year(period))
+    if not poles:
+        return {}
+    of_year = Result.objects.filter(learner=OuterRef("learner"), assessment__group__school_year=period.school_year,
+                                    absent=False, level__isnull=False)
+    diagnostic = of_year.filter(assessment__kind=AssessmentKind.DIAGNOSTIC).order_by("assessment__date",
+                                                                                      "assessment_id")
+    learners = enrolled_in_year(user, period, within).annotate(
+        diag=Subquery(diagnostic.values("assessment_id")[:1]),
+        diag_date=Subquery(diagnostic.values("assessment__date")[:1]))
+    aggregates = {}
+    for n, pole in enumerate(poles):
+        later = (of_year.filter(competency__domain__pole__code=pole)
+                 .filter(Q(assessment__date__gt=OuterRef("diag_date"))
+                         | Q(assessment__date=OuterRef("diag_date"), assessment_id__gt=OuterRef("diag")))
+                 .order_by("-assessment__date", "-assessment_id").values("assessment_id")[:1])
+        learners = learners.annotate(**{f"later{n}": Subquery(later)}).annotate(
+            **{f"first{n}": _pole_mean(OuterRef("diag"), pole), f"latest{n}": _pole_mean(OuterRef(f"later{n}"), pole)})
+        measured = Q(**{f"first{n}__isnull": False, f"latest{n}__isnull": False})
+        learners = learners.annotate(**{f"gain{n}": ExpressionWrapper(F(f"latest{n}") - F(f"first{n}"),
+                                                                       output_field=FloatField())})
+        aggregates[f"m{n}"] = Count("learner", distinct=True, filter=measured)
+        aggregates[f"g{n}"] = Count("learner", distinct=True, filter=measured & Q(**{f"gain{n}__gte": 1}))
+    rows = _grouped(learners, _keys("enrollment", level, None), **aggregates)
+    cells = {}
+    for key, row in rows:
+        measured = gained = 0
+        for n, pole in enumerate(poles):
+            m, g = row[f"m{n}"], row[f"g{n}"]
+            measured, gained = measured + m, gained + g
+            if breakdown == "pole" and m:
+                cells[(key, pole) if level else pole] = Cell(share(g, m), numerator=g, denominator=m, people=g,
+                                                             denominator_people=m)
+        if breakdown != "pole" and measured:
+            # all poles together: learner-poles (a learner measured in three poles counts three times)
+            cells[key] = Cell(share(gained, measured), numerator=gained, denominator=measured,
+                              people=max(row[f"g{n}"] for n in range(len(poles))),
+                              denominator_people=max(row[f"m{n}"] for n in range(len(poles))))
+    return cells
+
+
+def in_remediation(*, user, period, level=None, within=None, breakdown=None):
+    groups = (RemediationGroup.objects.for_aggregates(user)
+              .filter(start_date__lt=period.end, **_narrow("remediation", within))
+              .filter(Q(start_date__gte=period.start) | Q(status=RemediationGroup.Status.ACTIVE)))
+    rows = _grouped(groups.filter(learners__isnull=False), _keys("remediation", level, breakdown),
+                    n=Count("learners", distinct=True))
+    return {key: Cell(row["n"], numerator=row["n"], people=row["n"]) for key, row in rows}
+
+
+SIGNED = ("signed", "active", "suspended", "closed")
+
+
+def _conventions(user, within):
+    """Conventions ``user`` may count, narrowed to ``within`` without multiplying them by their centres."""
+    conventions = Convention.objects.for_aggregates(user).filter(status__in=SIGNED)
+    for key, value in (within or {}).items():
+        if key in ("province", "center"):
+            covered = Convention.centers.through.objects.filter(
+                convention=OuterRef("pk"), **{"center__province" if key == "province" else "center": value})
+            conventions = conventions.filter(Exists(covered))
+        else:
+            conventions = conventions.filter(**{f"{key}": value})
+    return conventions
+
+
+def _convention_cells(queryset, level, prefix, **aggregates):
+    """Cells of a figure about conventions (not people): grouped by the place of the convention."""
+    keys = [f"{prefix}{PATHS['convention'][level]}"] if level else []
+    rows = _grouped(queryset, keys, **aggregates)
+    return {key: Cell(row["n"] or 0, numerator=row["n"] or 0,
+                      denominator=row.get("d")) for key, row in rows}
+
+
+def conventions_signed(*, user, period, level=None, within=None, breakdown=None):
+    signed = _conventions(user, within).filter(signed_on__gte=period.start, signed_on__lt=period.end)
+    return _convention_cells(signed, level, "", n=Count("pk", distinct=True))
+
+
+def amounts_committed(*, user, period, level=None, within=None, breakdown=None):
+    signed = _conventions(user, within).filter(signed_on__gte=period.start, signed_on__lt=period.end)
+    fundings = Funding.objects.filter(convention__in=signed.values("pk"))
+    return _money(_convention_cells(fundings, level, "convention__", n=Sum("amount")))
+
+
+def amounts_disbursed(*, user, period, level=None, within=None, breakdown=None):
+    tranches = Tranche.objects.filter(convention__in=_conventions(user, within).values("pk"), status="released",
+                                      released_on__gte=period.start, released_on__lt=period.end)
+    return _money(_convention_cells(tranches, level, "convention__",
+                                    n=Sum(Coalesce("released_amount", "planned_amount"))))
+
+
+def _money(cells):
+    for cell in cells.values():
+        cell.value = cell.numerator = int(round(cell.value or 0))
+    return cells
+
+
+def late_reports(*, user, period, level=None, within=None, breakdown=None):
+    due = Report.objects.filter(convention__in=_conventions(user, within).values("pk"), due_on__gte=period.start,
+                                due_on__lt=min(period.end, period.reference_day()))
+    late = Q(submitted_on__isnull=True) | Q(submitted_on__gt=F("due_on"))
+    return _convention_cells(due, level, "convention__", n=Count("pk", distinct=True, filter=late),
+                             d=Count("pk", distinct=True))
+
+
+def learners_at_risk(*, user, period, level=None, within=None, breakdown=None):
+    risks = (LearnerRisk.objects.for_aggregates(user)
+             .filter(as_of__gte=period.start, as_of__lt=period.end, learner__status=Learner.Status.ENROLLED,
+                     **_narrow("risk", within)))
+    at_risk = Q(level__in=[RiskLevel.HIGH, RiskLevel.WATCH])
+    if breakdown == "risk_level":
+        risks = risks.filter(at_risk)
+    rows = _grouped(risks, _keys("risk", level, breakdown), n=Count("learner", distinct=True),
+                    risk=Count("learner", distinct=True, filter=at_risk))
+    return {key: Cell(row["risk"], numerator=row["risk"], denominator=row["n"], people=row["risk"],
+                      denominator_people=row["n"]) for key, row in rows if row["n"]}
+
+
+def interventions(*, user, period, level=None, within=None, breakdown=None):
+    done = Intervention.objects.for_aggregates(user).filter(date__gte=period.start, date__lt=period.end,
+                                                            **_narrow("intervention", within))
+    rows = _grouped(done, _keys("intervention", level, breakdown), n=Count("pk"),
+                    people=Count("learner", distinct=True))
+    return {key: Cell(row["n"], numerator=row["n"], people=row["people"]) for key, row in rows}
+
+
 COMPUTATIONS = {
     "learners_enrolled": learners_enrolled,
     "new_intakes": new_intakes,
@@ -270,4 +556,16 @@ COMPUTATIONS = {
     "centres_open": centres_open,
     "seats": seats,
     "occupancy": occupancy,
+    "retention_3m": retention_3m,
+    "retention_6m": retention_6m,
+    "rolls_not_taken": rolls_not_taken,
+    "situation_after_exit": situation_after_exit,
+    "basic_skills_gain": basic_skills_gain,
+    "in_remediation": in_remediation,
+    "conventions_signed": conventions_signed,
+    "amounts_committed": amounts_committed,
+    "amounts_disbursed": amounts_disbursed,
+    "late_reports": late_reports,
+    "learners_at_risk": learners_at_risk,
+    "interventions": interventions,
 }
