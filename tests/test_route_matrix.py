@@ -111,6 +111,7 @@ OBJECTS = {
     "reporting:region": {"code": "region_code"},
     "reporting:province": {"code": "province_code"},
     "reporting:center": {"pk": "center"},
+    "reporting:association": {"pk": "association"},
     # API operations
     "GET /regions/{code}": {"code": "region_code"},
     "GET /provinces/{code}": {"code": "province_code"},
@@ -152,6 +153,7 @@ OBJECTS = {
     "GET /indicators/{code}/regions/{region_code}": {"code": "learners_enrolled", "region_code": "region_code"},
     "GET /indicators/{code}/provinces/{province_code}": {"code": "girls_share", "province_code": "province_code"},
     "GET /indicators/{code}/centers/{center_id}": {"code": "exits", "center_id": "center"},
+    "GET /indicators/{code}/associations/{association_id}": {"code": "exits", "association_id": "association"},
 }
 
 # Answers other than 404, with the reason: {(route, role or "*"): (status, reason)}.
@@ -182,7 +184,8 @@ EXPECTED = {
         "organizations:detail", "centers:detail", "GET /associations/{association_id}", "GET /centers/{center_id}")},
     **{(route, "partner_viewer"): (200, AGGREGATES) for route in (
         "reporting:region", "reporting:province", "reporting:center", "GET /indicators/{code}/regions/{region_code}",
-        "GET /indicators/{code}/provinces/{province_code}", "GET /indicators/{code}/centers/{center_id}")},
+        "GET /indicators/{code}/provinces/{province_code}", "GET /indicators/{code}/centers/{center_id}",
+        "reporting:association", "GET /indicators/{code}/associations/{association_id}")},
     **{(route, "partner_viewer"): (403, DIRECTORY_EDIT) for route in ("centers:edit", "PATCH /centers/{center_id}")},
 }
 

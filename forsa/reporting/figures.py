@@ -232,10 +232,15 @@ def girls_share(*, user, period, level=None, within=None, breakdown=None):
                       people=row["girls"], denominator_people=row["n"]) for key, row in rows}
 
 
+def attendance_within(within):
+    """``within`` as filters of attendance's sessions (which hold no association: through their centre)."""
+    return {key if key != "association" else "center__association": value for key, value in (within or {}).items()}
+
+
 def attendance_rate(*, user, period, level=None, within=None, breakdown=None):
     """The month's rates of ``forsa.attendance.selectors.rates_by`` (its small cells already hidden for
     aggregate-only scopes, by forsa.core.disclosure, with the month's total)."""
-    narrow = {key if key != "association" else "center__association": value for key, value in (within or {}).items()}
+    narrow = attendance_within(within)
     rows = attendance.rates_by(user=user, level=level or "national", start=period.month, end=period.month_end,
                                **narrow)
     cells = {}
