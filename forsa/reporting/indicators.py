@@ -197,12 +197,13 @@ CATALOGUE = (
         code="rolls_not_taken",
         name=_("Rolls not taken"),
         definition=_("Centres set no timetable yet: a group is expected to have its roll called on every school "
-                     "day (Monday to Friday) on which at least one learner is placed in it. A roll not taken "
-                     "is such a group-day without any roll call (morning, afternoon or evening), from the first "
-                     "day of the month to the day before the reference day. Holidays are not known and count "
-                     "as school days."),
+                     "day (Monday to Friday) from the first day a learner of the month was placed in it to the "
+                     "end of its last placement (a day in between with nobody placed still counts). A roll not "
+                     "taken is such a group-day without any roll call (morning, afternoon or evening), from the "
+                     "first day of the month to the day before the reference day. Holidays are not known and "
+                     "count as school days."),
         numerator=_("group-days expected without a roll call"),
-        denominator=_("group-days expected (school days with a learner placed in the group)"),
+        denominator=_("group-days expected (school days from the group's first placement to its last)"),
         period=MONTH,
         population=_("groups with a learner placed, at the group's centre"),
         source="learners_placement, centers_group, attendance_session",
