@@ -139,3 +139,12 @@ def test_partner_viewer_gets_the_new_indicators_disclosed(client, world, network
     assert answer["total"]["suppressed"] and answer["total"]["value"] is None
     answer = client.get(f"{API}/basic_skills_gain/national{QUERY}-01&breakdown=pole").json()
     assert all(cell["suppressed"] for cell in answer["cells"]) and answer["total"]["suppressed"]
+
+
+def test_the_national_page_in_arabic(client, world, network):
+    client.force_login(world["national_analyst"])
+    client.post(reverse("accounts:language"), {"language": "ar", "next": "/"})
+    html = client.get(reverse("reporting:national") + QUERY + "&breakdown=risk_level").content.decode()
+    for text in ("الاحتفاظ بعد 3 أشهر", "نداءات الحضور غير المنجزة", "الإنذار المبكر",
+                 "ارتفاع بـ4 مقارنة بـ1 في 2025-2026", "الأرقام الرئيسية حسب مستوى الخطر"):
+        assert text in html, text
