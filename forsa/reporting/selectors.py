@@ -242,7 +242,9 @@ def dashboard(*, user, place: Place, period, breakdown=None):
                                  by_sublevel=False)["total"]
         result["change"] = change(result["indicator"], result["total"], before)
         earlier = previous_period(period, code)
-        result["change"]["when"] = date_format(earlier.month, "F Y") if code in MONTHLY else earlier.school_year
+        # a school year (2025-2026) has no letter: a left-to-right mark keeps it in order in Arabic
+        result["change"]["when"] = (date_format(earlier.month, "F Y") if code in MONTHLY
+                                    else f"\u200e{earlier.school_year}")
     by_category = None
     if breakdown in PICKER_BREAKDOWNS:
         codes = [code for code in KEY_FIGURES if breakdown in indicator_get(code).breakdowns]

@@ -83,7 +83,7 @@ def test_change_over_the_previous_period(client, world, network):
     figures_ = {figure["indicator"].code: figure for figure in response.context["key_figures"]}
     enrolled = figures_["learners_enrolled"]["change"]
     assert (enrolled["previous"].value, enrolled["direction"], enrolled["delta"], enrolled["when"]) == (
-        1, "up", 4, "2025-2026")
+        1, "up", 4, "\u200e2025-2026")
     assert figures_["attendance_rate"]["change"]["direction"] is None
     html = response.content.decode()
     assert "▲" in html and "2025-2026" in html
@@ -146,5 +146,5 @@ def test_the_national_page_in_arabic(client, world, network):
     client.post(reverse("accounts:language"), {"language": "ar", "next": "/"})
     html = client.get(reverse("reporting:national") + QUERY + "&breakdown=risk_level").content.decode()
     for text in ("الاحتفاظ بعد 3 أشهر", "نداءات الحضور غير المنجزة", "الإنذار المبكر",
-                 "ارتفاع بـ4 (1 في <bdi>2025-2026</bdi>)", "الأرقام الرئيسية حسب مستوى الخطر"):
+                 "ارتفاع بـ4 (1 في <bdi>\u200e2025-2026</bdi>)", "الأرقام الرئيسية حسب مستوى الخطر"):
         assert text in html, text
