@@ -112,6 +112,7 @@ OBJECTS = {
     "reporting:province": {"code": "province_code"},
     "reporting:center": {"pk": "center"},
     "reporting:coverage_region": {"code": "region_code"},
+    "reporting:association": {"pk": "association"},
     # API operations
     "GET /regions/{code}": {"code": "region_code"},
     "GET /provinces/{code}": {"code": "province_code"},
@@ -154,6 +155,7 @@ OBJECTS = {
     "GET /indicators/{code}/provinces/{province_code}": {"code": "girls_share", "province_code": "province_code"},
     "GET /indicators/{code}/centers/{center_id}": {"code": "exits", "center_id": "center"},
     "GET /coverage/regions/{region_code}": {"region_code": "region_code"},
+    "GET /indicators/{code}/associations/{association_id}": {"code": "exits", "association_id": "association"},
 }
 
 # Answers other than 404, with the reason: {(route, role or "*"): (status, reason)}.
@@ -185,7 +187,8 @@ EXPECTED = {
     **{(route, "partner_viewer"): (200, AGGREGATES) for route in (
         "reporting:region", "reporting:province", "reporting:center", "GET /indicators/{code}/regions/{region_code}",
         "reporting:coverage_region", "GET /coverage/regions/{region_code}",
-        "GET /indicators/{code}/provinces/{province_code}", "GET /indicators/{code}/centers/{center_id}")},
+        "GET /indicators/{code}/provinces/{province_code}", "GET /indicators/{code}/centers/{center_id}",
+        "reporting:association", "GET /indicators/{code}/associations/{association_id}")},
     **{(route, "partner_viewer"): (403, DIRECTORY_EDIT) for route in ("centers:edit", "PATCH /centers/{center_id}")},
 }
 

@@ -8,7 +8,7 @@ from forsa.core.api import fetch
 from forsa.core.schemas import ErrorOut, Id, ValidationErrorOut
 from forsa.reporting import coverage, selectors
 from forsa.reporting.figures import Period
-from forsa.reporting.indicators import CENTER, NATIONAL, PROVINCE, REGION, catalogue, indicator_get
+from forsa.reporting.indicators import ASSOCIATION, CENTER, NATIONAL, PROVINCE, REGION, catalogue, indicator_get
 from forsa.reporting.schemas import CoverageOut, CoverageQuery, IndicatorOut, ValuesOut, ValuesQuery
 from forsa.territory.schemas import HcpCode
 
@@ -64,6 +64,14 @@ def indicator_province(request, code: str, province_code: HcpCode, query: Query[
     """The indicator for a province, by centre."""
     province = fetch(selectors.province_get, user=request.auth, code=province_code)
     return _values(request, code, selectors.Place(PROVINCE, province), query)
+
+
+@router.get("/indicators/{code}/associations/{association_id}", response=VALUES)
+def indicator_association(request, code: str, association_id: Id, query: Query[ValuesQuery]):
+    """The indicator for an association (the centres it runs), by centre. An association manager reads their
+    own association only."""
+    association = fetch(selectors.association_get, user=request.auth, pk=association_id)
+    return _values(request, code, selectors.Place(ASSOCIATION, association), query)
 
 
 @router.get("/indicators/{code}/centers/{center_id}", response=VALUES)

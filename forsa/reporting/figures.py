@@ -13,26 +13,70 @@ it stands on (``people`` for its numerator, ``denominator_people`` for its denom
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Sum, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
+from forsa.assessments.models import RemediationGroup, Result
+from forsa.assessments.selectors import pole_gains
 from forsa.attendance import selectors as attendance
-from forsa.centers.models import Center, school_year_of
-from forsa.learners.models import POSITIVE_OUTCOMES, Enrollment, Exit, FollowUp
+from forsa.attendance.models import Session
+from forsa.centers.models import Center, Group, school_year_of
+from forsa.conventions.models import Convention, Funding, Report, Tranche
+from forsa.earlywarning.models import Intervention, LearnerRisk
+from forsa.earlywarning.models import Level as RiskLevel
+from forsa.learners.models import POSITIVE_OUTCOMES, Enrollment, Exit, FollowUp, Learner, Placement
 from forsa.reporting.indicators import AGE_BAND_FROM, AgeBand
 from forsa.territory.models import Province
 
+
+def _place_paths(center):
+    """The ORM paths from a model to the places of its centre (``center``: the path to the centre)."""
+    prefix = f"{center}__" if center else ""
+    return {"region": f"{prefix}region_id", "province": f"{prefix}province_id",
+            "association": f"{prefix}association_id", "center": f"{center}_id" if center else "pk"}
+
+
 # The ORM path from each counted model to the place of a level (None: the nation, no grouping).
 PATHS = {
-    "enrollment": {"region": "center__region_id", "province": "center__province_id", "center": "center_id"},
-    "follow_up": {"region": "exit__enrollment__center__region_id",
-                  "province": "exit__enrollment__center__province_id", "center": "exit__enrollment__center_id"},
-    "exit": {"region": "enrollment__center__region_id", "province": "enrollment__center__province_id",
-             "center": "enrollment__center_id"},
-    "center": {"region": "region_id", "province": "province_id", "center": "pk"},
+    "enrollment": _place_paths("center"),
+    "follow_up": _place_paths("exit__enrollment__center"),
+    "exit": _place_paths("enrollment__center"),
+    "center": _place_paths(None),
+    "group": _place_paths("center"),
+    "session": _place_paths("center"),
+    "remediation": _place_paths("center"),
+    "risk": _place_paths("center"),
+    "intervention": _place_paths("center"),
+    # a convention covers centres: it counts at each (region and association are its own)
+    "convention": {"region": "region_id", "province": "centers__province_id", "association": "association_id",
+                   "center": "centers__id"},
 }
-CATEGORY_PATHS = {"enrollment": {"sex": "learner__sex", "age_band": "age_band"},
-                  "exit": {"sex": "enrollment__learner__sex", "outcome": "outcome"}}
+# The commune kind (rural, urban) of the centre of each counted model.
+CATEGORY_PATHS = {"enrollment": {"sex": "learner__sex", "age_band": "age_band", "area": "center__commune__kind",
+                                 "track": "tracks__track"},
+                  "exit": {"sex": "enrollment__learner__sex", "outcome": "outcome",
+                           "area": "enrollment__center__commune__kind"},
+                  "follow_up": {"milestone": "months", "situation": "situation"},
+                  "remediation": {"sex": "learners__sex"},
+                  "risk": {"risk_level": "level", "sex": "learner__sex"},
+                  "intervention": {"sex": "learner__sex"}}
 
 
 def with_age_band(queryset, period, birth_date="learner__birth_date"):
@@ -116,7 +160,8 @@ class Period:
 
 
 def _narrow(kind, within):
-    """Filters of ``within`` ({"region": id, "province": id, "center": id}) on the model ``kind``."""
+    """Filters of ``within`` ({"region": id, "province": id, "association": id, "center": id}) on the model
+    ``kind``."""
     return {PATHS[kind][key]: getattr(value, "pk", value) for key, value in (within or {}).items()}
 
 
@@ -156,17 +201,24 @@ def learners_enrolled(*, user, period, level=None, within=None, breakdown=None):
     enrolled = enrolled_in_year(user, period, within)
     if breakdown == "age_band":
         enrolled = with_age_band(enrolled, period)
+    if breakdown == "track":  # the tracks they took part in during the year (a learner in two counts in both)
+        enrolled = enrolled.filter(tracks__isnull=False)
     rows = _grouped(enrolled, keys, n=Count("learner", distinct=True))
     return {key: Cell(row["n"], numerator=row["n"], people=row["n"]) for key, row in rows}
 
 
-def new_intakes(*, user, period, level=None, within=None, breakdown=None):
+def first_enrolments(user, period, within):
+    """The first enrolments ever of learners (no earlier enrolment, not a transfer) started in the year."""
     earlier = Enrollment.objects.filter(learner=OuterRef("learner")).filter(
         Q(start_date__lt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), pk__lt=OuterRef("pk")))
-    first = (Enrollment.objects.for_aggregates(user)
-             .filter(start_date__gte=period.start, start_date__lt=period.end, transferred_from__isnull=True,
-                     **_narrow("enrollment", within))
-             .exclude(Exists(earlier)))
+    return (Enrollment.objects.for_aggregates(user)
+            .filter(start_date__gte=period.start, start_date__lt=period.end, transferred_from__isnull=True,
+                    **_narrow("enrollment", within))
+            .exclude(Exists(earlier)))
+
+
+def new_intakes(*, user, period, level=None, within=None, breakdown=None):
+    first = first_enrolments(user, period, within)
     if breakdown == "age_band":
         first = with_age_band(first, period)
     rows = _grouped(first, _keys("enrollment", level, breakdown), n=Count("learner", distinct=True))
@@ -181,10 +233,15 @@ def girls_share(*, user, period, level=None, within=None, breakdown=None):
                       people=row["girls"], denominator_people=row["n"]) for key, row in rows}
 
 
+def attendance_within(within):
+    """``within`` as filters of attendance's sessions (which hold no association: through their centre)."""
+    return {key if key != "association" else "center__association": value for key, value in (within or {}).items()}
+
+
 def attendance_rate(*, user, period, level=None, within=None, breakdown=None):
     """The month's rates of ``forsa.attendance.selectors.rates_by`` (its small cells already hidden for
     aggregate-only scopes, by forsa.core.disclosure, with the month's total)."""
-    narrow = {key: value for key, value in (within or {}).items()}
+    narrow = attendance_within(within)
     rows = attendance.rates_by(user=user, level=level or "national", start=period.month, end=period.month_end,
                                **narrow)
     cells = {}
@@ -223,7 +280,7 @@ def follow_up_rate(*, user, period, level=None, within=None, breakdown=None):
     due = FollowUp.objects.for_aggregates(user).filter(due_on__gte=period.start, due_on__lte=period.reference_day(),
                                                        **_narrow("follow_up", within))
     done = Q(done_on__isnull=False)
-    rows = _grouped(due, _keys("follow_up", level, None), n=Count("pk"), people=Count("learner", distinct=True),
+    rows = _grouped(due, _keys("follow_up", level, breakdown), n=Count("pk"), people=Count("learner", distinct=True),
                     done=Count("pk", filter=done), done_people=Count("learner", distinct=True, filter=done))
     return {key: Cell(share(row["done"], row["n"]), numerator=row["done"], denominator=row["n"],
                       people=row["done_people"], denominator_people=row["people"]) for key, row in rows}
@@ -260,6 +317,220 @@ def occupancy(*, user, period, level=None, within=None, breakdown=None, today=No
     return cells
 
 
+RETENTION_DAYS = {"retention_3m": 91, "retention_6m": 182}
+
+
+def _retention(days, *, user, period, level=None, within=None, breakdown=None):
+    """New intakes of the year who started at least ``days`` before the reference day; retained: an enrolment
+    of theirs covers their ``days``-th day, or a positive exit of theirs is dated before it. Counted at the
+    centre that took them in (additive)."""
+    last_start = period.reference_day() - timedelta(days=days)
+    cohort = first_enrolments(user, period, within).filter(start_date__lte=last_start)
+
+    def at():  # the cohort enrolment's start plus ``days``, written inside each subquery
+        return ExpressionWrapper(OuterRef("start_date") + timedelta(days=days), output_field=DateField())
+
+    covering = Enrollment.objects.filter(learner=OuterRef("learner"), start_date__lte=at()).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=at()))
+    positive = Exit.objects.filter(enrollment__learner=OuterRef("learner"), exit_date__lte=at(),
+                                   outcome__in=POSITIVE_OUTCOMES)
+    kept = Q(Exists(covering)) | Q(Exists(positive))
+    rows = _grouped(cohort, _keys("enrollment", level, breakdown), n=Count("learner", distinct=True),
+                    kept=Count("learner", distinct=True, filter=kept))
+    cells = {}
+    for key, row in rows:
+        cells[key] = Cell(share(row["kept"], row["n"]), numerator=row["kept"], denominator=row["n"],
+                          people=row["kept"], denominator_people=row["n"])
+        cells[key].extra["started_by"] = last_start
+    return cells
+
+
+def retention_3m(**kwargs):
+    return _retention(RETENTION_DAYS["retention_3m"], **kwargs)
+
+
+def retention_6m(**kwargs):
+    return _retention(RETENTION_DAYS["retention_6m"], **kwargs)
+
+
+def _as_date(value):
+    """A date from the database (SQLite may answer MAX/MIN of dates as text)."""
+    return date.fromisoformat(str(value)[:10]) if not isinstance(value, date) else value
+
+
+def roll_days(period):
+    """The school days (Monday to Friday) of the month up to the day before the reference day."""
+    last = min(period.month_end, period.reference_day()) - timedelta(days=1)
+    return attendance.school_days(period.month, last) if last >= period.month else []
+
+
+def rolls_not_taken(*, user, period, level=None, within=None, breakdown=None):
+    """Group-days expected in the month: each group with a learner placed in the month is expected on the school
+    days from its first learner's placement to the end of its last one's, clamped to the month (one grouped
+    query: a row per group, its days counted here; a row per place did not pay: correlated subqueries per
+    group took 3 s at 500,000 learners); minus the group-days with a roll call (distinct group and date,
+    weekdays)."""
+    days = roll_days(period)
+    if not days:
+        return {}
+    after = days[-1] + timedelta(days=1)
+    groups = Group.objects.for_aggregates(user).filter(**_narrow("group", within)).values("pk")
+    placed = (Placement.objects.filter(group__in=groups, start_date__lte=days[-1])
+              .filter(Q(end_date__isnull=True) | Q(end_date__gt=days[0])))
+    place = [f"group__{PATHS['group'][level]}"] if level else []
+    expected = {}
+    # one row per group with a learner placed in the month (its first placement's start, its last one's end)
+    for row in (placed.values("group", *place)
+                .annotate(first=Min("start_date"), last=Max(Coalesce("end_date", Value(after)))).order_by()):
+        since, until = max(_as_date(row["first"]), days[0]), min(_as_date(row["last"]), after)
+        key = row[place[0]] if place else None
+        expected[key] = expected.get(key, 0) + sum(1 for day in days if since <= day < until)
+    group_day = Concat(Cast("group_id", CharField()), Value("-"), Cast("date", CharField()), output_field=CharField())
+    taken_sessions = (Session.objects.for_aggregates(user)
+                      .filter(date__gte=days[0], date__lte=days[-1], date__week_day__in=[2, 3, 4, 5, 6], expected__gt=0,
+                              **_narrow("session", within)))
+    taken = {key: row["n"] for key, row in _grouped(taken_sessions, _keys("session", level, None),
+                                                    n=Count(group_day, distinct=True))}
+    cells = {}
+    for key, n in expected.items():
+        if not n:
+            continue
+        missing = max(n - taken.get(key, 0), 0)
+        cells[key] = Cell(missing, numerator=missing, denominator=n)
+        cells[key].extra["until"] = days[-1]
+    return cells
+
+
+def situation_after_exit(*, user, period, level=None, within=None, breakdown=None):
+    done = FollowUp.objects.for_aggregates(user).filter(done_on__gte=period.start, done_on__lt=period.end,
+                                                        **_narrow("follow_up", within))
+    positive = Q(situation__in=POSITIVE_OUTCOMES)
+    rows = _grouped(done, _keys("follow_up", level, breakdown), n=Count("pk"), people=Count("learner", distinct=True),
+                    positive=Count("pk", filter=positive),
+                    positive_people=Count("learner", distinct=True, filter=positive))
+    if breakdown == "situation":  # a count per situation found: the value is the follow-ups of that situation
+        return {key: Cell(row["n"], numerator=row["n"], people=row["people"]) for key, row in rows}
+    return {key: Cell(share(row["positive"], row["n"]), numerator=row["positive"], denominator=row["n"],
+                      people=row["positive_people"], denominator_people=row["people"]) for key, row in rows}
+
+
+def basic_skills_gain(*, user, period, level=None, within=None, breakdown=None):
+    """Per pole, learners measured and those who gained a level, by ``assessments.selectors.pole_gains`` (its
+    definition, not a copy): the means per learner, pole and assessment in SQL (one grouped query), the
+    comparison of the first diagnostic with the latest later level per learner in Python; each learner at the
+    centre of their latest enrolment of the year (one query). Correlated subqueries per learner and pole did it
+    all in SQL but took 20 s for 1,400 learners on SQLite; the per-centre roll-ups are where it belongs."""
+    enrolled = enrolled_in_year(user, period, within)
+    path = PATHS["enrollment"][level] if level else "learner"
+    place_of = dict(enrolled.values_list("learner", path)) if level else dict.fromkeys(
+        enrolled.values_list("learner", flat=True))
+    means = (Result.objects.filter(learner__in=enrolled.values("learner"), absent=False, level__isnull=False,
+                                   assessment__group__school_year=period.school_year)
+             .values_list("learner_id", "competency__domain__pole__code", "assessment__kind", "assessment__date",
+                          "assessment_id")
+             .annotate(mean=Avg("level")).order_by())
+    gains = pole_gains([(*row[:5], float(row[5])) for row in means])
+    counts = {}  # key: [measured, gained, learners measured, learners who gained]
+    for (learner, pole), (_first, _latest, gained) in gains.items():
+        place = place_of.get(learner)
+        for key in ([(place, pole) if level else pole] if breakdown == "pole" else [place]):
+            count = counts.setdefault(key, [0, 0, set(), set()])
+            count[0] += 1
+            count[1] += gained
+            count[2].add(learner)
+            if gained:
+                count[3].add(learner)
+    return {key: Cell(share(gained, measured), numerator=gained, denominator=measured, people=len(gainers),
+                      denominator_people=len(learners))
+            for key, (measured, gained, learners, gainers) in counts.items()}
+
+
+def in_remediation(*, user, period, level=None, within=None, breakdown=None):
+    groups = (RemediationGroup.objects.for_aggregates(user)
+              .filter(start_date__lt=period.end, **_narrow("remediation", within))
+              .filter(Q(start_date__gte=period.start) | Q(status=RemediationGroup.Status.ACTIVE)))
+    rows = _grouped(groups.filter(learners__isnull=False), _keys("remediation", level, breakdown),
+                    n=Count("learners", distinct=True))
+    return {key: Cell(row["n"], numerator=row["n"], people=row["n"]) for key, row in rows}
+
+
+SIGNED = ("signed", "active", "suspended", "closed")
+
+
+def _conventions(user, within):
+    """Conventions ``user`` may count, narrowed to ``within`` without multiplying them by their centres."""
+    conventions = Convention.objects.for_aggregates(user).filter(status__in=SIGNED)
+    for key, value in (within or {}).items():
+        if key in ("province", "center"):
+            covered = Convention.centers.through.objects.filter(
+                convention=OuterRef("pk"), **{"center__province" if key == "province" else "center": value})
+            conventions = conventions.filter(Exists(covered))
+        else:
+            conventions = conventions.filter(**{f"{key}": value})
+    return conventions
+
+
+def _convention_cells(queryset, level, prefix, **aggregates):
+    """Cells of a figure about conventions (not people): grouped by the place of the convention."""
+    keys = [f"{prefix}{PATHS['convention'][level]}"] if level else []
+    rows = _grouped(queryset, keys, **aggregates)
+    return {key: Cell(row["n"] or 0, numerator=row["n"] or 0,
+                      denominator=row.get("d")) for key, row in rows}
+
+
+def conventions_signed(*, user, period, level=None, within=None, breakdown=None):
+    signed = _conventions(user, within).filter(signed_on__gte=period.start, signed_on__lt=period.end)
+    return _convention_cells(signed, level, "", n=Count("pk", distinct=True))
+
+
+def amounts_committed(*, user, period, level=None, within=None, breakdown=None):
+    signed = _conventions(user, within).filter(signed_on__gte=period.start, signed_on__lt=period.end)
+    fundings = Funding.objects.filter(convention__in=signed.values("pk"))
+    return _money(_convention_cells(fundings, level, "convention__", n=Sum("amount")))
+
+
+def amounts_disbursed(*, user, period, level=None, within=None, breakdown=None):
+    tranches = Tranche.objects.filter(convention__in=_conventions(user, within).values("pk"), status="released",
+                                      released_on__gte=period.start, released_on__lt=period.end)
+    return _money(_convention_cells(tranches, level, "convention__",
+                                    n=Sum(Coalesce("released_amount", "planned_amount"))))
+
+
+def _money(cells):
+    for cell in cells.values():
+        cell.value = cell.numerator = int(round(cell.value or 0))
+    return cells
+
+
+def late_reports(*, user, period, level=None, within=None, breakdown=None):
+    due = Report.objects.filter(convention__in=_conventions(user, within).values("pk"), due_on__gte=period.start,
+                                due_on__lt=min(period.end, period.reference_day()))
+    late = Q(submitted_on__isnull=True) | Q(submitted_on__gt=F("due_on"))
+    return _convention_cells(due, level, "convention__", n=Count("pk", distinct=True, filter=late),
+                             d=Count("pk", distinct=True))
+
+
+def learners_at_risk(*, user, period, level=None, within=None, breakdown=None):
+    risks = (LearnerRisk.objects.for_aggregates(user)
+             .filter(as_of__gte=period.start, as_of__lt=period.end, learner__status=Learner.Status.ENROLLED,
+                     **_narrow("risk", within)))
+    at_risk = Q(level__in=[RiskLevel.HIGH, RiskLevel.WATCH])
+    if breakdown == "risk_level":
+        risks = risks.filter(at_risk)
+    rows = _grouped(risks, _keys("risk", level, breakdown), n=Count("learner", distinct=True),
+                    risk=Count("learner", distinct=True, filter=at_risk))
+    return {key: Cell(row["risk"], numerator=row["risk"], denominator=row["n"], people=row["risk"],
+                      denominator_people=row["n"]) for key, row in rows if row["n"]}
+
+
+def interventions(*, user, period, level=None, within=None, breakdown=None):
+    done = Intervention.objects.for_aggregates(user).filter(date__gte=period.start, date__lt=period.end,
+                                                            **_narrow("intervention", within))
+    rows = _grouped(done, _keys("intervention", level, breakdown), n=Count("pk"),
+                    people=Count("learner", distinct=True))
+    return {key: Cell(row["n"], numerator=row["n"], people=row["people"]) for key, row in rows}
+
+
 COMPUTATIONS = {
     "learners_enrolled": learners_enrolled,
     "new_intakes": new_intakes,
@@ -271,6 +542,18 @@ COMPUTATIONS = {
     "centres_open": centres_open,
     "seats": seats,
     "occupancy": occupancy,
+    "retention_3m": retention_3m,
+    "retention_6m": retention_6m,
+    "rolls_not_taken": rolls_not_taken,
+    "situation_after_exit": situation_after_exit,
+    "basic_skills_gain": basic_skills_gain,
+    "in_remediation": in_remediation,
+    "conventions_signed": conventions_signed,
+    "amounts_committed": amounts_committed,
+    "amounts_disbursed": amounts_disbursed,
+    "late_reports": late_reports,
+    "learners_at_risk": learners_at_risk,
+    "interventions": interventions,
 }
 
 

@@ -17,10 +17,12 @@ from django.utils.translation import pgettext_lazy
 
 # Levels of the territory and of the programme at which a figure may be read, from the top.
 NATIONAL, REGION, PROVINCE, CENTER = "national", "region", "province", "center"
-LEVELS = (NATIONAL, REGION, PROVINCE, CENTER)
-LEVEL_LABELS = {NATIONAL: _("nation"), REGION: _("region"), PROVINCE: _("province"), CENTER: _("centre")}
+ASSOCIATION = "association"  # not a level of the territory: the centres an association runs
+LEVELS = (NATIONAL, REGION, PROVINCE, ASSOCIATION, CENTER)
+LEVEL_LABELS = {NATIONAL: _("nation"), REGION: _("region"), PROVINCE: _("province"),
+                ASSOCIATION: _("association"), CENTER: _("centre")}
 # The level below each: what a dashboard's table breaks a place down into.
-SUBLEVEL = {NATIONAL: REGION, REGION: PROVINCE, PROVINCE: CENTER, CENTER: None}
+SUBLEVEL = {NATIONAL: REGION, REGION: PROVINCE, PROVINCE: CENTER, ASSOCIATION: CENTER, CENTER: None}
 
 
 class Unit:
@@ -29,15 +31,28 @@ class Unit:
     CENTRES = "centres"
     SEATS = "seats"
     EXITS = "exits"
+    ROLLS = "rolls"
+    FOLLOW_UPS = "follow_ups"
+    CONVENTIONS = "conventions"
+    MAD = "mad"
+    REPORTS = "reports"
+    INTERVENTIONS = "interventions"
     ADOLESCENTS = "adolescents"
 
 
 UNIT_LABELS = {Unit.LEARNERS: _("learners"), Unit.PERCENT: _("%"), Unit.CENTRES: _("centres"),
-               Unit.SEATS: _("seats"), Unit.EXITS: _("exits"), Unit.ADOLESCENTS: _("adolescents")}
+               Unit.SEATS: _("seats"), Unit.EXITS: _("exits"), Unit.ROLLS: _("rolls not taken"),
+               Unit.FOLLOW_UPS: _("follow-ups"), Unit.CONVENTIONS: _("conventions"), Unit.MAD: _("MAD"),
+               Unit.REPORTS: _("reports"), Unit.INTERVENTIONS: _("interventions"),
+               Unit.ADOLESCENTS: _("adolescents")}
 
 # Breakdowns an indicator may be cut by (a column of the cells' key besides the place).
 SEX, OUTCOME, AGE_BAND = "sex", "outcome", "age_band"
-BREAKDOWN_LABELS = {SEX: _("sex"), AGE_BAND: _("age band (on 1 September)"), OUTCOME: _("outcome")}
+AREA, TRACK, POLE, SITUATION, MILESTONE, RISK_LEVEL = "area", "track", "pole", "situation", "milestone", "risk_level"
+BREAKDOWN_LABELS = {SEX: _("sex"), AGE_BAND: _("age band (on 1 September)"), OUTCOME: _("outcome"),
+                    AREA: _("rural or urban (the centre's commune)"), TRACK: _("track"),
+                    POLE: _("pole of basic skills"), SITUATION: _("situation found"),
+                    MILESTONE: _("months after the exit"), RISK_LEVEL: _("risk level")}
 
 
 class AgeBand(models.TextChoices):
@@ -69,6 +84,9 @@ class Indicator:
     breakdowns: tuple[str, ...] = ()
     # Whether the figure stands on people (learners): then the small-cell rule applies to it.
     about_people: bool = True
+    # Whether the figure of a place is the sum of its centres' numerators and denominators (a learner, an
+    # exit, a roll… belongs to one centre); False when one row counts at several centres (a convention).
+    additive: bool = True
 
     @property
     def is_rate(self) -> bool:
@@ -107,9 +125,9 @@ CATALOGUE = (
         period=SCHOOL_YEAR,
         population=_("every enrolment of the school year, whatever its status (active, transferred, exited, "
                      "closed)"),
-        source="learners_enrollment, learners_learner",
+        source="learners_enrollment, learners_learner, territory_commune, learners_trackparticipation",
         unit=Unit.LEARNERS,
-        breakdowns=(SEX, AGE_BAND),
+        breakdowns=(SEX, AGE_BAND, AREA, TRACK),
     ),
     Indicator(
         code="new_intakes",
@@ -120,9 +138,38 @@ CATALOGUE = (
         denominator=None,
         period=SCHOOL_YEAR,
         population=_("first enrolments (no earlier enrolment of the learner, not a transfer)"),
-        source="learners_enrollment, learners_learner",
+        source="learners_enrollment, learners_learner, territory_commune",
         unit=Unit.LEARNERS,
-        breakdowns=(SEX, AGE_BAND),
+        breakdowns=(SEX, AGE_BAND, AREA),
+    ),
+    Indicator(
+        code="retention_3m",
+        name=_("Retention at 3 months"),
+        definition=_("Among the learners taken in during the school year (first enrolment, as New intakes) at "
+                     "least 3 months (91 days) before the reference day, the share who, 91 days after they "
+                     "started, were still enrolled (at any centre: a transfer keeps a learner) or had left "
+                     "towards school, vocational training, apprenticeship, employment or self-employment."),
+        numerator=_("learners enrolled on the 91st day after their start, or gone by then to a positive exit"),
+        denominator=_("new intakes of the school year who started at least 91 days before the reference day"),
+        period=pgettext_lazy("period", "intakes of the school year, read on the reference day"),
+        population=_("first enrolments of the school year, at the centre that took the learner in"),
+        source="learners_enrollment, learners_exit",
+        unit=Unit.PERCENT,
+        breakdowns=(SEX, AREA),
+    ),
+    Indicator(
+        code="retention_6m",
+        name=_("Retention at 6 months"),
+        definition=_("As Retention at 3 months, 6 months (182 days) after the start: among the learners taken "
+                     "in during the school year at least 182 days before the reference day, the share still "
+                     "enrolled on their 182nd day, or gone by then to a positive exit."),
+        numerator=_("learners enrolled on the 182nd day after their start, or gone by then to a positive exit"),
+        denominator=_("new intakes of the school year who started at least 182 days before the reference day"),
+        period=pgettext_lazy("period", "intakes of the school year, read on the reference day"),
+        population=_("first enrolments of the school year, at the centre that took the learner in"),
+        source="learners_enrollment, learners_exit",
+        unit=Unit.PERCENT,
+        breakdowns=(SEX, AREA),
     ),
     Indicator(
         code="girls_share",
@@ -149,6 +196,23 @@ CATALOGUE = (
         unit=Unit.PERCENT,
     ),
     Indicator(
+        code="rolls_not_taken",
+        name=_("Rolls not taken"),
+        definition=_("Centres set no timetable yet: a group is expected to have its roll called on every school "
+                     "day (Monday to Friday) from the first day a learner of the month was placed in it to the "
+                     "end of its last placement (a day in between with nobody placed still counts). A roll not "
+                     "taken is such a group-day without any roll call (morning, afternoon or evening), from the "
+                     "first day of the month to the day before the reference day. Holidays are not known and "
+                     "count as school days."),
+        numerator=_("group-days expected without a roll call"),
+        denominator=_("group-days expected (school days from the group's first placement to its last)"),
+        period=MONTH,
+        population=_("groups with a learner placed, at the group's centre"),
+        source="learners_placement, centers_group, attendance_session",
+        unit=Unit.ROLLS,
+        about_people=False,
+    ),
+    Indicator(
         code="exits",
         name=_("Exits by outcome"),
         definition=_("Exits from the programme dated in the school year, by where the learner went. A learner "
@@ -159,7 +223,7 @@ CATALOGUE = (
         population=_("exits recorded, at the centre of the enrolment that ended"),
         source="learners_exit, learners_enrollment",
         unit=Unit.EXITS,
-        breakdowns=(OUTCOME,),
+        breakdowns=(OUTCOME, SEX, AREA),
     ),
     Indicator(
         code="positive_exit_rate",
@@ -186,6 +250,53 @@ CATALOGUE = (
         population=_("follow-ups of exits, at the centre of the enrolment that ended"),
         source="learners_followup, learners_exit, learners_enrollment",
         unit=Unit.PERCENT,
+        breakdowns=(MILESTONE,),
+    ),
+    Indicator(
+        code="situation_after_exit",
+        name=_("Situation after the exit"),
+        definition=_("What the follow-ups done in the school year found, 3, 6 and 12 months after a learner's "
+                     "exit: back in school, in vocational training, apprenticeship, employment or "
+                     "self-employment, neither, moved away, or could not be reached. The value is the share "
+                     "found in school, training or work (a positive situation) among the follow-ups done."),
+        numerator=_("follow-ups done in the period that found a positive situation"),
+        denominator=_("follow-ups done in the period"),
+        period=SCHOOL_YEAR,
+        population=_("follow-ups done (date of the follow-up in the period), at the centre of the enrolment "
+                     "that ended"),
+        source="learners_followup, learners_exit, learners_enrollment",
+        unit=Unit.PERCENT,
+        breakdowns=(MILESTONE, SITUATION),
+    ),
+    Indicator(
+        code="basic_skills_gain",
+        name=_("Basic-skills gain"),
+        definition=_("Per pole of the basic-skills framework, the share of the learners measured who gained at "
+                     "least one level: a learner's starting level in a pole is the mean of their levels on the "
+                     "pole's competencies at their first diagnostic assessment of the school year, their latest "
+                     "level the mean at their latest later assessment with a level in the pole (absences are "
+                     "not levels). Measured: a level at both."),
+        numerator=_("learner-poles with a latest level at least one level above the diagnostic"),
+        denominator=_("learner-poles measured (a level at the diagnostic and at a later assessment)"),
+        period=SCHOOL_YEAR,
+        population=_("results of the assessments of the school year's groups, at the centre of the learner's "
+                     "latest enrolment of the year"),
+        source="assessments_result, assessments_assessment, assessments_competency, assessments_domain",
+        unit=Unit.PERCENT,
+        breakdowns=(POLE,),
+    ),
+    Indicator(
+        code="in_remediation",
+        name=_("Learners in remediation"),
+        definition=_("Learners placed in a remediation group (targeted support on competencies) in progress "
+                     "or started during the school year, each counted once."),
+        numerator=_("distinct learners of remediation groups started in the period or still in progress"),
+        denominator=None,
+        period=SCHOOL_YEAR,
+        population=_("remediation groups, at their centre"),
+        source="assessments_remediationgroup, assessments_remediationgroup_learners",
+        unit=Unit.LEARNERS,
+        breakdowns=(SEX,),
     ),
     Indicator(
         code="centres_open",
@@ -223,6 +334,91 @@ CATALOGUE = (
         population=_("enrolments covering the reference day; open centres"),
         source="learners_enrollment, centers_center",
         unit=Unit.PERCENT,
+    ),
+    Indicator(
+        code="conventions_signed",
+        name=_("Conventions signed"),
+        definition=_("Conventions between the Ministry (AREF) and an association signed during the school year. "
+                     "A convention covering several centres counts once for the region, the association and "
+                     "each centre it covers: a province's figure is not the sum of its centres'."),
+        numerator=_("conventions with a signature date in the period"),
+        denominator=None,
+        period=SCHOOL_YEAR,
+        population=_("conventions signed (not drafts), by their region, association and centres covered"),
+        source="conventions_convention, conventions_convention_centers",
+        unit=Unit.CONVENTIONS,
+        about_people=False,
+        additive=False,
+    ),
+    Indicator(
+        code="amounts_committed",
+        name=_("Amounts committed"),
+        definition=_("The budget (all funding sources) of the conventions signed during the school year, in "
+                     "dirhams."),
+        numerator=_("sum of the fundings of the conventions signed in the period"),
+        denominator=None,
+        period=SCHOOL_YEAR,
+        population=_("conventions signed in the period (see Conventions signed)"),
+        source="conventions_funding, conventions_convention",
+        unit=Unit.MAD,
+        about_people=False,
+        additive=False,
+    ),
+    Indicator(
+        code="amounts_disbursed",
+        name=_("Amounts disbursed"),
+        definition=_("The tranches of conventions released during the school year (the amount released, else "
+                     "the amount planned), in dirhams, whatever the year the convention was signed."),
+        numerator=_("sum of the tranches released in the period"),
+        denominator=None,
+        period=SCHOOL_YEAR,
+        population=_("tranches released, by their convention's region, association and centres covered"),
+        source="conventions_tranche, conventions_convention",
+        unit=Unit.MAD,
+        about_people=False,
+        additive=False,
+    ),
+    Indicator(
+        code="late_reports",
+        name=_("Late reports"),
+        definition=_("Reports of conventions (activity, financial) due from the start of the school year to the "
+                     "reference day that were not submitted by their due date (submitted late, or still not "
+                     "submitted)."),
+        numerator=_("reports due in the period and not submitted by their due date"),
+        denominator=_("reports due from the start of the school year to the reference day"),
+        period=pgettext_lazy("period", "the school year up to the reference day (today during the year)"),
+        population=_("reports of conventions, by their convention's region, association and centres covered"),
+        source="conventions_report, conventions_convention",
+        unit=Unit.REPORTS,
+        about_people=False,
+        additive=False,
+    ),
+    Indicator(
+        code="learners_at_risk",
+        name=_("Learners at risk"),
+        definition=_("Learners still enrolled whose latest risk assessment by the early-warning system (the "
+                     "daily run) is high or watch, at the centre of that assessment. A current figure: it reads "
+                     "the latest assessment when it was made during the school year chosen."),
+        numerator=_("enrolled learners at high or watch risk"),
+        denominator=_("enrolled learners with a risk assessment"),
+        period=pgettext_lazy("period", "the latest daily run, when it fell in the school year"),
+        population=_("learners with a risk assessment dated in the school year, still enrolled"),
+        source="earlywarning_learnerrisk, learners_learner",
+        unit=Unit.LEARNERS,
+        breakdowns=(RISK_LEVEL, SEX),
+    ),
+    Indicator(
+        code="interventions",
+        name=_("Interventions recorded"),
+        definition=_("Interventions for learners at risk (calls to guardians, home visits, counselling, "
+                     "referrals…) dated in the school year, at the centre where they were recorded."),
+        numerator=_("interventions dated in the period"),
+        denominator=None,
+        period=SCHOOL_YEAR,
+        population=_("interventions recorded, at their centre"),
+        source="earlywarning_intervention",
+        unit=Unit.INTERVENTIONS,
+        breakdowns=(SEX,),
     ),
     # Need against coverage (the census of 2024): see docs/reporting.md, "Need against coverage".
     Indicator(

@@ -29,6 +29,8 @@ class IndicatorOut(Schema):
     levels: list[Level]
     breakdowns: list[Breakdown]
     small_cells: bool = Field(description="Whether the small-cell rule applies (figures about people).")
+    additive: bool = Field(description="Whether a place's figure is the sum of its centres' (false when one row "
+                           "counts at several centres, as a convention covering several).")
     definition_url: str
 
     @field_validator("name", "definition", "numerator", "denominator", "period", "population", mode="before")
@@ -55,8 +57,9 @@ class ValuesQuery(Schema):
 
 
 class CellOut(Schema):
-    key: str | None = Field(description="The sub-place's code (region, province, centre) or the category; null "
-                            "for the place's total.")
+    key: str | None = Field(description="The sub-place's code (region, province, centre) or the category (a sex, "
+                            "age band, rural/urban, track, outcome, pole code, months after the exit, situation, "
+                            "risk level); null for the place's total.")
     name: str | None = None
     value: float | None = Field(description="Null when hidden by the small-cell rule (suppressed) or not defined.")
     numerator: int | None
@@ -66,7 +69,7 @@ class CellOut(Schema):
 
 class PlaceOut(Schema):
     level: Level
-    code: str | None
+    code: str | None = Field(description="HCP code of a region or province, code of a centre, id of an association.")
     name: str | None
 
 

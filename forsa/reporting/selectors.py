@@ -7,18 +7,25 @@ is the smallest other cell of its line when a hidden one could be recovered from
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from forsa.assessments.models import Pole
 from forsa.attendance import selectors as attendance
-from forsa.centers.models import Center
+from forsa.centers.models import Center, school_year_of
 from forsa.core import disclosure, scoping
-from forsa.learners.models import Outcome, Sex
+from forsa.earlywarning.models import Level as RiskLevel
+from forsa.learners.models import FollowUp, Outcome, Sex, Track
 from forsa.organizations.models import Association
 from forsa.reporting import figures
 from forsa.reporting.indicators import (
+    ASSOCIATION,
+    BREAKDOWN_LABELS,
     CENTER,
     NATIONAL,
     PROVINCE,
@@ -29,18 +36,38 @@ from forsa.reporting.indicators import (
     catalogue,
     indicator_get,
 )
-from forsa.territory.models import Province, Region
+from forsa.territory.models import Commune, Province, Region
 
 # The figures a dashboard shows, in order and by theme (each links to its definition).
-KEY_GROUPS = ((_("Learners"), ("learners_enrolled", "new_intakes", "girls_share")),
-              (_("Attendance and exits"), ("attendance_rate", "positive_exit_rate", "follow_up_rate")),
-              (_("Centres"), ("centres_open", "seats", "occupancy")))
+KEY_GROUPS = ((_("Learners"), ("learners_enrolled", "new_intakes", "girls_share", "retention_3m", "retention_6m")),
+              (_("Attendance"), ("attendance_rate", "rolls_not_taken")),
+              (_("Basic skills"), ("basic_skills_gain", "in_remediation")),
+              (_("Exits and insertion"), ("positive_exit_rate", "follow_up_rate", "situation_after_exit")),
+              (_("Centres"), ("centres_open", "seats", "occupancy")),
+              (_("Conventions"), ("conventions_signed", "amounts_committed", "amounts_disbursed", "late_reports")),
+              (_("Early warning"), ("learners_at_risk", "interventions")))
 KEY_FIGURES = tuple(code for _title, codes in KEY_GROUPS for code in codes)
+# The figures read over one month (their previous period is the month before, not the year before).
+MONTHLY = ("attendance_rate", "rolls_not_taken")
 # The columns of a dashboard's table by sub-level.
 TABLE_FIGURES = ("learners_enrolled", "girls_share", "attendance_rate", "positive_exit_rate", "seats",
                  "occupancy")
-CATEGORIES = {"sex": Sex, "outcome": Outcome, "age_band": AgeBand}
+# The breakdowns the dashboard's picker offers, with the key figures cut by each (those that declare it).
+PICKER_BREAKDOWNS = ("sex", "age_band", "area", "track", "outcome", "pole", "milestone", "situation", "risk_level")
+CATEGORIES = {"sex": Sex, "outcome": Outcome, "age_band": AgeBand, "area": Commune.Kind, "track": Track,
+              "situation": FollowUp.Situation, "risk_level": RiskLevel}
 SCOPE = "scope"  # the whole of a user's scope that is no one place (an association's centres)
+
+
+def categories(breakdown):
+    """(value, label) of each category of ``breakdown``, in order (the poles: those of the published
+    framework; the milestones: 3, 6 and 12 months)."""
+    if breakdown == "pole":
+        return [(pole.code, pole.name) for pole in Pole.objects.filter(framework__status="published")
+                .order_by("position")]
+    if breakdown == "milestone":
+        return [(months, _("+%(months)s months") % {"months": months}) for months in FollowUp.MONTHS]
+    return list(CATEGORIES[breakdown].choices)
 
 
 @dataclass(frozen=True)
@@ -103,6 +130,14 @@ def province_get(*, user, code) -> Province:
     return province
 
 
+def association_get(*, user, pk) -> Association:
+    """The association (national roles and partners: any; others: one they see, an association manager their
+    own), or Association.DoesNotExist."""
+    national, _regions, _provinces = reach(user)
+    associations = Association.objects.all() if national else Association.objects.for_user(user)
+    return associations.get(pk=pk)
+
+
 def center_get(*, user, pk) -> Center:
     """The centre (any role that sees it), or Center.DoesNotExist."""
     return Center.objects.for_user(user).select_related("province", "region", "association").get(pk=pk)
@@ -156,16 +191,72 @@ def indicator_cells(*, user, code, place: Place, period, by_sublevel=True, break
 
 
 def _names(level, ids, user):
-    model = {REGION: Region, PROVINCE: Province, CENTER: Center}[level]
+    model = {REGION: Region, PROVINCE: Province, CENTER: Center, ASSOCIATION: Association}[level]
     return model.objects.for_user(user).in_bulk(list(ids))
 
 
-def dashboard(*, user, place: Place, period):
-    """The key figures of ``place`` and its table by sub-level (one row per sub-place, a column per
-    TABLE_FIGURES), with the outcomes of the exits, all disclosed for aggregate-only scopes."""
+def previous_period(period, code):
+    """The period a key figure is compared with: the month before for monthly figures, else the school year
+    before read on the same day a year earlier (the same stretch of the year)."""
+    if code in MONTHLY:
+        month = (period.month - timedelta(days=1)).replace(day=1)
+        year = period.school_year if month >= period.start else school_year_of(month)
+        return figures.Period(year, month, period.reference_day())
+    start = period.start.year - 1
+    day = period.reference_day()
+    try:
+        day = day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        day = day.replace(year=day.year - 1, day=28)
+    return figures.Period(f"{start}-{start + 1}", period.month.replace(year=period.month.year - 1), day)
+
+
+def change(indicator, cell, before):
+    """The change of a key figure over its previous period: {"previous": Cell, "delta", "direction"}; the
+    delta is in points for rates, in units otherwise; None when either side is hidden or missing."""
+    out = {"previous": before, "delta": None, "direction": None, "previous_text": None, "delta_text": None}
+    if not cell or not before or cell.suppressed or before.suppressed or cell.value is None or before.value is None:
+        return out
+    delta = round(cell.value - before.value, 1)
+    out["delta"] = abs(delta) if indicator.is_rate else abs(int(delta))
+    out["direction"] = "up" if delta > 0 else "down" if delta < 0 else "same"
+    if indicator.is_rate:
+        out["previous_text"] = f"{number_format(before.value, 1)} %"
+        out["delta_text"] = gettext("%(delta)s points") % {"delta": number_format(out["delta"], 1)}
+    else:
+        out["previous_text"] = number_format(before.value, 0, force_grouping=True)
+        out["delta_text"] = number_format(out["delta"], 0, force_grouping=True)
+    return out
+
+
+def dashboard(*, user, place: Place, period, breakdown=None):
+    """The key figures of ``place`` (each with its change over the previous period) and its table by
+    sub-level (one row per sub-place, a column per TABLE_FIGURES), with the outcomes of the exits and, when
+    ``breakdown`` is asked, the key figures that declare it cut by its categories; all disclosed for
+    aggregate-only scopes."""
     figures_ = {code: indicator_cells(user=user, code=code, place=place, period=period,
                                       by_sublevel=code in TABLE_FIGURES)
                 for code in KEY_FIGURES}
+    for code, result in figures_.items():
+        before = indicator_cells(user=user, code=code, place=place, period=previous_period(period, code),
+                                 by_sublevel=False)["total"]
+        result["change"] = change(result["indicator"], result["total"], before)
+        earlier = previous_period(period, code)
+        # a school year (2025-2026) has no letter: a left-to-right mark keeps it in order in Arabic
+        result["change"]["when"] = (date_format(earlier.month, "F Y") if code in MONTHLY
+                                    else f"\u200e{earlier.school_year}")
+    by_category = None
+    if breakdown in PICKER_BREAKDOWNS:
+        codes = [code for code in KEY_FIGURES if breakdown in indicator_get(code).breakdowns]
+        if breakdown == "outcome":
+            codes = ["exits"]
+        results = [indicator_cells(user=user, code=code, place=place, period=period, breakdown=breakdown)
+                   for code in codes]
+        by_category = {"breakdown": breakdown, "label": BREAKDOWN_LABELS[breakdown],
+                       "indicators": [result["indicator"] for result in results],
+                       "totals": [result["total"] for result in results],
+                       "rows": [{"label": label, "cells": [result["cells"].get(value) for result in results]}
+                                for value, label in categories(breakdown)]}
     outcomes = indicator_cells(user=user, code="exits", place=place, period=period, breakdown="outcome")
     # who the learners are: the place's learners enrolled by sex and by age band (each line disclosed)
     profile = []
@@ -199,6 +290,8 @@ def dashboard(*, user, place: Place, period):
         "trend": attendance_trend(user=user, place=place, period=period),
         "exits_indicator": indicator_get("exits"), "outcomes": outcome_rows, "exits_total": outcomes["total"],
         "small_cells": scoping.scope_of(user).aggregates_only, "min_cell": disclosure.min_cell(),
+        "by_category": by_category, "breakdowns": [(key, BREAKDOWN_LABELS[key]) for key in PICKER_BREAKDOWNS],
+        "breakdown": breakdown if by_category else None,
     }
 
 
@@ -214,17 +307,18 @@ def indicator_values(*, user, code, place: Place, period, breakdown=None):
     result = indicator_cells(user=user, code=code, place=place, period=period, breakdown=breakdown)
     cells = []
     if breakdown:
-        labels = dict(CATEGORIES[breakdown].choices)
+        labels = dict(categories(breakdown))
         for value, label in labels.items():
             if value in result["cells"]:
-                cells.append(_cell_out(result["cells"][value], value, str(label)))
+                cells.append(_cell_out(result["cells"][value], str(value), str(label)))
     elif place.sublevel:
         names = _names(place.sublevel, [key for key in result["cells"] if key is not None], user)
         for pk, obj in sorted(names.items(), key=lambda item: item[1].code):
             cells.append(_cell_out(result["cells"][pk], obj.code, obj.name))
     obj = place.obj
     return {"indicator": code, "unit": result["indicator"].unit,
-            "place": {"level": place.level, "code": getattr(obj, "code", None), "name": getattr(obj, "name", None)},
+            "place": {"level": place.level, "name": getattr(obj, "name", None),
+                      "code": str(obj.pk) if place.level == ASSOCIATION else getattr(obj, "code", None)},
             "school_year": period.school_year, "month": period.month, "breakdown": breakdown,
             "sublevel": None if breakdown else place.sublevel, "total": _cell_out(result["total"]), "cells": cells,
             "small_cells": scoping.scope_of(user).aggregates_only}
@@ -237,7 +331,8 @@ def attendance_trend(*, user, place: Place, period):
     end = min(period.end, attendance.month_span(today)[1]) if period.start <= today else period.start
     if end <= period.start:
         return []
-    rows = attendance.rates_by(user=user, level="national", start=period.start, end=end, **place.within)
+    rows = attendance.rates_by(user=user, level="national", start=period.start, end=end,
+                               **figures.attendance_within(place.within))
     by_month = {row["month"]: row for row in rows}
     trend = []
     for month in (month for month in period.months if month < end):

@@ -26,6 +26,7 @@ urlpatterns = [
     path("reporting/national/", views.national, name="national"),
     path("reporting/regions/<hcp:code>/", views.region, name="region"),
     path("reporting/provinces/<hcp:code>/", views.province, name="province"),
+    path("reporting/associations/<int:pk>/", views.association, name="association"),
     path("reporting/centres/<int:pk>/", views.center, name="center"),
     path("reporting/coverage/", views.coverage_national, name="coverage"),
     path("reporting/coverage/regions/<hcp:code>/", views.coverage_region, name="coverage_region"),

@@ -12,7 +12,7 @@ from forsa.core import scoping
 from forsa.core.views import scoped_or_404
 from forsa.reporting import charts, coverage, maps, selectors
 from forsa.reporting.figures import Period
-from forsa.reporting.indicators import CENTER, NATIONAL, PROVINCE, REGION
+from forsa.reporting.indicators import ASSOCIATION, CENTER, NATIONAL, PROVINCE, REGION
 
 YEAR = re.compile(r"^(20\d\d)-(20\d\d)$")
 MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
@@ -42,10 +42,13 @@ def _render(request, place):
     if not scoping.scope_of(request.user).grants:
         raise PermissionDenied
     period, years = _period(request)
-    context = selectors.dashboard(user=request.user, place=place, period=period)
+    breakdown = request.GET.get("breakdown", "")  # one the picker offers, else none (no error)
+    breakdown = breakdown if breakdown in selectors.PICKER_BREAKDOWNS else None
+    context = selectors.dashboard(user=request.user, place=place, period=period, breakdown=breakdown)
     context |= charts.dashboard_charts(context, rtl=get_language_bidi())
     context |= {"years": years, "trail": _trail(request.user, place),
-                "query": f"year={period.school_year}&month={period.month:%Y-%m}"}
+                "query": f"year={period.school_year}&month={period.month:%Y-%m}"
+                         + (f"&breakdown={breakdown}" if breakdown else "")}
     context["map"] = maps.dashboard_map(context, query=context["query"])
     return render(request, "reporting/dashboard.html", context)
 
@@ -84,6 +87,11 @@ def region(request, code):
 def province(request, code):
     return _render(request, selectors.Place(PROVINCE, scoped_or_404(selectors.province_get, user=request.user,
                                                                     code=code)))
+
+
+def association(request, pk):
+    return _render(request, selectors.Place(ASSOCIATION, scoped_or_404(selectors.association_get, user=request.user,
+                                                                       pk=pk)))
 
 
 def center(request, pk):

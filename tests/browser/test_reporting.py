@@ -22,7 +22,7 @@ def test_national_indicators_on_desktop_and_phone(language, direction, page, pho
             sign_in(tab, forsa_server.demo.national_analyst, language=language)
             tab.goto("/reporting/national/")
             expect(tab.locator("html")).to_have_attribute("dir", direction)
-            expect(tab.locator(".kpi")).to_have_count(9)
+            expect(tab.locator(".kpi")).to_have_count(21)
             expect(tab.locator("table.sublevel tbody tr")).to_have_count(12)  # one row per region
             expect(tab.locator("#chart-enrolled-title")).to_be_visible()
             assert tab.evaluate("() => document.documentElement.scrollWidth") <= tab.viewport_size["width"]

@@ -85,3 +85,24 @@ def test_unknown_places_and_codes(client, world):
     assert client.get(f"{API}/seats/regions/99").status_code == 404
     assert client.get(f"{API}/seats/centers/99999999999999999999").status_code == 422
     assert client.get(f"{API}/seats/centers/0").status_code == 422
+
+
+def test_new_indicators_and_breakdowns(client, world, network):
+    client.force_login(world["national_analyst"])
+    answer = client.get(f"{API}/basic_skills_gain/national{QUERY}&breakdown=pole").json()
+    assert {cell["key"]: (cell["value"], cell["numerator"], cell["denominator"]) for cell in answer["cells"]} == {
+        "AR": (100.0, 1, 1), "MATH": (66.7, 2, 3)}
+    answer = client.get(f"{API}/situation_after_exit/national{QUERY}&breakdown=milestone").json()
+    assert [(cell["key"], cell["value"]) for cell in answer["cells"]] == [("3", 50.0)]
+    answer = client.get(f"{API}/rolls_not_taken/national{QUERY}").json()
+    assert (answer["unit"], answer["total"]["value"], answer["total"]["denominator"]) == ("rolls", 39, 42)
+    assert {cell["key"]: cell["value"] for cell in answer["cells"]} == {"01": 19, "06": 20}
+    answer = client.get(f"{API}/late_reports/regions/{network.a.region.code}{QUERY}").json()
+    assert (answer["total"]["value"], answer["total"]["denominator"]) == (1, 2)
+    answer = client.get(f"{API}/learners_at_risk/national{QUERY}&breakdown=risk_level").json()
+    assert [(cell["key"], cell["value"]) for cell in answer["cells"]] == [("watch", 2), ("high", 1)]
+    answer = client.get(f"{API}/exits/national{QUERY}&breakdown=area").json()
+    assert sum(cell["value"] for cell in answer["cells"]) == 2
+    assert client.get(f"{API}/conventions_signed/national{QUERY}&breakdown=sex").status_code == 422
+    detail = client.get(f"{API}/conventions_signed").json()
+    assert detail["additive"] is False and detail["small_cells"] is False and detail["unit"] == "conventions"

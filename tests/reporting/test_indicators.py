@@ -36,7 +36,20 @@ EXPECTED = {  # code: (nation, {region: value}) — worked out in tests/reportin
     "centres_open": (3, {"01": 2, "06": 1}),
     "seats": (320, {"01": 200, "06": 120}),
     "occupancy": (1.2, {"01": 1.0, "06": 1.7}),
+    "rolls_not_taken": (39, {"01": 19, "06": 20}),
+    "situation_after_exit": (50.0, {"06": 50.0}),
+    "basic_skills_gain": (75.0, {"01": 100.0, "06": 50.0}),
+    "in_remediation": (2, {"01": 2}),
+    "conventions_signed": (1, {"01": 1}),
+    "amounts_committed": (500_000, {"01": 500_000}),
+    "amounts_disbursed": (350_000, {"01": 250_000, "06": 100_000}),
+    "late_reports": (2, {"01": 1, "06": 1}),
+    "learners_at_risk": (3, {"01": 2, "06": 1}),
+    "interventions": (3, {"01": 2, "06": 1}),
 }
+# Retention needs 91 (182) days after the intakes of 15 September: read on 1 April 2027.
+APRIL = figures.Period.of("2026-2027", month=D("2026-11-01"), today=D("2027-04-01"))
+RETENTION = {"retention_3m": (75.0, {"01": 100.0, "06": 0.0}), "retention_6m": (75.0, {"01": 100.0, "06": 0.0})}
 
 
 @pytest.mark.parametrize("code", list(EXPECTED))
@@ -52,7 +65,134 @@ CHECKED_IN_TEST_COVERAGE = {"out_of_school", "coverage_rate"}
 
 
 def test_every_indicator_of_the_catalogue_is_checked_here():
-    assert set(EXPECTED) | CHECKED_IN_TEST_COVERAGE == {indicator.code for indicator in CATALOGUE}
+    assert set(EXPECTED) | set(RETENTION) | CHECKED_IN_TEST_COVERAGE == {indicator.code for indicator in CATALOGUE}
+
+
+@pytest.mark.parametrize("code", list(RETENTION))
+def test_retention_by_hand(world, network, code):
+    """Amina stayed; Omar moved to B on 16 November (still enrolled: retained, counted at A that took him in);
+    Salma left for school and came back on 2 November (retained); Youssef dropped out on 30 October (not)."""
+    user = world["national_analyst"]
+    result = indicator_cells(user=user, code=code, place=Place("national"), period=APRIL)
+    nation, regions = RETENTION[code]
+    assert (result["total"].value, result["total"].numerator, result["total"].denominator) == (nation, 3, 4)
+    assert by_region(world, result["cells"]) == regions
+    # on 5 December nobody was taken in 91 days before: no cohort yet, no figure
+    assert indicator_cells(user=user, code=code, place=Place("national"), period=PERIOD)["total"] is None
+    # Hajar, taken in on 20 September 2025, was still enrolled 91 and 182 days later (she left on 30 June 2026)
+    last_year = figures.Period.of("2025-2026", today=D("2026-12-05"))
+    assert indicator_cells(user=user, code=code, place=Place("center", network.b), period=last_year)["total"].value \
+        == 100.0
+
+
+def test_retention_counts_a_positive_exit_before_the_milestone(world, network):
+    """Nadia, taken in at A on 5 October 2025, left for vocational training on 20 December 2025, before her 91st
+    day (4 January 2026): retained at 3 months; Karim, taken in the same day, dropped out then: not retained."""
+    from forsa.learners.services import learner_exit
+    from tests.factories import make_learner
+
+    for name, sex, details in (("Nadia", "F", {"outcome": "vocational", "training_provider": "ofppt",
+                                               "programme": "Couture"}),
+                               ("Karim", "M", {"outcome": "dropout", "dropout_reason": "economic"})):
+        learner = make_learner(network.a, first_name=name, sex=sex, start_date="2025-10-05", school_year="2025-2026")
+        learner_exit(actor=None, learner=learner, exit_date=D("2025-12-20"), **details)
+    last_year = figures.Period.of("2025-2026", today=D("2026-12-05"))
+    user, centre_a = world["national_analyst"], Place("center", network.a)
+    total = indicator_cells(user=user, code="retention_3m", place=centre_a, period=last_year)["total"]
+    assert (total.numerator, total.denominator) == (1, 2)
+    by_sex = indicator_cells(user=user, code="retention_3m", place=centre_a, period=last_year, breakdown="sex")
+    assert {key: cell.value for key, cell in by_sex["cells"].items()} == {"F": 100.0, "M": 0.0}
+
+
+def test_rolls_not_taken_in_the_month(world, network):
+    """November 2026 has 21 school days; A's group had a learner placed every day (Amina) and two rolls (2 and 17
+    November); B's group too (Hajar) and one roll (17 November). Hajar's group of 2025-2026 has nobody placed."""
+    user = world["national_analyst"]
+    result = indicator_cells(user=user, code="rolls_not_taken", place=Place("province", network.a.province),
+                             period=PERIOD)
+    assert (result["total"].numerator, result["total"].denominator) == (19, 21)
+    assert {key: cell.value for key, cell in result["cells"].items()} == {network.a.pk: 19}
+    # read on 18 November: the school days up to the 17th (12), rolls on the 2nd and 17th
+    mid = figures.Period.of("2026-2027", month=D("2026-11-01"), today=D("2026-11-18"))
+    at_a = indicator_cells(user=user, code="rolls_not_taken", place=Place("center", network.a), period=mid)["total"]
+    assert (at_a.value, at_a.denominator) == (10, 12)
+
+
+def test_basic_skills_gain_by_pole_and_the_transfer(world, network):
+    user = world["national_analyst"]
+    result = indicator_cells(user=user, code="basic_skills_gain", place=Place("national"), period=PERIOD,
+                             breakdown="pole")
+    assert {key: (cell.numerator, cell.denominator) for key, cell in result["cells"].items()} == {
+        "AR": (1, 1), "MATH": (2, 3)}
+    # Omar's diagnostic was at A, his latest level at B: he counts at B (with Hajar), not at A
+    at_b = indicator_cells(user=user, code="basic_skills_gain", place=Place("center", network.b), period=PERIOD,
+                           breakdown="pole")
+    assert {key: (cell.numerator, cell.denominator) for key, cell in at_b["cells"].items()} == {"MATH": (1, 2)}
+
+
+def test_situation_after_exit_by_situation_and_milestone(world, network):
+    user = world["national_analyst"]
+    by_situation = indicator_cells(user=user, code="situation_after_exit", place=Place("national"), period=PERIOD,
+                                   breakdown="situation")
+    assert {key: cell.value for key, cell in by_situation["cells"].items()} == {"school": 1, "nothing": 1}
+    by_milestone = indicator_cells(user=user, code="situation_after_exit", place=Place("national"), period=PERIOD,
+                                   breakdown="milestone")
+    assert {key: cell.value for key, cell in by_milestone["cells"].items()} == {3: 50.0}
+    # Hajar's follow-up of 2 October 2026 was done in 2026-2027 although her exit was in 2025-2026
+    last_year = figures.Period.of("2025-2026", today=D("2026-12-05"))
+    assert indicator_cells(user=user, code="situation_after_exit", place=Place("national"), period=last_year)[
+        "total"] is None
+
+
+def test_conventions_count_once_per_place_but_at_each_centre_they_cover(world, network):
+    """The own convention covers A and A2: once for the province, once at each centre (not additive)."""
+    user = world["national_analyst"]
+    result = indicator_cells(user=user, code="conventions_signed", place=Place("province", network.a.province),
+                             period=PERIOD)
+    assert result["total"].value == 1
+    assert {key: cell.value for key, cell in result["cells"].items()} == {network.a.pk: 1, network.a2.pk: 1}
+    assert not indicator_get("conventions_signed").additive and indicator_get("learners_enrolled").additive
+    committed = indicator_cells(user=user, code="amounts_committed", place=Place("province", network.a.province),
+                                period=PERIOD)["total"]
+    assert committed.value == 500_000
+    late = indicator_cells(user=user, code="late_reports", place=Place("national"), period=APRIL)["total"]
+    assert (late.value, late.denominator) == (3, 4)  # the report due 31 January 2027 is late by April
+    # the foreign convention was signed last year: its money committed then
+    last_year = figures.Period.of("2025-2026", today=D("2026-12-05"))
+    assert indicator_cells(user=user, code="amounts_committed", place=Place("national"), period=last_year)[
+        "total"].value == 100_000
+
+
+def test_risk_levels_and_interventions(world, network):
+    user = world["national_analyst"]
+    by_level = indicator_cells(user=user, code="learners_at_risk", place=Place("national"), period=PERIOD,
+                               breakdown="risk_level")
+    assert {key: cell.value for key, cell in by_level["cells"].items()} == {"high": 1, "watch": 2}
+    last_year = figures.Period.of("2025-2026", today=D("2026-12-05"))
+    assert indicator_cells(user=user, code="interventions", place=Place("center", network.b), period=last_year)[
+        "total"].value == 1
+
+
+def test_breakdowns_rural_urban_and_track(world, network):
+    """A's commune and B's: their kinds as loaded by the territory app; tracks of the latest enrolments."""
+    from forsa.learners.models import TrackParticipation
+
+    user = world["national_analyst"]
+    kinds = {network.a.pk: network.a.commune.kind, network.b.pk: network.b.commune.kind}
+    expected = {}
+    for center, count in ((network.a, 2), (network.b, 3)):
+        expected[kinds[center.pk]] = expected.get(kinds[center.pk], 0) + count
+    result = indicator_cells(user=user, code="learners_enrolled", place=Place("national"), period=PERIOD,
+                             breakdown="area")
+    assert {key: cell.value for key, cell in result["cells"].items()} == expected
+    amina = network.learners["amina"].enrollments.get()
+    TrackParticipation.objects.create(enrollment=amina, track="trade", start_date=D("2026-10-01"))
+    TrackParticipation.objects.create(enrollment=amina, track="catch_up", start_date=D("2026-09-15"))
+    hajar = network.learners["hajar"].enrollments.get(school_year="2026-2027")
+    TrackParticipation.objects.create(enrollment=hajar, track="catch_up", start_date=D("2026-09-21"))
+    result = indicator_cells(user=user, code="learners_enrolled", place=Place("national"), period=PERIOD,
+                             breakdown="track")
+    assert {key: cell.value for key, cell in result["cells"].items()} == {"catch_up": 2, "trade": 1}
 
 
 def test_counts_behind_the_rates(world, network):
