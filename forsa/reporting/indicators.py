@@ -68,6 +68,15 @@ class Indicator:
     breakdowns: tuple[str, ...] = ()
     # Whether the figure stands on people (learners): then the small-cell rule applies to it.
     about_people: bool = True
+    # Read per month (``Period.month``), not per school year: its roll-ups are kept month by month.
+    monthly: bool = False
+    # Whether a place's figure is the sum of its centres' (numerator, denominator, counts): then pages
+    # read it from the roll-ups (``forsa.reporting.rollups``); False: always computed directly.
+    additive: bool = True
+    # Whether the distinct people behind a place's cell are the sum of its centres' (False when one
+    # learner may count at two centres in one cell: a move within the month, exits from two centres).
+    # The small-cell rule needs them exact: for aggregate-only scopes such figures are computed directly.
+    people_additive: bool = True
 
     @property
     def is_rate(self) -> bool:
@@ -146,6 +155,8 @@ CATALOGUE = (
         population=_("roll calls taken in the month, at the centre of the group called"),
         source="attendance_session (expected, absent), attendance_absence",
         unit=Unit.PERCENT,
+        monthly=True,
+        people_additive=False,
     ),
     Indicator(
         code="exits",
@@ -159,6 +170,7 @@ CATALOGUE = (
         source="learners_exit, learners_enrollment",
         unit=Unit.EXITS,
         breakdowns=(OUTCOME,),
+        people_additive=False,
     ),
     Indicator(
         code="positive_exit_rate",
@@ -172,6 +184,7 @@ CATALOGUE = (
         population=_("exits recorded, at the centre of the enrolment that ended"),
         source="learners_exit, learners_enrollment",
         unit=Unit.PERCENT,
+        people_additive=False,
     ),
     Indicator(
         code="follow_up_rate",
@@ -185,6 +198,7 @@ CATALOGUE = (
         population=_("follow-ups of exits, at the centre of the enrolment that ended"),
         source="learners_followup, learners_exit, learners_enrollment",
         unit=Unit.PERCENT,
+        people_additive=False,
     ),
     Indicator(
         code="centres_open",

@@ -17,7 +17,7 @@ from forsa.centers.models import Center
 from forsa.core import disclosure, scoping
 from forsa.learners.models import Outcome, Sex
 from forsa.organizations.models import Association
-from forsa.reporting import figures
+from forsa.reporting import figures, rollups
 from forsa.reporting.indicators import (
     CENTER,
     NATIONAL,
@@ -135,24 +135,37 @@ def disclose(user, indicator: Indicator, line: list, total):
         _suppress(line, total, people="denominator_people")
 
 
-def indicator_cells(*, user, code, place: Place, period, by_sublevel=True, breakdown=None):
-    """One indicator at ``place``: {"total": Cell, "cells": {sub-place id or category: Cell}}, disclosed.
+LATEST = object()  # indicator_cells: look up the latest refresh of the period's school year
+
+
+def indicator_cells(*, user, code, place: Place, period, by_sublevel=True, breakdown=None, refresh=LATEST):
+    """One indicator at ``place``: {"total": Cell, "cells": {sub-place id or category: Cell}, "as_of":
+    when the figures were computed (None: now)}, disclosed.
 
     ``by_sublevel`` breaks it down by the level below the place (regions of the nation…); ``breakdown``
-    (sex, outcome: one the indicator declares) instead breaks the place's figure by category."""
+    (sex, outcome: one the indicator declares) instead breaks the place's figure by category. Read from
+    the roll-ups (``rollups``: the sums of the centres' cells of the last refresh, one query) when the
+    school year has been refreshed and the figure adds up; else computed directly."""
     indicator = indicator_get(code)
-    compute = figures.COMPUTATIONS[code]
-    total = compute(user=user, period=period, within=place.within).get(None)
-    if breakdown:
-        cells = compute(user=user, period=period, within=place.within, breakdown=breakdown)
-        cells = {key: cell for key, cell in cells.items()}
-    elif by_sublevel and place.sublevel:
-        cells = compute(user=user, period=period, level=place.sublevel, within=place.within)
+    if refresh is LATEST:
+        refresh = rollups.refresh_of(period.school_year)
+    if refresh is not None and rollups.answers(user, indicator):
+        total, cells = rollups.indicator_cells(user=user, indicator=indicator, place=place, period=period,
+                                               refresh=refresh, by_sublevel=by_sublevel, breakdown=breakdown)
+        as_of = refresh.finished_at
     else:
-        cells = {}
+        compute = figures.COMPUTATIONS[code]
+        total = compute(user=user, period=period, within=place.within).get(None)
+        if breakdown:
+            cells = compute(user=user, period=period, within=place.within, breakdown=breakdown)
+        elif by_sublevel and place.sublevel:
+            cells = compute(user=user, period=period, level=place.sublevel, within=place.within)
+        else:
+            cells = {}
+        as_of = None
     keys = list(cells)
     disclose(user, indicator, [cells[key] for key in keys], total)
-    return {"indicator": indicator, "total": total, "cells": cells}
+    return {"indicator": indicator, "total": total, "cells": cells, "as_of": as_of}
 
 
 def _names(level, ids, user):
@@ -162,15 +175,19 @@ def _names(level, ids, user):
 
 def dashboard(*, user, place: Place, period):
     """The key figures of ``place`` and its table by sub-level (one row per sub-place, a column per
-    TABLE_FIGURES), with the outcomes of the exits, all disclosed for aggregate-only scopes."""
+    TABLE_FIGURES), with the outcomes of the exits, all disclosed for aggregate-only scopes; ``as_of``: the
+    refresh its figures were read from, if any may lag (None: all computed now)."""
+    refresh = rollups.refresh_of(period.school_year)
     figures_ = {code: indicator_cells(user=user, code=code, place=place, period=period,
-                                      by_sublevel=code in TABLE_FIGURES)
+                                      by_sublevel=code in TABLE_FIGURES, refresh=refresh)
                 for code in KEY_FIGURES}
-    outcomes = indicator_cells(user=user, code="exits", place=place, period=period, breakdown="outcome")
+    outcomes = indicator_cells(user=user, code="exits", place=place, period=period, breakdown="outcome",
+                               refresh=refresh)
     # who the learners are: the place's learners enrolled by sex and by age band (each line disclosed)
     profile = []
     for breakdown in ("sex", "age_band"):
-        result = indicator_cells(user=user, code="learners_enrolled", place=place, period=period, breakdown=breakdown)
+        result = indicator_cells(user=user, code="learners_enrolled", place=place, period=period, breakdown=breakdown,
+                                 refresh=refresh)
         profile.append({"breakdown": breakdown, "total": result["total"], "rows": [
             {"label": label, "cell": result["cells"].get(value) or figures.Cell(0, numerator=0)}
             for value, label in CATEGORIES[breakdown].choices]})
@@ -196,7 +213,8 @@ def dashboard(*, user, place: Place, period):
         "table_totals": [figures_[code]["total"] for code in TABLE_FIGURES],
         "rows": rows, "profile": profile,
         "attendance_indicator": indicator_get("attendance_rate"),
-        "trend": attendance_trend(user=user, place=place, period=period),
+        "trend": attendance_trend(user=user, place=place, period=period, refresh=refresh),
+        "as_of": next((figure["as_of"] for figure in figures_.values() if figure["as_of"]), None),
         "exits_indicator": indicator_get("exits"), "outcomes": outcome_rows, "exits_total": outcomes["total"],
         "small_cells": scoping.scope_of(user).aggregates_only, "min_cell": disclosure.min_cell(),
     }
@@ -230,13 +248,21 @@ def indicator_values(*, user, code, place: Place, period, breakdown=None):
             "small_cells": scoping.scope_of(user).aggregates_only}
 
 
-def attendance_trend(*, user, place: Place, period):
+def attendance_trend(*, user, place: Place, period, refresh=LATEST):
     """The attendance rate of ``place`` month by month over the school year so far (one query, two for
-    aggregate-only scopes): attendance's ``rates_by`` totals, disclosed month by month there."""
+    aggregate-only scopes): the roll-ups' monthly sums when the year has been refreshed, else attendance's
+    ``rates_by`` totals, disclosed month by month there."""
     today = timezone.localdate()
     end = min(period.end, attendance.month_span(today)[1]) if period.start <= today else period.start
     if end <= period.start:
         return []
+    indicator = indicator_get("attendance_rate")
+    if refresh is LATEST:
+        refresh = rollups.refresh_of(period.school_year)
+    if refresh is not None and rollups.answers(user, indicator):
+        by_month = rollups.attendance_trend(user=user, indicator=indicator, place=place, period=period, end=end,
+                                            refresh=refresh)
+        return [(month, by_month.get(month)) for month in period.months if month < end]
     rows = attendance.rates_by(user=user, level="national", start=period.start, end=end, **place.within)
     by_month = {row["month"]: row for row in rows}
     trend = []
