@@ -54,9 +54,9 @@ from forsa.demo.network import seed_network
 from forsa.demo.reference import REFERENCE_DATE, seed_reference
 from forsa.demo.users import DEMO_PASSWORD, DEMO_USERS, SENTINEL_EMAIL, Login, demo_logins, seed_users
 from forsa.earlywarning.services import risk_score_all
-from forsa.reporting.services import rollups_refresh_recent
 from forsa.learners.models import Enrollment, Exit, FollowUp, Learner
 from forsa.organizations.models import Association, Organization, Partner
+from forsa.reporting.services import rollups_refresh_recent
 from forsa.territory.models import Commune, Province, Region
 
 DEMO_URL = "http://127.0.0.1:8000/"

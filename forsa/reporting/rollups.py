@@ -39,8 +39,9 @@ def answers(user, indicator) -> bool:
     return indicator.people_additive or not scoping.scope_of(user).aggregates_only
 
 
-def _cell(indicator, row, refresh):
-    if not any(row.get(name) for name in ("value", "numerator", "denominator", "people", "sessions")):
+def _cell(indicator, row, refresh, *, total=False):
+    """The Cell of summed ``row``; for a total, None when nothing was counted (as a direct aggregate)."""
+    if total and not any(row.get(name) for name in ("value", "numerator", "denominator", "people", "sessions")):
         return None
     numerator, denominator = row["numerator"], row["denominator"]
     if indicator.code == "attendance_rate":
@@ -90,7 +91,7 @@ def indicator_cells(*, user, indicator, place, period, refresh, by_sublevel=True
         line = {row[column]: _cell(indicator, row, refresh) for row in rows}
     else:
         total, line = cells.filter(breakdown="").aggregate(**SUMS), {}
-    return _cell(indicator, total, refresh), {key: cell for key, cell in line.items() if cell is not None}
+    return _cell(indicator, total, refresh, total=True), line
 
 
 def attendance_trend(*, user, indicator, place, period, end, refresh):
@@ -99,4 +100,4 @@ def attendance_trend(*, user, indicator, place, period, end, refresh):
         indicator=indicator.code, school_year=period.school_year, breakdown="", month__gte=period.start,
         month__lt=end, **{NARROW[level]: obj for level, obj in place.within.items()})
     rows = cells.values("month").annotate(**SUMS).order_by()
-    return {row["month"]: cell for row in rows if (cell := _cell(indicator, row, refresh)) is not None}
+    return {row["month"]: _cell(indicator, row, refresh) for row in rows}
