@@ -174,4 +174,4 @@ def test_query_count_of_the_other_pages_does_not_grow(client, world, network, pa
         make_learner(a, first_name=f"Hiba{n}")
     with django_assert_max_num_queries(len(small)):
         client.get(url + QUERY)
-    assert len(small) <= 34
+    assert len(small) <= 35  # 34 computed directly, plus the look-up of the roll-ups' last refresh (none here)
