@@ -156,6 +156,19 @@ def forsa_figures(user, period, codes):
     return out
 
 
+def queries(fn):
+    """The SQL statements ``fn`` sends (counted by an execute wrapper: a request resets Django's log)."""
+    sent = []
+
+    def count(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        fn()
+    return len(sent)
+
+
 def timings(fn, runs, warm=3):
     from django.db import reset_queries
 
@@ -173,7 +186,6 @@ def timings(fn, runs, warm=3):
 def measure(args):
     import duckdb
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from forsa.centers.models import Center
     from forsa.learners.models import Enrollment
@@ -207,10 +219,8 @@ def measure(args):
     # today's path, for comparison: computed directly (no refresh of the year)
     CentreCell.objects.filter(school_year=YEAR).delete()
     Refresh.objects.filter(school_year=YEAR).delete()
-    with CaptureQueriesContext(connection) as context:
-        get(urls["national page"])()
     results["direct"] = {"national page": timings(get(urls["national page"]), args.direct_runs, warm=1)
-                         | {"queries": len(context.captured_queries)}}
+                         | {"queries": queries(get(urls["national page"]))}}
     print("direct", results["direct"], flush=True)
     # the refresh
     began = time.perf_counter()
@@ -221,9 +231,7 @@ def measure(args):
         cursor.execute("VACUUM ANALYZE reporting_centrecell")
     results["from roll-ups"] = {}
     for label, url in urls.items():
-        with CaptureQueriesContext(connection) as context:
-            get(url)()
-        results["from roll-ups"][label] = timings(get(url), args.runs) | {"queries": len(context.captured_queries)}
+        results["from roll-ups"][label] = timings(get(url), args.runs) | {"queries": queries(get(url))}
         print(label, results["from roll-ups"][label], flush=True)
     # DuckDB over the same rows, in Parquet
     period = Period.of(YEAR, MONTH)
