@@ -100,6 +100,21 @@ def scope_of(user) -> Scope:
     return cached
 
 
+class SystemReader:
+    """The whole country, read by the system itself: a task computing national aggregates (the roll-ups
+    of reporting), never a request's user. A national scope with no person behind it; it may only
+    read through ``for_aggregates`` (nothing it computes is shown as is: pages add up its cells over
+    the reader's own scope). Writes go through services with a real actor."""
+
+    is_authenticated = True
+    is_active = True
+    pk = None
+    _forsa_scope = Scope((Grant(Role.NATIONAL_ANALYST, None, None),))
+
+
+SYSTEM = SystemReader()
+
+
 def forget_scope(user) -> None:
     """Call after changing a user's memberships within a request."""
     user.__dict__.pop("_forsa_scope", None)

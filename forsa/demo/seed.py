@@ -17,7 +17,9 @@
 7. ``conventions.seed_conventions``: a round of calls for projects and the conventions signed;
 8. the early warning: the risk model trained on the demo's history (once ``earlywarning.model``
    exists), then every enrolled learner scored a week before the reference date and on it, so that
-   the worklists show what changed since last week and the demo counsellor has alerts to follow.
+   the worklists show what changed since last week and the demo counsellor has alerts to follow;
+9. the roll-ups of the dashboards (``reporting.services.rollups_refresh_recent``), as the daily task
+   ``reporting_refresh`` keeps them in production.
 
 Steps 1–3 run in one transaction; learners follow, one transaction per batch.
 Learners come only with the network, on the first run: a second run creates nothing.
@@ -54,6 +56,7 @@ from forsa.demo.users import DEMO_PASSWORD, DEMO_USERS, SENTINEL_EMAIL, Login, d
 from forsa.earlywarning.services import risk_score_all
 from forsa.learners.models import Enrollment, Exit, FollowUp, Learner
 from forsa.organizations.models import Association, Organization, Partner
+from forsa.reporting.services import rollups_refresh_recent
 from forsa.territory.models import Commune, Province, Region
 
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -126,6 +129,8 @@ def seed_demo(*, seed: int = 1, learners: int = DEFAULT_LEARNERS, progress: bool
         report.created.update(seed_conventions(rng=step_rng(seed=seed, step="conventions"), network=network))
     if not report.already_seeded and learners > 0:
         report.model, report.risk = seed_early_warning(today=REFERENCE_DATE, center_ids=only)
+        # the dashboards' roll-ups (in production: the daily task reporting_refresh)
+        report.created["figure_cells"] = sum(refresh.rows for refresh in rollups_refresh_recent(today=REFERENCE_DATE))
     report.totals = current_totals()
     report.logins = demo_logins()
     return report

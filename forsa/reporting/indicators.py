@@ -84,9 +84,16 @@ class Indicator:
     breakdowns: tuple[str, ...] = ()
     # Whether the figure stands on people (learners): then the small-cell rule applies to it.
     about_people: bool = True
-    # Whether the figure of a place is the sum of its centres' numerators and denominators (a learner, an
-    # exit, a roll… belongs to one centre); False when one row counts at several centres (a convention).
+    # Read per month (``Period.month``), not per school year: its roll-ups are kept month by month.
+    monthly: bool = False
+    # Whether a place's figure is the sum of its centres' (numerator, denominator, counts): then pages
+    # read it from the roll-ups (``forsa.reporting.rollups``); False: always computed directly (one
+    # row counts at several centres: a convention; or the figure is not about centres: the census).
     additive: bool = True
+    # Whether the distinct people behind a place's cell are the sum of its centres' (False when one
+    # learner may count at two centres in one cell: a move within the month, exits from two centres).
+    # The small-cell rule needs them exact: for aggregate-only scopes such figures are computed directly.
+    people_additive: bool = True
 
     @property
     def is_rate(self) -> bool:
@@ -194,6 +201,8 @@ CATALOGUE = (
         population=_("roll calls taken in the month, at the centre of the group called"),
         source="attendance_session (expected, absent), attendance_absence",
         unit=Unit.PERCENT,
+        monthly=True,
+        people_additive=False,
     ),
     Indicator(
         code="rolls_not_taken",
@@ -211,6 +220,7 @@ CATALOGUE = (
         source="learners_placement, centers_group, attendance_session",
         unit=Unit.ROLLS,
         about_people=False,
+        monthly=True,
     ),
     Indicator(
         code="exits",
@@ -224,6 +234,7 @@ CATALOGUE = (
         source="learners_exit, learners_enrollment",
         unit=Unit.EXITS,
         breakdowns=(OUTCOME, SEX, AREA),
+        people_additive=False,
     ),
     Indicator(
         code="positive_exit_rate",
@@ -237,6 +248,7 @@ CATALOGUE = (
         population=_("exits recorded, at the centre of the enrolment that ended"),
         source="learners_exit, learners_enrollment",
         unit=Unit.PERCENT,
+        people_additive=False,
     ),
     Indicator(
         code="follow_up_rate",
@@ -251,6 +263,7 @@ CATALOGUE = (
         source="learners_followup, learners_exit, learners_enrollment",
         unit=Unit.PERCENT,
         breakdowns=(MILESTONE,),
+        people_additive=False,
     ),
     Indicator(
         code="situation_after_exit",
@@ -267,6 +280,7 @@ CATALOGUE = (
         source="learners_followup, learners_exit, learners_enrollment",
         unit=Unit.PERCENT,
         breakdowns=(MILESTONE, SITUATION),
+        people_additive=False,
     ),
     Indicator(
         code="basic_skills_gain",
@@ -442,6 +456,7 @@ CATALOGUE = (
         unit=Unit.ADOLESCENTS,
         levels=(NATIONAL, REGION, PROVINCE),
         about_people=False,
+        additive=False,
     ),
     Indicator(
         code="coverage_rate",
@@ -458,6 +473,7 @@ CATALOGUE = (
         source="learners_enrollment, learners_learner, territory_province",
         unit=Unit.PERCENT,
         levels=(NATIONAL, REGION, PROVINCE),
+        additive=False,
     ),
 )
 

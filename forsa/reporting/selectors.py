@@ -22,7 +22,7 @@ from forsa.core import disclosure, scoping
 from forsa.earlywarning.models import Level as RiskLevel
 from forsa.learners.models import FollowUp, Outcome, Sex, Track
 from forsa.organizations.models import Association
-from forsa.reporting import figures
+from forsa.reporting import figures, rollups
 from forsa.reporting.indicators import (
     ASSOCIATION,
     BREAKDOWN_LABELS,
@@ -48,7 +48,7 @@ KEY_GROUPS = ((_("Learners"), ("learners_enrolled", "new_intakes", "girls_share"
               (_("Early warning"), ("learners_at_risk", "interventions")))
 KEY_FIGURES = tuple(code for _title, codes in KEY_GROUPS for code in codes)
 # The figures read over one month (their previous period is the month before, not the year before).
-MONTHLY = ("attendance_rate", "rolls_not_taken")
+MONTHLY = tuple(indicator.code for indicator in catalogue() if indicator.monthly)
 # The columns of a dashboard's table by sub-level.
 TABLE_FIGURES = ("learners_enrolled", "girls_share", "attendance_rate", "positive_exit_rate", "seats",
                  "occupancy")
@@ -170,24 +170,37 @@ def disclose(user, indicator: Indicator, line: list, total):
         _suppress(line, total, people="denominator_people")
 
 
-def indicator_cells(*, user, code, place: Place, period, by_sublevel=True, breakdown=None):
-    """One indicator at ``place``: {"total": Cell, "cells": {sub-place id or category: Cell}}, disclosed.
+LATEST = object()  # indicator_cells: look up the latest refresh of the period's school year
+
+
+def indicator_cells(*, user, code, place: Place, period, by_sublevel=True, breakdown=None, refresh=LATEST):
+    """One indicator at ``place``: {"total": Cell, "cells": {sub-place id or category: Cell}, "as_of":
+    when the figures were computed (None: now)}, disclosed.
 
     ``by_sublevel`` breaks it down by the level below the place (regions of the nation…); ``breakdown``
-    (sex, outcome: one the indicator declares) instead breaks the place's figure by category."""
+    (sex, outcome: one the indicator declares) instead breaks the place's figure by category. Read from
+    the roll-ups (``rollups``: the sums of the centres' cells of the last refresh, one query) when the
+    school year has been refreshed and the figure adds up; else computed directly."""
     indicator = indicator_get(code)
-    compute = figures.COMPUTATIONS[code]
-    total = compute(user=user, period=period, within=place.within).get(None)
-    if breakdown:
-        cells = compute(user=user, period=period, within=place.within, breakdown=breakdown)
-        cells = {key: cell for key, cell in cells.items()}
-    elif by_sublevel and place.sublevel in indicator.levels:  # census figures stop at the province
-        cells = compute(user=user, period=period, level=place.sublevel, within=place.within)
+    if refresh is LATEST:
+        refresh = rollups.refresh_of(period.school_year)
+    if refresh is not None and rollups.answers(user, indicator):
+        total, cells = rollups.indicator_cells(user=user, indicator=indicator, place=place, period=period,
+                                               refresh=refresh, by_sublevel=by_sublevel, breakdown=breakdown)
+        as_of = refresh.finished_at
     else:
-        cells = {}
+        compute = figures.COMPUTATIONS[code]
+        total = compute(user=user, period=period, within=place.within).get(None)
+        if breakdown:
+            cells = compute(user=user, period=period, within=place.within, breakdown=breakdown)
+        elif by_sublevel and place.sublevel in indicator.levels:  # census figures stop at the province
+            cells = compute(user=user, period=period, level=place.sublevel, within=place.within)
+        else:
+            cells = {}
+        as_of = None
     keys = list(cells)
     disclose(user, indicator, [cells[key] for key in keys], total)
-    return {"indicator": indicator, "total": total, "cells": cells}
+    return {"indicator": indicator, "total": total, "cells": cells, "as_of": as_of}
 
 
 def _names(level, ids, user):
@@ -233,15 +246,20 @@ def dashboard(*, user, place: Place, period, breakdown=None):
     """The key figures of ``place`` (each with its change over the previous period) and its table by
     sub-level (one row per sub-place, a column per TABLE_FIGURES), with the outcomes of the exits and, when
     ``breakdown`` is asked, the key figures that declare it cut by its categories; all disclosed for
-    aggregate-only scopes."""
+    aggregate-only scopes; ``as_of``: the refresh its figures were read from, if any may lag (None: all
+    computed now)."""
+    refresh = rollups.refresh_of(period.school_year)
     figures_ = {code: indicator_cells(user=user, code=code, place=place, period=period,
-                                      by_sublevel=code in TABLE_FIGURES)
+                                      by_sublevel=code in TABLE_FIGURES, refresh=refresh)
                 for code in KEY_FIGURES}
+    refreshes = {period.school_year: refresh}  # the previous period may be the previous school year's
     for code, result in figures_.items():
-        before = indicator_cells(user=user, code=code, place=place, period=previous_period(period, code),
-                                 by_sublevel=False)["total"]
-        result["change"] = change(result["indicator"], result["total"], before)
         earlier = previous_period(period, code)
+        if earlier.school_year not in refreshes:
+            refreshes[earlier.school_year] = rollups.refresh_of(earlier.school_year)
+        before = indicator_cells(user=user, code=code, place=place, period=earlier, by_sublevel=False,
+                                 refresh=refreshes[earlier.school_year])["total"]
+        result["change"] = change(result["indicator"], result["total"], before)
         # a school year (2025-2026) has no letter: a left-to-right mark keeps it in order in Arabic
         result["change"]["when"] = (date_format(earlier.month, "F Y") if code in MONTHLY
                                     else f"\u200e{earlier.school_year}")
@@ -250,18 +268,20 @@ def dashboard(*, user, place: Place, period, breakdown=None):
         codes = [code for code in KEY_FIGURES if breakdown in indicator_get(code).breakdowns]
         if breakdown == "outcome":
             codes = ["exits"]
-        results = [indicator_cells(user=user, code=code, place=place, period=period, breakdown=breakdown)
-                   for code in codes]
+        results = [indicator_cells(user=user, code=code, place=place, period=period, breakdown=breakdown,
+                                   refresh=refresh) for code in codes]
         by_category = {"breakdown": breakdown, "label": BREAKDOWN_LABELS[breakdown],
                        "indicators": [result["indicator"] for result in results],
                        "totals": [result["total"] for result in results],
                        "rows": [{"label": label, "cells": [result["cells"].get(value) for result in results]}
                                 for value, label in categories(breakdown)]}
-    outcomes = indicator_cells(user=user, code="exits", place=place, period=period, breakdown="outcome")
+    outcomes = indicator_cells(user=user, code="exits", place=place, period=period, breakdown="outcome",
+                               refresh=refresh)
     # who the learners are: the place's learners enrolled by sex and by age band (each line disclosed)
     profile = []
     for breakdown in ("sex", "age_band"):
-        result = indicator_cells(user=user, code="learners_enrolled", place=place, period=period, breakdown=breakdown)
+        result = indicator_cells(user=user, code="learners_enrolled", place=place, period=period, breakdown=breakdown,
+                                 refresh=refresh)
         profile.append({"breakdown": breakdown, "total": result["total"], "rows": [
             {"label": label, "cell": result["cells"].get(value) or figures.Cell(0, numerator=0)}
             for value, label in CATEGORIES[breakdown].choices]})
@@ -287,7 +307,8 @@ def dashboard(*, user, place: Place, period, breakdown=None):
         "table_totals": [figures_[code]["total"] for code in TABLE_FIGURES],
         "rows": rows, "profile": profile,
         "attendance_indicator": indicator_get("attendance_rate"),
-        "trend": attendance_trend(user=user, place=place, period=period),
+        "trend": attendance_trend(user=user, place=place, period=period, refresh=refresh),
+        "as_of": next((figure["as_of"] for figure in figures_.values() if figure["as_of"]), None),
         "exits_indicator": indicator_get("exits"), "outcomes": outcome_rows, "exits_total": outcomes["total"],
         "small_cells": scoping.scope_of(user).aggregates_only, "min_cell": disclosure.min_cell(),
         "by_category": by_category, "breakdowns": [(key, BREAKDOWN_LABELS[key]) for key in PICKER_BREAKDOWNS],
@@ -324,13 +345,21 @@ def indicator_values(*, user, code, place: Place, period, breakdown=None):
             "small_cells": scoping.scope_of(user).aggregates_only}
 
 
-def attendance_trend(*, user, place: Place, period):
+def attendance_trend(*, user, place: Place, period, refresh=LATEST):
     """The attendance rate of ``place`` month by month over the school year so far (one query, two for
-    aggregate-only scopes): attendance's ``rates_by`` totals, disclosed month by month there."""
+    aggregate-only scopes): the roll-ups' monthly sums when the year has been refreshed, else attendance's
+    ``rates_by`` totals, disclosed month by month there."""
     today = timezone.localdate()
     end = min(period.end, attendance.month_span(today)[1]) if period.start <= today else period.start
     if end <= period.start:
         return []
+    indicator = indicator_get("attendance_rate")
+    if refresh is LATEST:
+        refresh = rollups.refresh_of(period.school_year)
+    if refresh is not None and rollups.answers(user, indicator):
+        by_month = rollups.attendance_trend(user=user, indicator=indicator, place=place, period=period, end=end,
+                                            refresh=refresh)
+        return [(month, by_month.get(month)) for month in period.months if month < end]
     rows = attendance.rates_by(user=user, level="national", start=period.start, end=end,
                                **figures.attendance_within(place.within))
     by_month = {row["month"]: row for row in rows}

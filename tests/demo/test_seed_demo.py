@@ -235,6 +235,13 @@ class TestSeededNetwork:
         assert scopes["region.casablanca@demo.forsa.ma"] == "Casablanca-Settat"
         assert scopes["national.admin@demo.forsa.ma"] == "national"
 
+    def test_the_dashboards_roll_ups_are_refreshed(self, seeded):
+        from forsa.reporting.models import CentreCell, Refresh
+
+        refreshes = {refresh.school_year: refresh.rows for refresh in Refresh.objects.all()}
+        assert set(refreshes) == {"2026-2027", "2025-2026"}  # the demo's reference year and the one before
+        assert seeded.created["figure_cells"] == sum(refreshes.values()) == CentreCell.objects.count() > 0
+
     # -- learners (bulk-written: they must look exactly as if the services had written them) --
 
     def test_learner_placement_follows_the_current_enrolment(self):

@@ -181,4 +181,5 @@ def test_query_count_of_the_other_pages_does_not_grow(client, world, network, pa
         make_learner(a, first_name=f"Hiba{n}")
     with django_assert_max_num_queries(len(small)):
         client.get(url + QUERY)
-    assert len(small) <= 72
+    # 72 computed directly (no refresh here), plus the look-ups of the roll-ups' last refresh
+    assert len(small) <= 74
