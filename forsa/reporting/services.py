@@ -32,7 +32,7 @@ def centre_cells(period):
                 for key, cell in cells.items():
                     center, category = key if breakdown else (key, "")
                     rows.append((indicator.code, period.school_year, month, center, breakdown, category or "",
-                                 None if indicator.is_rate else cell.value, cell.numerator, cell.denominator,
+                                 cell.value, cell.numerator, cell.denominator,
                                  cell.people or 0, cell.denominator_people, cell.extra.get("sessions")))
     return rows
 
