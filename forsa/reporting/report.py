@@ -78,9 +78,10 @@ class Report:
         title = _("Annual report %(year)s: %(place)s") % {"year": period.school_year, "place": self.name}
         self.figures_on = period.reference_day()
         subtitle = _("%(level)s · figures as of %(day)s · made on %(made)s") % {
-            "level": str(level).capitalize() if place.level != NATIONAL else _("Nation"),
-            "day": date_format(self.figures_on, "j F Y"),
+            "level": str(level).capitalize(), "day": date_format(self.figures_on, "j F Y"),
             "made": date_format(timezone.localtime(), "j F Y H:i")}
+        if place.level == NATIONAL:  # the title says it already
+            subtitle = subtitle.split(" · ", 1)[1]
         self.doc = Document(title=title, subtitle=subtitle, language=language)
         self.used = []  # indicators in the order they are first referred to (their definition's number)
 
@@ -188,7 +189,7 @@ class Report:
             rows = [[row[1], *[_cell_text(value, indicator) for value, indicator in zip(row[2:], indicators,
                                                                                          strict=True)]]
                     for row in sublevel.rows]
-            doc.table(columns, rows, widths=[0.22, *[0.78 / len(indicators)] * len(indicators)])
+            doc.table(columns, rows, widths=[0.3, *[0.7 / len(indicators)] * len(indicators)])
         enrolled = indicator_get("learners_enrolled")
         profile = exports.profile_table(context)
         doc.paragraph(f"{profile.title} {self.ref(enrolled)}")

@@ -19,7 +19,6 @@ from forsa.core import disclosure, scoping
 from forsa.learners.models import Outcome, Sex
 from forsa.organizations.models import Association
 from forsa.reporting import figures
-from forsa.reporting.models import AnnualReport
 from forsa.reporting.indicators import (
     CENTER,
     NATIONAL,
@@ -31,6 +30,7 @@ from forsa.reporting.indicators import (
     catalogue,
     indicator_get,
 )
+from forsa.reporting.models import AnnualReport
 from forsa.territory.models import Province, Region
 
 # The figures a dashboard shows, in order and by theme (each links to its definition).
