@@ -2,7 +2,6 @@
 with the page's key figures in French and Arabic, the page's disclosure for a partner, and scoped."""
 
 import re
-import subprocess
 from html import unescape
 
 import pytest
@@ -17,9 +16,9 @@ from forsa.reporting import report as report_pdf
 from forsa.reporting.indicators import indicator_get
 from forsa.reporting.models import AnnualReport
 from tests.reporting.network import build_network
+from tests.reporting.pdftext import assert_key_figures, compact, normalise, pdf_layout
 
 QUERY = "?year=2026-2027&month=2026-11"
-MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None)
 
 
 @pytest.fixture
@@ -35,41 +34,10 @@ def kpi_values(html):
     return [(normalise(value), unescape(name)) for value, (_value, name) in zip(values, pairs, strict=True)]
 
 
-def compact(text):
-    """Without any space: pdftotext splits shaped Arabic words into letter groups."""
-    return re.sub(r"\s+", "", normalise(text))
-
-
-def key_figures_of(layout, language):
-    """{compact indicator name: the columns of its line} in the PDF's key figures section (pdftotext -layout:
-    one table row per line, columns apart by runs of spaces)."""
-    with translation.override(language):
-        start, end = compact(_("Key figures")), compact(_("Charts"))
-    lines = layout.splitlines()
-    first = next(i for i, line in enumerate(lines) if compact(line) == start)
-    last = next(i for i, line in enumerate(lines) if i > first and compact(line) == end)
-    return [[normalise(column) for column in re.split(r"\s{2,}", line.strip())] for line in lines[first + 1:last]]
-
-
-def assert_key_figures(html, layout, language):
-    rows = key_figures_of(layout, language)
-    figures = kpi_values(html)
-    assert len(figures) == 9
-    for value, name in figures:
-        matching = [row for row in rows if any(compact(column).startswith(compact(name)) for column in row)]
-        assert matching and value in matching[0], (value, name, matching, rows)
-
-
-def normalise(text):
-    """Spaces of every kind as one space, bidi marks dropped (pdftotext and HTML differ only there)."""
-    text = text.translate(MARKS).replace("\xa0", " ").replace("\u202f", " ")
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def pdf_layout(pdftotext, content, tmp_path):
+def pdf_text(pdftotext, content, tmp_path):
     path = tmp_path / "report.pdf"
     path.write_bytes(content)
-    return subprocess.run([pdftotext, "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return pdf_layout(pdftotext, path)
 
 
 def request_report(client, django_capture_on_commit_callbacks, **data):
@@ -107,8 +75,8 @@ def test_province_report_end_to_end_holds_the_pages_key_figures(client, world, n
     assert reverse("reporting:report_download", args=[report.pk]) in status and "hx-trigger" not in status
     listing = client.get(reverse("reporting:reports")).content.decode()
     assert reverse("reporting:report", args=[report.pk]) in listing
-    layout = pdf_layout(pdftotext, download(client, report), tmp_path)
-    assert_key_figures(html, layout, language)
+    layout = pdf_text(pdftotext, download(client, report), tmp_path)
+    assert_key_figures(kpi_values(html), layout, language)
     text = compact(layout)
     assert compact(province.name) in text
     # the definitions of the indicators used, from the catalogue, and the date of the figures
@@ -130,8 +98,8 @@ def test_partner_report_hides_what_the_partners_page_hides(client, world, networ
                    language="fr")
     report = AnnualReport.objects.get()
     assert report.disclosed and report.status == "done"
-    layout = pdf_layout(pdftotext, download(client, report), tmp_path)
-    assert_key_figures(html, layout, "fr")
+    layout = pdf_text(pdftotext, download(client, report), tmp_path)
+    assert_key_figures(kpi_values(html), layout, "fr")
     # the regions' table: region 01 (2 learners) and region 06 (3) are hidden (•), never printed
     rows = [re.split(r"\s{2,}", line.strip()) for line in layout.splitlines() if "Tanger-Tétouan" in line]
     assert rows and all(row[1] == "•" for row in rows), rows
