@@ -28,8 +28,9 @@ def test_analyst_in_arabic_downloads_a_provinces_annual_report(page, forsa_serve
         expect(page.locator("p.exports a[href*='/sublevel.xlsx']")).to_have_count(1)
         form = page.locator("#annual-report-form")
         expect(form.locator("select[name=language]")).to_have_value("ar")
-        form.locator("button[type=submit]").click()
-        page.wait_for_url("**/reporting/reports/*/")
+        form.locator("button[type=submit]").click(timeout=180_000)
+        # the demo's immediate task backend builds the report before the redirect; a worker would answer at once
+        page.wait_for_url("**/reporting/reports/*/", timeout=180_000)
         link = page.locator("#report-download")
         expect(link).to_be_visible(timeout=120_000)  # the page polls until the task is done
         expect(page.locator("#report-status")).to_have_attribute("data-status", "done")
