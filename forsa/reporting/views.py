@@ -25,6 +25,7 @@ from forsa.reporting.indicators import CENTER, LEVEL_LABELS, NATIONAL, PROVINCE,
 from forsa.territory.models import Province, Region
 
 YEAR = re.compile(r"^(20\d\d)-(20\d\d)$")
+HCP = re.compile(r"[0-9A-Za-z.]{1,16}")  # a place's code, as urls.HcpCode takes it
 MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
 
 
@@ -224,6 +225,8 @@ def _report_request(request):
         return _bad_request(request, _("The school year asked for is not one a report can be made for."))
     if language not in dict(settings.LANGUAGES):
         return _bad_request(request, _("This language is not offered."))
+    if code and not HCP.fullmatch(code):  # as the URLs' codes: no such place (and no NUL for PostgreSQL)
+        raise Http404
     try:
         place = selectors.place_get(user=request.user, level=level, code=code, levels=selectors.REPORT_LEVELS)
     except selectors.UnknownLevel:
