@@ -15,6 +15,7 @@ import re
 
 import pytest
 from django.core import signing
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
@@ -31,6 +32,7 @@ from forsa.earlywarning.services import intervention_record, risk_score_all
 from forsa.learners.selectors import TRANSFER_IN_SALT
 from forsa.learners.services import learner_exit
 from forsa.organizations.services import public_bodies_ensure
+from forsa.reporting.models import AnnualReport
 from tests.conventions.conftest import build_side
 from tests.factories import make_group, make_learner, make_user
 
@@ -50,6 +52,9 @@ NOT_OBJECTS = {
     "GET /indicators/{code}": "an indicator's code: the catalogue of definitions is read by every signed-in user",
     "GET /indicators/{code}/national": "an indicator's code; the nation is national roles' and partners' (403 for the "
                                        "others: tests/reporting/test_api.py)",
+    "reporting:national_export": "a table's name and a format; the nation is national roles' and partners' (403 for "
+                                 "the others: tests/reporting/test_exports.py)",
+    "reporting:dashboard_export": "a table's name and a format of the user's own dashboard (their own place)",
 }
 
 # Object of another scope for every argument a route may take: OBJECTS[route][arg] = key in the foreign world.
@@ -113,6 +118,12 @@ OBJECTS = {
     "reporting:center": {"pk": "center"},
     "reporting:coverage_region": {"code": "region_code"},
     "reporting:association": {"pk": "association"},
+    "reporting:region_export": {"code": "region_code", "table": "sublevel", "fmt": "csv"},
+    "reporting:province_export": {"code": "province_code", "table": "sublevel", "fmt": "xlsx"},
+    "reporting:association_export": {"pk": "association", "table": "sublevel", "fmt": "csv"},
+    "reporting:center_export": {"pk": "center", "table": "outcomes", "fmt": "csv"},
+    "reporting:report": {"pk": "annual_report"},
+    "reporting:report_download": {"pk": "annual_report"},
     # API operations
     "GET /regions/{code}": {"code": "region_code"},
     "GET /provinces/{code}": {"code": "province_code"},
@@ -188,7 +199,9 @@ EXPECTED = {
         "reporting:region", "reporting:province", "reporting:center", "GET /indicators/{code}/regions/{region_code}",
         "reporting:coverage_region", "GET /coverage/regions/{region_code}",
         "GET /indicators/{code}/provinces/{province_code}", "GET /indicators/{code}/centers/{center_id}",
-        "reporting:association", "GET /indicators/{code}/associations/{association_id}")},
+        "reporting:association", "GET /indicators/{code}/associations/{association_id}",
+        "reporting:region_export", "reporting:province_export", "reporting:association_export",
+        "reporting:center_export")},
     **{(route, "partner_viewer"): (403, DIRECTORY_EDIT) for route in ("centers:edit", "PATCH /centers/{center_id}")},
 }
 
@@ -297,6 +310,11 @@ def foreign_objects(world, settings, tmp_path):
     token, _raw = api_token_create(actor=users["center_director"], name="foreign")
     # A transfer reference signed for someone else (the foreign centre's director).
     reference = signing.dumps({"learner": learner.pk, "user": users["center_director"].pk}, salt=TRANSFER_IN_SALT)
+    # the foreign region's annual report, made by its manager (no small-cell rule: a partner never gets it)
+    annual_report = AnnualReport.objects.create(
+        requested_by=manager, level="region", place_code=foreign.center.region.code,
+        place_name=foreign.center.region.name, school_year="2026-2027", language="fr", status="done", step=6,
+        steps=6, file=ContentFile(PDF, name="annual-report.pdf"))
     User.objects.update(language="en")
     return {
         "token": token, "region_code": foreign.center.region.code, "province_code": foreign.center.province.code,
@@ -307,7 +325,7 @@ def foreign_objects(world, settings, tmp_path):
         "assessment": assessment, "remediation": remediation,
         "call": side.call, "application": side.application, "document": side.application.documents.first(),
         "review": side.review, "convention": side.convention, "report": report, "tranche": tranche,
-        "alert": alert,
+        "alert": alert, "annual_report": annual_report,
     }
 
 

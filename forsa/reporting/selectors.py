@@ -9,6 +9,7 @@ is the smallest other cell of its line when a hidden one could be recovered from
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -36,6 +37,7 @@ from forsa.reporting.indicators import (
     catalogue,
     indicator_get,
 )
+from forsa.reporting.models import AnnualReport
 from forsa.territory.models import Commune, Province, Region
 
 # The figures a dashboard shows, in order and by theme (each links to its definition).
@@ -141,6 +143,70 @@ def association_get(*, user, pk) -> Association:
 def center_get(*, user, pk) -> Center:
     """The centre (any role that sees it), or Center.DoesNotExist."""
     return Center.objects.for_user(user).select_related("province", "region", "association").get(pk=pk)
+
+
+# The levels a place may be named at by (level, code) — exports and annual reports — and how each is read
+# (DoesNotExist when out of the user's reach: a 404). Data-driven: a new level (the association) is one
+# more entry here and in REPORT_LEVELS.
+PLACE_GETTERS = {
+    REGION: lambda user, code: region_get(user=user, code=code),
+    PROVINCE: lambda user, code: province_get(user=user, code=code),
+    ASSOCIATION: lambda user, code: association_get(user=user, pk=int(code) if str(code).isdigit() else 0),
+    CENTER: lambda user, code: center_get(user=user, pk=int(code) if str(code).isdigit() else 0),
+}
+# The levels an annual report is made for, from the top.
+REPORT_LEVELS = (NATIONAL, REGION, PROVINCE, ASSOCIATION)
+
+
+class UnknownLevel(LookupError):
+    """A level that is not one of the levels asked for (a bad request, not a missing place)."""
+
+
+def place_get(*, user, level, code=None, levels=(NATIONAL, *PLACE_GETTERS)) -> Place:
+    """The place named by ``level`` and ``code`` as the user's dashboards reach it: UnknownLevel for a level
+    not in ``levels``, PermissionDenied for the nation out of national reach (as its page), DoesNotExist for
+    a place out of reach or missing (a 404, as its page)."""
+    if level not in levels:
+        raise UnknownLevel(level)
+    if level == NATIONAL:
+        if not reach(user)[0]:
+            raise PermissionDenied
+        return Place(NATIONAL)
+    if not code:
+        raise UnknownLevel(level)
+    return Place(level, PLACE_GETTERS[level](user, code))
+
+
+def place_code(place: Place) -> str:
+    """The code that names a place in URLs and stored reports: a region's or province's HCP code, an
+    association's or centre's id, "" for the nation."""
+    if place.obj is None:
+        return ""
+    return str(getattr(place.obj, "code", None) or place.obj.pk)
+
+
+def place_name(place: Place) -> str:
+    return place.obj.name if place.obj is not None else str(_("Nation"))
+
+
+def annual_report_list(*, user):
+    """The annual reports the user asked for, the latest first."""
+    return AnnualReport.objects.filter(requested_by=user).order_by("-created_at", "-pk")
+
+
+def annual_report_get(*, user, pk) -> AnnualReport:
+    """A report its requester, or anyone whose dashboards reach its place, may read — except that a report
+    made without the small-cell rule is never shown to an aggregate-only scope. Else DoesNotExist (a 404)."""
+    report = AnnualReport.objects.select_related("requested_by").get(pk=pk)
+    if report.requested_by_id == user.pk:
+        return report
+    if not report.disclosed and scoping.scope_of(user).aggregates_only:
+        raise AnnualReport.DoesNotExist(pk)
+    try:
+        place_get(user=user, level=report.level, code=report.place_code, levels=REPORT_LEVELS)
+    except (UnknownLevel, PermissionDenied, ObjectDoesNotExist):
+        raise AnnualReport.DoesNotExist(pk) from None
+    return report
 
 
 def _suppress(cells, total, *, people="people"):

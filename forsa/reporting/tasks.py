@@ -1,4 +1,5 @@
-"""The daily refresh of the roll-ups (the figures of the dashboards), as a task."""
+"""Reporting's tasks: the daily refresh of the roll-ups (the figures of the dashboards), and building an
+annual report (django-tasks; the immediate backend in tests and demo)."""
 
 from datetime import date
 
@@ -6,6 +7,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from forsa.reporting import services
+from forsa.reporting.models import AnnualReport
 
 
 @task()
@@ -18,3 +20,13 @@ def reporting_refresh(school_year: str | None = None, today: str | None = None) 
     else:
         refreshes = services.rollups_refresh_recent(today=day)
     return {refresh.school_year: {"cells": refresh.rows, "seconds": refresh.duration} for refresh in refreshes}
+
+
+@task()
+def annual_report_build(report_id: int) -> dict:
+    """Tasks take plain values: the report's id. A report already finished is not built again."""
+    report = AnnualReport.objects.select_related("requested_by").filter(pk=report_id).first()
+    if report is None or report.finished:
+        return {"report": report_id, "built": False}
+    report = services.annual_report_build(report=report)
+    return {"report": report_id, "built": True, "status": report.status}

@@ -30,4 +30,16 @@ urlpatterns = [
     path("reporting/centres/<int:pk>/", views.center, name="center"),
     path("reporting/coverage/", views.coverage_national, name="coverage"),
     path("reporting/coverage/regions/<hcp:code>/", views.coverage_region, name="coverage_region"),
+    # the tables of each dashboard as .xlsx or CSV (<table>.<format>: exports.TABLES, exports.FORMATS)
+    path("reporting/export/<slug:table>.<slug:fmt>", views.dashboard_export, name="dashboard_export"),
+    path("reporting/national/<slug:table>.<slug:fmt>", views.national_export, name="national_export"),
+    path("reporting/regions/<hcp:code>/<slug:table>.<slug:fmt>", views.region_export, name="region_export"),
+    path("reporting/provinces/<hcp:code>/<slug:table>.<slug:fmt>", views.province_export, name="province_export"),
+    path("reporting/associations/<int:pk>/<slug:table>.<slug:fmt>", views.association_export,
+         name="association_export"),
+    path("reporting/centres/<int:pk>/<slug:table>.<slug:fmt>", views.center_export, name="center_export"),
+    # annual reports: mine (and asking for one), one's progress, its download
+    path("reporting/reports/", views.reports, name="reports"),
+    path("reporting/reports/<int:pk>/", views.report, name="report"),
+    path("reporting/reports/<int:pk>/download/", views.report_download, name="report_download"),
 ]

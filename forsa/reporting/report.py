@@ -1,0 +1,252 @@
+"""The annual report of a place as a PDF, in the requester's language (French or Arabic; English too).
+
+It holds what the place's dashboard shows, for the same user (so with the same scope and the same
+small-cell rule): the key figures, each with the number of its definition; the charts (bars drawn
+with fpdf2's own primitives, so that Arabic labels are shaped like the rest of the text, bars from the
+reading side); the map (see ``place_map_svg``); the tables; the definitions of every indicator used
+(from the catalogue); the date the figures were read on. ``annual_report_pdf`` reports its progress
+step by step to the task that calls it.
+"""
+
+import io
+from collections.abc import Callable
+
+from django.utils import timezone, translation
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+
+from forsa.documents.pdf import INK, MUTED, RULE, SHADE, SIZE, Document
+from forsa.reporting import exports, selectors
+from forsa.reporting.charts import PALETTE
+from forsa.reporting.indicators import LEVEL_LABELS, NATIONAL, indicator_get
+
+# What the task reports as it goes (its step count).
+STEPS = (
+    "figures",  # the dashboard's figures, computed for the requester
+    "key_figures",
+    "charts",  # the charts and the map
+    "tables",
+    "definitions",
+    "stored",  # the file written (the task's own last step)
+)
+HIDDEN = "•"
+
+
+def place_map_svg(place, context) -> bytes | None:
+    """HOOK(maps): the choropleth of ``place`` (its regions or provinces) as SVG bytes, or None.
+
+    The maps are built elsewhere (``forsa/reporting/maps.py``, issue 13 §3): when it exists, return its
+    SVG for the place and period of ``context`` here, e.g. ``maps.place_map(place=place, context=context,
+    rtl=…)`` rendered to bytes; the report then embeds it with fpdf2 (``pdf.image(io.BytesIO(svg))``, which
+    renders paths and fills; text inside an SVG is not shaped, so labels belong in the table under it).
+    Until then the report has no map and says nothing about one."""
+    return None
+
+
+def _figure_text(cell, indicator) -> str:
+    """A figure as the page prints it (same rounding and grouping, in the document's language)."""
+    if cell is None:
+        return "—"
+    if cell.suppressed:
+        return HIDDEN
+    if cell.value is None:
+        return "—"
+    if indicator.is_rate:
+        return f"{number_format(cell.value, 1)} %"
+    return number_format(cell.value, 0, force_grouping=True)
+
+
+def _cell_text(value, indicator=None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return HIDDEN if value == str(exports.SUPPRESSED) else value
+    if isinstance(value, float) or (indicator is not None and indicator.is_rate):
+        return f"{number_format(value, 1)} %"
+    if hasattr(value, "year"):
+        return date_format(value, "F Y")
+    return number_format(value, 0, force_grouping=True)
+
+
+class Report:
+    """Lays the report out on a ``Document``."""
+
+    def __init__(self, *, user, place, period, context, language):
+        self.user, self.place, self.period, self.context = user, place, period, context
+        self.name = selectors.place_name(place)
+        level = LEVEL_LABELS.get(place.level, "")
+        title = _("Annual report %(year)s: %(place)s") % {"year": period.school_year, "place": self.name}
+        self.figures_on = period.reference_day()
+        subtitle = _("%(level)s · figures as of %(day)s · made on %(made)s") % {
+            "level": str(level).capitalize(), "day": date_format(self.figures_on, "j F Y"),
+            "made": date_format(timezone.localtime(), "j F Y H:i")}
+        if place.level == NATIONAL:  # the title says it already
+            subtitle = subtitle.split(" · ", 1)[1]
+        self.doc = Document(title=title, subtitle=subtitle, language=language)
+        self.used = []  # indicators in the order they are first referred to (their definition's number)
+
+    def ref(self, indicator) -> str:
+        if indicator.code not in [used.code for used in self.used]:
+            self.used.append(indicator)
+        return f"[{[used.code for used in self.used].index(indicator.code) + 1}]"
+
+    # -- sections ---------------------------------------------------------------------------------------
+    def intro(self):
+        context = self.context
+        if context["small_cells"]:
+            self.doc.paragraph(_("Figures that fewer than %(min)s learners stand behind are hidden (%(mark)s), and "
+                                 "so is any figure that would let a hidden one be worked out from its total.")
+                               % {"min": context["min_cell"], "mark": HIDDEN}, small=True)
+        self.doc.paragraph(_("The number in brackets after each figure refers to its definition at the end of "
+                             "this report."), small=True)
+
+    def key_figures(self):
+        doc, context = self.doc, self.context
+        doc.heading(_("Key figures"))
+        rows = []
+        for title, group in context["key_groups"]:
+            for figure in group:
+                indicator, cell = figure["indicator"], figure["total"]
+                detail = ""
+                if indicator.code == "attendance_rate":
+                    detail = date_format(context["period"].month, "F Y")
+                elif indicator.is_rate and cell and not cell.suppressed and cell.denominator:
+                    detail = _("%(numerator)s of %(denominator)s") % {
+                        "numerator": number_format(cell.numerator, 0, force_grouping=True),
+                        "denominator": number_format(cell.denominator, 0, force_grouping=True)}
+                elif indicator.code == "occupancy" and cell and cell.extra.get("day"):
+                    detail = _("on %(day)s") % {"day": date_format(cell.extra["day"], "j F Y")}
+                rows.append((str(title), f"{indicator.name} {self.ref(indicator)}",
+                             _figure_text(cell, indicator), detail))
+        doc.table([_("Theme"), _("Indicator"), _("Value"), _("Detail")], rows, widths=[0.25, 0.39, 0.14, 0.22])
+
+    def charts(self):
+        context = self.context
+        self.doc.heading(_("Charts"))
+        enrolled = context["table_indicators"][0]
+        if context["rows"]:
+            rows = [(row["object"].name, row["cells"][0]) for row in context["rows"]]
+            rows.sort(key=lambda item: (item[1] is None or item[1].suppressed or item[1].value is None,
+                                        -((item[1].value or 0) if item[1] else 0)))
+            self.bars(f"{enrolled.name} · {exports.sublevel_title(self.place.sublevel)} {self.ref(enrolled)}",
+                      [(label, cell, enrolled) for label, cell in rows])
+        rate = context["attendance_indicator"]
+        if context["trend"]:
+            self.bars(f"{_('Attendance rate by month')} {self.ref(rate)}",
+                      [(date_format(month, "F Y"), cell, rate) for month, cell in context["trend"]], scale=100)
+        exits = context["exits_indicator"]
+        if context["exits_total"]:
+            self.bars(f"{_('Exits by outcome')} {self.ref(exits)}",
+                      [(row["outcome"].label, row["cell"], exits) for row in context["outcomes"]])
+        svg = place_map_svg(self.place, context)
+        if svg:  # HOOK(maps): drawn once maps.py provides it
+            pdf = self.doc.pdf
+            pdf.image(io.BytesIO(svg), x=pdf.l_margin, w=pdf.epw)
+
+    def bars(self, title, rows, scale=None):
+        """A horizontal bar chart: label, bar, value on one line each; bars start from the reading side."""
+        doc, pdf = self.doc, self.doc.pdf
+        line = 5.6
+        if pdf.get_y() + line * (len(rows) + 2) > pdf.h - pdf.b_margin:
+            pdf.add_page()
+        doc.paragraph(title)
+        values = [cell.value for _label, cell, _ind in rows if cell and not cell.suppressed and cell.value]
+        largest = scale or max(values, default=0) or 1
+        label_w, bar_w, value_w = pdf.epw * 0.36, pdf.epw * 0.46, pdf.epw * 0.18
+        gap = 2
+        for label, cell, indicator in rows:
+            y = pdf.get_y()
+            if doc.rtl:
+                label_x, bar_x, value_x = pdf.w - pdf.r_margin - label_w, pdf.l_margin + value_w, pdf.l_margin
+            else:
+                label_x, bar_x, value_x = pdf.l_margin, pdf.l_margin + label_w, pdf.l_margin + label_w + bar_w
+            pdf.set_font(doc.font, size=SIZE["small"] + 1)
+            pdf.set_text_color(*INK)
+            pdf.set_xy(label_x, y)
+            pdf.cell(label_w - gap, line, doc.prepared(_truncate(str(label), 40)), align=doc.align)
+            pdf.set_fill_color(*SHADE)
+            pdf.rect(bar_x, y + 1.3, bar_w - gap, line - 2.6, style="F")
+            value = None if cell is None or cell.suppressed else cell.value
+            if value:
+                width = max((bar_w - gap) * min(value / largest, 1), 0.4)
+                pdf.set_fill_color(*_rgb(PALETTE[0]))
+                start = bar_x + (bar_w - gap - width if doc.rtl else 0)
+                pdf.rect(start, y + 1.3, width, line - 2.6, style="F")
+            pdf.set_xy(value_x, y)
+            pdf.cell(value_w, line, doc.prepared(_figure_text(cell, indicator)), align="L" if doc.rtl else "R")
+            pdf.set_xy(pdf.l_margin, y + line)
+        pdf.set_draw_color(*RULE)
+        pdf.ln(3)
+
+    def tables(self):
+        doc, context = self.doc, self.context
+        doc.heading(_("Tables"))
+        sublevel = exports.sublevel_table(context)
+        if sublevel and len(sublevel.rows) > 1:
+            indicators = context["table_indicators"]
+            doc.paragraph(sublevel.title)
+            columns = [sublevel.columns[1], *[f"{indicator.name} {self.ref(indicator)}" for indicator in indicators]]
+            rows = [[row[1], *[_cell_text(value, indicator) for value, indicator in zip(row[2:], indicators,
+                                                                                         strict=True)]]
+                    for row in sublevel.rows]
+            doc.table(columns, rows, widths=[0.3, *[0.7 / len(indicators)] * len(indicators)])
+        enrolled = indicator_get("learners_enrolled")
+        profile = exports.profile_table(context)
+        doc.paragraph(f"{profile.title} {self.ref(enrolled)}")
+        doc.table(profile.columns, [[row[0], row[1], _cell_text(row[2], enrolled)] for row in profile.rows],
+                  widths=[0.35, 0.4, 0.25])
+        if context["trend"]:
+            trend = exports.trend_table(context)
+            rate = context["attendance_indicator"]
+            doc.paragraph(f"{trend.title} {self.ref(rate)}")
+            doc.table(trend.columns, [[_cell_text(row[0]), _cell_text(row[1]), _cell_text(row[2], rate)]
+                                      for row in trend.rows], widths=[0.4, 0.3, 0.3])
+        exits = context["exits_indicator"]
+        outcomes = exports.outcomes_table(context)
+        doc.paragraph(f"{outcomes.title} {self.ref(exits)}")
+        doc.table(outcomes.columns, [[row[0], _cell_text(row[1], exits)] for row in outcomes.rows],
+                  widths=[0.6, 0.4])
+
+    def definitions(self):
+        doc = self.doc
+        doc.heading(_("Definitions of the indicators"))
+        for number, indicator in enumerate(self.used, start=1):
+            doc.paragraph(f"[{number}] {indicator.name}")
+            doc.paragraph(str(indicator.definition), small=True)
+            pairs = [(_("Numerator"), indicator.numerator), (_("Denominator"), indicator.denominator),
+                     (_("Period"), indicator.period), (_("Population"), indicator.population),
+                     (_("Source"), indicator.source), (_("Unit"), indicator.unit_label)]
+            for label, text in pairs:
+                if text:
+                    doc.paragraph(_("%(label)s: %(text)s") % {"label": label, "text": text}, small=True)
+            doc.pdf.ln(1)
+        doc.pdf.set_text_color(*MUTED)
+        doc.paragraph(_("Figures read on %(day)s, for the school year %(year)s, by %(user)s.") % {
+            "day": date_format(self.figures_on, "j F Y"), "year": self.period.school_year,
+            "user": str(self.user)}, small=True)
+
+
+def _truncate(text, length):
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _rgb(colour):
+    return tuple(int(colour[index:index + 2], 16) for index in (1, 3, 5))
+
+
+def annual_report_pdf(*, user, place, period, language, progress: Callable[[int], None] = lambda step: None):
+    """The PDF (bytes) and the day its figures were read on; ``progress(step)`` after each step."""
+    with translation.override(language):
+        context = selectors.dashboard(user=user, place=place, period=period)
+        progress(1)
+        report = Report(user=user, place=place, period=period, context=context, language=language)
+        report.intro()
+        report.key_figures()
+        progress(2)
+        report.charts()
+        progress(3)
+        report.tables()
+        progress(4)
+        report.definitions()
+        progress(5)
+        return report.doc.bytes(), report.figures_on
