@@ -110,6 +110,7 @@ class Document:
         pdf.set_font(self.font, size=SIZE["small"] + 1)
         pdf.set_draw_color(*RULE)
         pdf.set_text_color(*INK)
+        pdf.set_fill_color(255, 255, 255)  # the table's rows take the current fill: not a chart's last colour
         with pdf.table(
             col_widths=[widths[i] for i in order], text_align=self.align, line_height=LINE - 0.6,
             headings_style=_heading_style(self.font), repeat_headings=1, first_row_as_headings=True,

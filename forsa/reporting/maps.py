@@ -38,6 +38,9 @@ def boundaries() -> dict:
     return json.loads(BOUNDARIES.read_text())
 
 
+NO_DATA = "#d5dadd"  # a place without a figure where no pattern can be drawn (documents)
+
+
 @dataclass
 class Shape:
     code: str
@@ -77,6 +80,15 @@ class Map:
     @property
     def pattern_id(self):
         return f"{self.id}-no-data"
+
+    def document_svg(self) -> bytes:
+        """The shapes alone as a standalone SVG, for a document (the annual report's PDF): no links, no
+        text (a PDF library does not shape Arabic inside an SVG: the legend and names are drawn beside it),
+        places without a figure in plain grey (hatching patterns are not drawn by PDF libraries)."""
+        paths = "".join(
+            f'<path d="{shape.d}" fill="{NO_DATA if shape.hidden or shape.missing else shape.fill}" '
+            f'stroke="#ffffff" stroke-width="1" stroke-linejoin="round"/>' for shape in self.shapes)
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{self.viewbox}">{paths}</svg>').encode()
 
     def __html__(self):
         return mark_safe(render_to_string("reporting/includes/map.html", {"map": self}))

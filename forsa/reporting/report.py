@@ -3,9 +3,9 @@
 It holds what the place's dashboard shows, for the same user (so with the same scope and the same
 small-cell rule): the key figures, each with the number of its definition; the charts (bars drawn
 with fpdf2's own primitives, so that Arabic labels are shaped like the rest of the text, bars from the
-reading side); the map (see ``place_map_svg``); the tables; the definitions of every indicator used
-(from the catalogue); the date the figures were read on. ``annual_report_pdf`` reports its progress
-step by step to the task that calls it.
+reading side); the dashboard's map (shapes from ``maps``, legend shaped beside it); the tables; the
+definitions of every indicator used (from the catalogue); the date the figures were read on.
+``annual_report_pdf`` reports its progress step by step to the task that calls it.
 """
 
 import io
@@ -16,7 +16,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from forsa.documents.pdf import INK, MUTED, RULE, SHADE, SIZE, Document
-from forsa.reporting import exports, selectors
+from forsa.reporting import exports, maps, selectors
 from forsa.reporting.charts import PALETTE
 from forsa.reporting.indicators import LEVEL_LABELS, NATIONAL, indicator_get
 
@@ -30,17 +30,6 @@ STEPS = (
     "stored",  # the file written (the task's own last step)
 )
 HIDDEN = "•"
-
-
-def place_map_svg(place, context) -> bytes | None:
-    """HOOK(maps): the choropleth of ``place`` (its regions or provinces) as SVG bytes, or None.
-
-    The maps are built elsewhere (``forsa/reporting/maps.py``, issue 13 §3): when it exists, return its
-    SVG for the place and period of ``context`` here, e.g. ``maps.place_map(place=place, context=context,
-    rtl=…)`` rendered to bytes; the report then embeds it with fpdf2 (``pdf.image(io.BytesIO(svg))``, which
-    renders paths and fills; text inside an SVG is not shaped, so labels belong in the table under it).
-    Until then the report has no map and says nothing about one."""
-    return None
 
 
 def _figure_text(cell, indicator) -> str:
@@ -138,10 +127,44 @@ class Report:
         if context["exits_total"]:
             self.bars(f"{_('Exits by outcome')} {self.ref(exits)}",
                       [(row["outcome"].label, row["cell"], exits) for row in context["outcomes"]])
-        svg = place_map_svg(self.place, context)
-        if svg:  # HOOK(maps): drawn once maps.py provides it
-            pdf = self.doc.pdf
-            pdf.image(io.BytesIO(svg), x=pdf.l_margin, w=pdf.epw)
+        self.map(maps.dashboard_map(context))
+
+    def map(self, choropleth):
+        """The dashboard's map (the nation's regions or a region's provinces), its legend drawn beside it
+        (shaped text), the places it cannot draw named under it; its figures are in the tables."""
+        if choropleth is None:
+            return
+        doc, pdf = self.doc, self.doc.pdf
+        _x, _y, box_width, box_height = (float(number) for number in choropleth.viewbox.split())
+        width = pdf.epw * 0.62
+        height = width * box_height / box_width
+        if pdf.get_y() + height + 12 > pdf.h - pdf.b_margin:
+            pdf.add_page()
+        occupancy = indicator_get("occupancy")
+        doc.paragraph(f"{choropleth.title} {self.ref(occupancy)}")
+        top = pdf.get_y()
+        map_x = pdf.l_margin + (pdf.epw - width if doc.rtl else 0)
+        pdf.image(io.BytesIO(choropleth.document_svg()), x=map_x, y=top, w=width, h=height)
+        legend_w, line = pdf.epw - width - 4, 5.6
+        legend_x = pdf.l_margin if doc.rtl else pdf.l_margin + width + 4
+        entries = [(_rgb(entry.colour), f"{entry.low} – {entry.high}" if entry.low else entry.high)
+                   for entry in choropleth.legend]
+        if choropleth.no_data:
+            entries.append((_rgb(maps.NO_DATA), _("No data, or hidden (fewer than 5 learners)")))
+        pdf.set_font(doc.font, size=SIZE["small"] + 1)
+        pdf.set_text_color(*INK)
+        for index, (colour, label) in enumerate(entries):
+            y = top + index * line
+            swatch_x = legend_x + legend_w - 6 if doc.rtl else legend_x
+            pdf.set_fill_color(*colour)
+            pdf.rect(swatch_x, y + 1, 6, line - 2, style="F")
+            pdf.set_xy(legend_x if doc.rtl else legend_x + 8, y)
+            pdf.cell(legend_w - 8, line, doc.prepared(label), align=doc.align)
+        pdf.set_xy(pdf.l_margin, top + max(height, line * len(entries)) + 2)
+        for within, names in choropleth.not_drawn:
+            counted = _("counted in %(within)s") % {"within": within}  # the page's own words
+            heading = _("Not drawn on this map (no boundary in the map data):")
+            doc.paragraph(f"{heading} {', '.join(names)} ({counted}).", small=True)
 
     def bars(self, title, rows, scale=None):
         """A horizontal bar chart: label, bar, value on one line each; bars start from the reading side."""

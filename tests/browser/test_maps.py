@@ -1,14 +1,18 @@
 """The maps of the dashboards in a browser: drill down by clicking the map, in Arabic; axe-core; screenshots.
 
 The national analyst opens the national page in Arabic, clicks a region on the map (a real mouse click on
-a point of the region's shape), lands on the region's page, clicks a province on its map and lands on the
-province's page. Screenshots of the maps in French and Arabic, on a desktop and a 360 px phone, go to
-artifacts/screenshots/ for a person to look at.
+a point of the region's shape), lands on the region's page, clicks a province on its map, lands on the
+province's page, asks for the province's annual report, waits for it and downloads it: the PDF's text
+(pdftotext) holds the province page's key figures, each on its indicator's row. Screenshots of the maps
+in French and Arabic, on a desktop and a 360 px phone, go to artifacts/screenshots/ for a person to look
+at.
 """
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+
+from tests.reporting.pdftext import assert_key_figures, pdf_layout
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +46,8 @@ def first_coloured(page):
     return page.locator("figure.map a:not(:has(path[fill^='url']))").first.get_attribute("data-code")
 
 
-def test_drill_down_by_the_map_in_arabic(page, forsa_server, sign_in, choose_language, screenshots):
+def test_drill_down_by_the_map_in_arabic_to_a_provinces_annual_report(page, forsa_server, sign_in, choose_language,
+                                                                     pdftotext, tmp_path, screenshots):
     axe = Axe()
     try:
         sign_in(page, forsa_server.demo.national_analyst, language="ar")
@@ -71,6 +76,29 @@ def test_drill_down_by_the_map_in_arabic(page, forsa_server, sign_in, choose_lan
         assert page.url.split("?")[0].endswith(f"/reporting/provinces/{province}/"), page.url
         expect(page.locator("main h1")).to_be_visible()
         assert page.locator("figure.map").count() == 0  # a province's page has its centres' table, no map
+        # the page's key figures as it prints them: (value, indicator name)
+        figures = [(kpi.locator(".kpi-value").inner_text(), kpi.locator(".kpi-label").inner_text())
+                   for kpi in page.locator(".kpi").all()]
+        expect(page.locator("p.exports a[href*='/sublevel.xlsx']")).to_have_count(1)  # the tables' exports
+        form = page.locator("#annual-report-form")
+        expect(form.locator("select[name=language]")).to_have_value("ar")
+        form.locator("button[type=submit]").click(timeout=180_000)
+        # the demo's immediate task backend builds the report before the redirect; a worker would answer at once
+        page.wait_for_url("**/reporting/reports/*/", timeout=180_000)
+        link = page.locator("#report-download")
+        expect(link).to_be_visible(timeout=120_000)  # the page polls until the task is done
+        expect(page.locator("#report-status")).to_have_attribute("data-status", "done")
+        results = axe.run(page)
+        assert results.violations_count == 0, results.generate_report()
+        page.screenshot(path=screenshots / "reporting-annual-report-ar.png", full_page=True)
+        with page.expect_download() as download_info:
+            link.click()
+        path = tmp_path / "report.pdf"
+        download_info.value.save_as(path)
+        assert path.read_bytes().startswith(b"%PDF-")
+        assert_key_figures(figures, pdf_layout(pdftotext, path), "ar")
+        page.goto("/reporting/reports/")  # listed in "my reports"
+        expect(page.locator("#reports tbody tr")).not_to_have_count(0)
     finally:  # the language is saved on the user: leave the analyst in French
         if page.locator("html").get_attribute("lang") not in (None, "fr"):
             choose_language(page, "fr")

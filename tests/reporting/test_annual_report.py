@@ -209,3 +209,24 @@ def test_my_reports_page_queries(client, world, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         response = client.get(reverse("reporting:reports"))
     assert response.status_code == 200 and len(response.context["reports"]) == 3
+
+
+def test_the_report_draws_the_dashboards_map_with_its_legend(world, network, pdftotext, tmp_path):
+    """The national report holds the regions' map: its title and the legend's classes as the page's map
+    writes them; a region's report names the provinces its map cannot draw (Casablanca's 8 prefectures)."""
+    from forsa.reporting import maps, selectors
+    from forsa.reporting.figures import Period
+
+    user, period = world["national_analyst"], Period.of("2026-2027")
+    for level, code in (("national", ""), ("region", "06")):
+        place = selectors.place_get(user=user, level=level, code=code)
+        with translation.override("fr"):
+            choropleth = maps.dashboard_map(selectors.dashboard(user=user, place=place, period=period))
+            content, _day = report_pdf.annual_report_pdf(user=user, place=place, period=period, language="fr")
+        text = normalise(pdf_text(pdftotext, content, tmp_path))
+        assert normalise(choropleth.title) in text
+        assert choropleth.legend and all(normalise(entry.high) in text for entry in choropleth.legend)
+        svg = choropleth.document_svg().decode()
+        assert svg.count("<path") == len(choropleth.shapes) and "<a" not in svg and "url(" not in svg
+        assert maps.NO_DATA in svg  # the regions (or provinces) without a centre
+    assert "Non dessinés sur cette carte" in text and "Casablanca-Anfa" in text  # region 06's report
