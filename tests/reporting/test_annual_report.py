@@ -230,3 +230,29 @@ def test_the_report_draws_the_dashboards_map_with_its_legend(world, network, pdf
         assert svg.count("<path") == len(choropleth.shapes) and "<a" not in svg and "url(" not in svg
         assert maps.NO_DATA in svg  # the regions (or provinces) without a centre
     assert "Non dessinés sur cette carte" in text and "Casablanca-Anfa" in text  # region 06's report
+
+
+def test_association_manager_reports_on_its_association_only(client, world, network, settings, tmp_path,
+                                                            django_capture_on_commit_callbacks, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(report_pdf.Document, "bytes", lambda self: b"%PDF-1.4 test")  # no layout: scope only
+    manager = world["own"].users["association_manager"]
+    client.force_login(manager)
+    own, foreign = world["own"].association, world["foreign"].association
+    page = client.get(reverse("reporting:association", args=[own.pk]) + QUERY).context["report_form"]
+    assert page["level"] == "association" and page["code"] == str(own.pk)
+    response = request_report(client, django_capture_on_commit_callbacks, level="association", code=str(own.pk),
+                              year="2026-2027", language="ar")
+    assert response.status_code == 302
+    mine = AnnualReport.objects.get(requested_by=manager)
+    assert (mine.level, mine.place_code, mine.status) == ("association", str(own.pk), "done")
+    assert mine.filename == f"annual-report-association-{own.pk}-2026-2027-ar.pdf"
+    assert client.get(reverse("reporting:report_download", args=[mine.pk])).status_code == 200
+    for code in (str(foreign.pk), "0", "x"):
+        assert request_report(client, django_capture_on_commit_callbacks, level="association", code=code,
+                              year="2026-2027", language="fr").status_code == 404, code
+    assert AnnualReport.objects.count() == 1
+    csv = client.get(reverse("reporting:association_export", args=[own.pk, "sublevel", "csv"]) + QUERY)
+    assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
+    assert client.get(reverse("reporting:association_export", args=[foreign.pk, "sublevel", "csv"]) + QUERY
+                      ).status_code == 404
