@@ -377,3 +377,8 @@ def remediation_change(*, remediation_group):
     return [(learner, [(code, before.get((learner.pk, code)), after.get((learner.pk, code))) for code in codes])
             for learner in sorted(members, key=lambda x: (x.last_name, x.first_name))]
 
+
+def groups_without_diagnostic(groups):
+    """The ``groups`` (already scoped) no diagnostic assessment has placed yet, in name order."""
+    return (groups.exclude(pk__in=Assessment.objects.filter(kind=Kind.DIAGNOSTIC).values("group"))
+            .order_by("name", "pk"))

@@ -118,6 +118,14 @@ def school_days(start, end):
     return [day for day in days if day.weekday() < 5]
 
 
+ROLL_LOOKBACK_DAYS = 14  # rolls not taken are looked for over the last two weeks
+
+
+def recent_days(today):
+    """The past days in which a roll not taken is worth a warning (today's may still come)."""
+    return {"since": today - timedelta(days=ROLL_LOOKBACK_DAYS), "until": today - timedelta(days=1)}
+
+
 def missing_rolls(*, groups, since, until):
     """For each group, the school days without any roll call since its first learner was placed."""
     groups = list(groups)
@@ -450,3 +458,27 @@ def learner_month(*, learner, day):
 def national_absence_rule():
     """The national thresholds (the defaults until a national admin sets them)."""
     return AbsenceRule.objects.filter(center__isnull=True).first() or AbsenceRule()
+
+
+def rolls_taken_on(*, groups, day) -> dict[int, list[str]]:
+    """{group id: the half-days whose roll was taken on ``day``} for ``groups`` (one query)."""
+    taken = defaultdict(list)
+    for group_id, slot in (Session.objects.filter(group__in=groups, date=day)
+                           .order_by("group", "slot").values_list("group_id", "slot")):
+        taken[group_id].append(slot)
+    return dict(taken)
+
+
+def absent_at_my_last_rolls(*, user, before: date, lookback_days=7):
+    """(day, absences) of the last day before ``before`` on which ``user`` took a roll (within
+    ``lookback_days``): the learners they marked absent then, with the group; (None, []) when none."""
+    last = (Session.objects.for_user(user).filter(taken_by=user, date__lt=before,
+                                                  date__gte=before - timedelta(days=lookback_days))
+            .order_by("-date").values_list("date", flat=True).first())
+    if last is None:
+        return None, []
+    absences = (Absence.objects.filter(session__in=Session.objects.for_user(user).filter(taken_by=user, date=last),
+                                       kind=Absence.Kind.ABSENT, learner__in=Learner.objects.for_user(user))
+                .select_related("learner", "session__group").order_by("learner__last_name", "learner__first_name",
+                                                                      "session__slot"))
+    return last, list(absences)

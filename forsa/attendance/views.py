@@ -1,7 +1,5 @@
 """Attendance: my groups, the roll call, the group and centre pages, the overview and the absence rules."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -14,19 +12,12 @@ from forsa.centers.selectors import center_get, group_get, group_list, overview_
 from forsa.core import scoping
 from forsa.core.views import paginate, persons_only, run_service, scoped_or_404
 
-LOOKBACK_DAYS = 14  # rolls not taken are looked for over the last two weeks
-
-
-def _recent_days(today):
-    """The past days in which a roll not taken is worth a warning (today's may still come)."""
-    return {"since": today - timedelta(days=LOOKBACK_DAYS), "until": today - timedelta(days=1)}
-
 
 @persons_only
 def my_groups(request):
     today = timezone.localdate()
     page_obj = paginate(request, group_list(user=request.user, school_year=school_year_of(today)))
-    missing = selectors.missing_rolls(groups=page_obj, **_recent_days(today))
+    missing = selectors.missing_rolls(groups=page_obj, **selectors.recent_days(today))
     return render(request, "attendance/my_groups.html", {
         "page_obj": page_obj, "school_year": school_year_of(today),
         "groups": [(group, missing.get(group, []), scoping.can(request.user, "attendance.take", group))
@@ -75,7 +66,7 @@ def group_detail(request, pk):
         "monthly": selectors.rates_by(user=request.user, level="national", group=group,
                                       start=school_year_start(today), end=next_month),
         "learners": selectors.group_learner_rates(user=request.user, group=group, start=month, end=today),
-        "missing": selectors.missing_rolls(groups=[group], **_recent_days(today)).get(group, []),
+        "missing": selectors.missing_rolls(groups=[group], **selectors.recent_days(today)).get(group, []),
         "may_take": scoping.can(request.user, "attendance.take", group),
     })
 
@@ -92,7 +83,7 @@ def center_detail(request, pk):
         "daily": selectors.daily_rates(user=request.user, start=month, end=next_month, center=center),
         "monthly": selectors.rates_by(user=request.user, level="center", center=center,
                                       start=school_year_start(today), end=next_month),
-        "missing": selectors.missing_rolls(groups=groups, **_recent_days(today)),
+        "missing": selectors.missing_rolls(groups=groups, **selectors.recent_days(today)),
         "may_set_rules": scoping.can(request.user, "attendance.rules", center),
     })
 

@@ -340,3 +340,23 @@ def call_communes(*, call):
 def application_association(*, application):
     """The applicant as a choice list of one: an application's association does not change."""
     return Association.objects.filter(pk=application.association_id)
+
+
+def reports_due(*, user, until):
+    """Reports the user sees still owed (expected, or returned for changes) and due by ``until`` (or late)."""
+    return (report_list(user=user).filter(status__in=[Report.Status.EXPECTED, Report.Status.RETURNED],
+                                          due_on__lte=until)
+            .select_related("convention").order_by("due_on", "pk"))
+
+
+def tranches_due(*, user, until):
+    """Tranches the user sees planned by ``until`` and not released yet, soonest first."""
+    return (Tranche.objects.for_user(user).filter(status=Tranche.Status.PLANNED, planned_on__lte=until)
+            .select_related("convention").order_by("planned_on", "pk"))
+
+
+def open_calls(*, user, today):
+    """Calls for projects open to applications on ``today``, closing soonest first."""
+    return (CallForProjects.objects.for_user(user)
+            .filter(status=CallForProjects.Status.OPEN, opens_on__lte=today, closes_on__gte=today)
+            .order_by("closes_on", "reference"))

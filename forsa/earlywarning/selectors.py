@@ -245,3 +245,13 @@ def center_for_thresholds(*, user):
     """The centre whose own cap of high alerts the user may set (a director's centre), when there is one."""
     ids = sorted(scoping.scope_of(user).ids("center", roles=scoping.PERMISSIONS["attendance.rules"]))
     return Center.objects.for_user(user).filter(pk__in=ids).order_by("pk").first() if ids else None
+
+
+def at_risk_by_center(*, user, centers) -> dict[int, dict[str, int]]:
+    """{centre id: {"high": n, "watch": n}} of the learners the user sees at risk in ``centers`` (one query)."""
+    counts = defaultdict(dict)
+    for center_id, level, count in (LearnerRisk.objects.for_user(user)
+                                    .filter(center__in=centers, level__in=[Level.HIGH, Level.WATCH])
+                                    .order_by().values_list("center", "level").annotate(count=Count("pk"))):
+        counts[center_id][level] = count
+    return dict(counts)

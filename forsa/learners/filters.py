@@ -8,7 +8,7 @@ from forsa.centers.models import Center, Group, school_year_of
 from forsa.core.filters import ChoiceFilter, ModelIdFilter, ScopedFilterSet
 from forsa.core.ids import is_id
 from forsa.learners.models import Learner, Sex, Track, TrackParticipation
-from forsa.learners.selectors import learner_search
+from forsa.learners.selectors import learner_search, without_data_consent
 
 AGE_BANDS = {"13-14": (13, 14), "15-16": (15, 16), "17-18": (17, 18), "19-20": (19, 20)}
 
@@ -27,6 +27,8 @@ class LearnerFilter(ScopedFilterSet):
     )
     status = ChoiceFilter(choices=Learner.Status.choices, label=_("Status"))
     track = ChoiceFilter(choices=Track.choices, label=_("Track"), method="on_track")
+    consent = ChoiceFilter(choices=[("missing", _("no data consent in force"))], label=_("Consent"),
+                           method="without_consent")
 
     # Only the columns of the option labels: these lists are built on every load of the page.
     scoped_choices = {
@@ -36,7 +38,7 @@ class LearnerFilter(ScopedFilterSet):
 
     class Meta:
         model = Learner
-        fields = ["q", "center", "group", "sex", "age_band", "status", "track"]
+        fields = ["q", "center", "group", "sex", "age_band", "status", "track", "consent"]
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset, user=user, **kwargs)
@@ -68,3 +70,6 @@ class LearnerFilter(ScopedFilterSet):
     def on_track(self, queryset, name, value):
         return queryset.filter(pk__in=TrackParticipation.objects.filter(track=value, end_date__isnull=True)
                                .values("enrollment__learner"))
+
+    def without_consent(self, queryset, name, value):
+        return without_data_consent(queryset)

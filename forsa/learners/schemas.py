@@ -334,6 +334,8 @@ class LearnerQuery(Schema):
     age_band: Literal[tuple(AGE_BANDS)] | None = None
     status: LearnerStatus | None = None
     track: one_of(models.Track) | None = Field(None, description="A track currently followed.")
+    consent: Literal["missing"] | None = Field(None, description="missing: no consent in force to the processing "
+                                                                 "of the learner's data.")
 
 
 class GuardianIn(Payload):

@@ -2,7 +2,7 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.db.models import IntegerField, Prefetch, Q, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value
 from django.utils import timezone
 
 from forsa.audit.models import AuditEntry
@@ -114,6 +114,25 @@ def follow_up_worklist(*, user, horizon_days=14):
         .select_related("learner__center", "exit")
         .order_by("due_on", "pk")
     )
+
+
+def follow_ups_due_by_center(*, user, centers, horizon_days=14) -> dict[int, int]:
+    """{centre id: follow-ups the user sees not done yet and due within ``horizon_days`` or overdue}, by
+    the learner's current centre (one query)."""
+    return dict(follow_up_worklist(user=user, horizon_days=horizon_days).filter(learner__center__in=centers)
+                .order_by().values_list("learner__center").annotate(count=Count("pk")))
+
+
+def without_data_consent(queryset):
+    """The learners of ``queryset`` with no consent in force to the processing of their data."""
+    in_force = Consent.objects.filter(learner=OuterRef("pk"), purpose=Consent.Purpose.DATA, withdrawn_on__isnull=True)
+    return queryset.filter(~Exists(in_force))
+
+
+def missing_consents_by_center(*, user, centers) -> dict[int, int]:
+    """{centre id: enrolled learners the user sees without a data consent in force} (one query)."""
+    learners = learner_list(user=user).filter(center__in=centers, status=Learner.Status.ENROLLED)
+    return dict(without_data_consent(learners).order_by().values_list("center").annotate(count=Count("pk")))
 
 
 # The rows that make up a learner's file, each with its path to the learner.

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
@@ -308,19 +307,16 @@ def change(indicator, cell, before):
     return out
 
 
-def dashboard(*, user, place: Place, period, breakdown=None):
-    """The key figures of ``place`` (each with its change over the previous period) and its table by
-    sub-level (one row per sub-place, a column per TABLE_FIGURES), with the outcomes of the exits and, when
-    ``breakdown`` is asked, the key figures that declare it cut by its categories; all disclosed for
-    aggregate-only scopes; ``as_of``: the refresh its figures were read from, if any may lag (None: all
-    computed now)."""
-    refresh = rollups.refresh_of(period.school_year)
-    figures_ = {code: indicator_cells(user=user, code=code, place=place, period=period,
-                                      by_sublevel=code in TABLE_FIGURES, refresh=refresh)
-                for code in KEY_FIGURES}
-    refreshes = {period.school_year: refresh}  # the previous period may be the previous school year's
-    for code, result in figures_.items():
-        earlier = previous_period(period, code)
+def key_figures(*, user, place: Place, period, codes, by_sublevel=(), refresh=LATEST) -> dict:
+    """{code: its cells at ``place`` (by sub-level for the codes in ``by_sublevel``) and its "change" over
+    the previous period}, read from the roll-ups where they answer (``refresh``: the period's, if known)."""
+    refreshes = {period.school_year: rollups.refresh_of(period.school_year) if refresh is LATEST else refresh}
+    figures_ = {}
+    for code in codes:
+        result = figures_[code] = indicator_cells(user=user, code=code, place=place, period=period,
+                                                  by_sublevel=code in by_sublevel,
+                                                  refresh=refreshes[period.school_year])
+        earlier = previous_period(period, code)  # the previous period may be the previous school year's
         if earlier.school_year not in refreshes:
             refreshes[earlier.school_year] = rollups.refresh_of(earlier.school_year)
         before = indicator_cells(user=user, code=code, place=place, period=earlier, by_sublevel=False,
@@ -329,6 +325,18 @@ def dashboard(*, user, place: Place, period, breakdown=None):
         # a school year (2025-2026) has no letter: a left-to-right mark keeps it in order in Arabic
         result["change"]["when"] = (date_format(earlier.month, "F Y") if code in MONTHLY
                                     else f"\u200e{earlier.school_year}")
+    return figures_
+
+
+def dashboard(*, user, place: Place, period, breakdown=None):
+    """The key figures of ``place`` (each with its change over the previous period) and its table by
+    sub-level (one row per sub-place, a column per TABLE_FIGURES), with the outcomes of the exits and, when
+    ``breakdown`` is asked, the key figures that declare it cut by its categories; all disclosed for
+    aggregate-only scopes; ``as_of``: the refresh its figures were read from, if any may lag (None: all
+    computed now)."""
+    refresh = rollups.refresh_of(period.school_year)
+    figures_ = key_figures(user=user, place=place, period=period, codes=KEY_FIGURES, by_sublevel=TABLE_FIGURES,
+                           refresh=refresh)
     by_category = None
     if breakdown in PICKER_BREAKDOWNS:
         codes = [code for code in KEY_FIGURES if breakdown in indicator_get(code).breakdowns]
@@ -450,36 +458,3 @@ def school_years(today=None):
     current = figures.Period.of(today=today).school_year
     start = int(current[:4])
     return [f"{year}-{year + 1}" for year in range(start, start - 5, -1)]
-
-
-def scope_summary(*, user):
-    """Totals and a breakdown by region (or by province when the scope is one region)."""
-    centers = Center.objects.for_user(user)
-    totals = centers.aggregate(
-        centers=Count("id"),
-        open_centers=Count("id", filter=Q(status=Center.Status.OPEN)),
-        capacity=Sum("capacity", filter=Q(status=Center.Status.OPEN)),
-    )
-    totals["associations"] = Association.objects.for_user(user).count()
-    regions = centers.values("region").distinct().count()
-    level = "region" if regions > 1 or scoping.scope_of(user).is_national else "province"
-    breakdown = list(
-        centers.values(f"{level}__code", f"{level}__name_fr", f"{level}__name_ar")
-        .annotate(
-            centers=Count("id"),
-            capacity=Sum("capacity", filter=Q(status=Center.Status.OPEN)),
-            associations=Count("association", distinct=True),
-        )
-        .order_by(f"{level}__code")
-    )
-    largest = max((row["capacity"] or 0 for row in breakdown), default=0) or 1
-    for row in breakdown:
-        row["code"] = row.pop(f"{level}__code")
-        row["name_fr"] = row.pop(f"{level}__name_fr")
-        row["name_ar"] = row.pop(f"{level}__name_ar")
-        row["share"] = round(100 * (row["capacity"] or 0) / largest)
-    # Association and centre staff work on a handful of centres: show them by name.
-    own_centers = None
-    if level == "province" and totals["centers"] <= 10:
-        own_centers = centers.select_related("commune", "province").order_by("code")
-    return {"totals": totals, "breakdown": breakdown, "breakdown_level": level, "own_centers": own_centers}

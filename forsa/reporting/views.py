@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,7 @@ from forsa.core.views import scoped_or_404
 from forsa.documents.csvfile import csv_response
 from forsa.documents.xlsx import xlsx_response
 from forsa.organizations.models import Association
-from forsa.reporting import charts, coverage, exports, maps, selectors, services
+from forsa.reporting import charts, coverage, exports, maps, selectors, services, today
 from forsa.reporting.figures import Period
 from forsa.reporting.indicators import ASSOCIATION, CENTER, LEVEL_LABELS, NATIONAL, PROVINCE, REGION
 from forsa.territory.models import Province, Region
@@ -31,7 +32,7 @@ MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
 
 
 def home(request):
-    return render(request, "reporting/home.html", selectors.scope_summary(user=request.user))
+    return render(request, "reporting/today.html", today.today_page(user=request.user, today=timezone.localdate()))
 
 
 def catalogue(request):
