@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from forsa.assessments.selectors import groups_without_diagnostic
@@ -35,10 +34,11 @@ AHEAD_DAYS = {"follow_ups": 14, "reports": 30, "tranches": 60}
 class Item:
     """One thing to do or know: how many, what they are (in words), and where to act on them."""
 
-    count: int | None  # None: one thing, said by its label (a group to assess)
+    count: int
     label: str
     url: str
     urgent: bool = False
+    detail: str = ""  # which ones, when a count alone does not say (the groups' names)
 
 
 @dataclass
@@ -97,9 +97,10 @@ def _center_items(center, *, rolls, flagged, risk, follow_ups, consents, undiagn
                                 "enrolled learners without a data consent in force", consents),
              reverse("learners:list") + f"?center={pk}&consent=missing", urgent=True),
     ]
-    items += [Item(None, _("%(group)s: no diagnostic assessment yet") % {"group": group.name},
-                   reverse("assessments:group", args=[group.pk])) for group in undiagnosed]
-    return sorted((item for item in items if item.count != 0), key=lambda item: not item.urgent)
+    items.append(Item(len(undiagnosed), ngettext("group without a diagnostic assessment yet",
+                                                 "groups without a diagnostic assessment yet", len(undiagnosed)),
+                      reverse("assessments:mine"), detail=", ".join(group.name for group in undiagnosed)))
+    return sorted((item for item in items if item.count), key=lambda item: not item.urgent)
 
 
 def centers_today(*, user, today):

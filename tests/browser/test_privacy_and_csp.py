@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 # Pages of a signed-in national administrator, by their link text in the header or page.
-NAVIGATION = ("Territoire", "Associations", "Centres", "Tableau de bord")
+NAVIGATION = ("Territoire", "Associations", "Centres", "Aujourd'hui")
 
 
 def test_a_whole_session_asks_nothing_of_any_other_host(page, forsa_server, browsing_log, sign_in, choose_language):
