@@ -209,6 +209,7 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("ar", _("Arabic")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "forsa" / "locale"]
+FORMAT_MODULE_PATH = ["forsa.formats"]  # day-month order and 24-hour time in ar and en too
 LANGUAGE_COOKIE_NAME = "forsa_language"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True
