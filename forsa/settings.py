@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("FORSA_VAR_DIR", BASE_DIR / "var"))
@@ -209,7 +210,9 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("ar", _("Arabic")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "forsa" / "locale"]
-FORMAT_MODULE_PATH = ["forsa.formats"]  # day-month order and 24-hour time in ar and en too
+# A filter left empty reads "All" in the user's language (django-filter's default is "---------").
+FILTERS_EMPTY_CHOICE_LABEL = pgettext_lazy("filter", "All")
+FORMAT_MODULE_PATH = ["forsa.core.formats"]  # day-month order and 24-hour time in ar and en too
 LANGUAGE_COOKIE_NAME = "forsa_language"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True

@@ -32,7 +32,8 @@ LINE = 5.2  # mm per line of 10 pt text
 # text it is held left-to-right between two LRM marks, or the bidi algorithm prints "2026-2025" and
 # "1+" (digits after Arabic letters are Arabic numbers, which a hyphen does not join). Not LRI … PDI:
 # fpdf2 2.8.9 then prints every later line of the document in the wrong font's glyphs.
-LATIN_RUN = re.compile(r"[+\-−]?[0-9A-Za-zÀ-ÿ](?:[0-9A-Za-zÀ-ÿ .,:/'’()%\-]*[0-9A-Za-zÀ-ÿ%)])?")
+# A number grouped by thousands ("500\xa0000") is one run, its no-break spaces in it.
+LATIN_RUN = re.compile(r"[+\-−]?[0-9A-Za-zÀ-ÿ](?:[0-9A-Za-zÀ-ÿ \xa0\u202f.,:/'’()%\-]*[0-9A-Za-zÀ-ÿ%)])?")
 
 
 RLM = "\u200f"

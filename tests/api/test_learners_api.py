@@ -843,6 +843,6 @@ def test_openapi_lists_the_learner_endpoints(client):
     }
     assert set(document["paths"]["/api/v1/learners"]["post"]["responses"]) >= {"201", "403", "409", "422"}
     params = {p["name"] for p in document["paths"]["/api/v1/learners"]["get"]["parameters"]}
-    assert params == {"q", "center", "group", "sex", "age_band", "status", "track", "page", "page_size"}
+    assert params == {"q", "center", "group", "sex", "age_band", "status", "track", "consent", "page", "page_size"}
     file_out = document["components"]["schemas"]["LearnerFileOut"]["properties"]
     assert {"household", "notes", "guardians", "consents", "enrollments"} <= set(file_out)
