@@ -25,10 +25,16 @@ def test_coverage_on_desktop_and_phone(language, direction, page, phone_page, fo
             expect(tab.locator("table.coverage tbody tr")).to_have_count(12)  # one row per region
             expect(tab.locator("table.ranking tbody tr")).to_have_count(83)  # every province ranked
             expect(tab.locator("section.method li")).to_have_count(6)
+            expect(tab.locator("#map-gap svg a")).to_have_count(12)  # the map of the gap: every region, a link
+            expect(tab.locator("#map-gap .map-legend-label")).to_be_visible()
             assert tab.evaluate("() => document.documentElement.scrollWidth") <= tab.viewport_size["width"]
             tab.screenshot(path=screenshots / f"reporting-coverage-{language}-{device}.png", full_page=True)
             results = axe.run(tab)
             assert results.violations_count == 0, results.generate_report()
+        page.locator("#map-gap svg a[data-code='06']").click()  # the map drills down like the dashboard's
+        assert "/reporting/coverage/regions/06/" in page.url
+        expect(page.locator("#map-gap svg path")).to_have_count(9)  # region 06's drawn provinces
+        page.go_back()
         page.locator("table.coverage tbody th a").first.click()
         assert "/reporting/coverage/regions/" in page.url
         expect(page.locator("table.coverage tfoot")).to_have_count(1)

@@ -114,7 +114,7 @@ def test_national_page_by_region(client, world, network, django_assert_max_num_q
     assert reverse("reporting:coverage_region", args=[network.p.region.code]) in html
     for code in ("out_of_school", "coverage_rate", "seats", "learners_enrolled"):
         assert f"/reporting/indicators/#indicator-{code}" in html
-    assert 'id="map-of-the-gap"' in html
+    assert 'id="map-of-the-gap"' in html and 'id="map-gap"' in html
 
 
 def test_query_count_does_not_grow_with_centres(client, world, network, django_assert_max_num_queries):
@@ -221,3 +221,50 @@ def test_unknown_region(client, world):
     assert client.get(reverse("reporting:coverage_region", args=["99"])).status_code == 404
     assert client.get(f"{API}/regions/99").status_code == 404
     assert client.get(f"{API}/regions/0%001").status_code in (404, 422)
+
+
+def test_map_of_the_gap_national(client, world, network):
+    client.force_login(world["national_analyst"])
+    response = client.get(reverse("reporting:coverage") + QUERY)
+    figure = response.context["map"]
+    shapes = {shape.code: shape for shape in figure.shapes}
+    assert set(shapes) == {row.code for row in response.context["rows"]} and len(shapes) == 12
+    rows = {row.code: row for row in response.context["rows"]}
+    # region 01: low estimate 870 − 200 seats = 670 without a seat, as its row says
+    assert rows["01"].uncovered == 670 and shapes["01"].text == "670"
+    for code, shape in shapes.items():  # a region drills down to its coverage page
+        assert shape.href == reverse("reporting:coverage_region", args=[code]) + QUERY
+    html = response.content.decode()
+    assert 'id="map-gap"' in html and html.count('<path d="') >= 12
+    assert 'aria-labelledby="map-gap-legend"' in html
+    legend = html.split('id="map-gap-legend">')[1].split("</p>")[0]
+    assert "seats" in legend or "places" in legend  # the legend says what the colours count (fr: places)
+    assert f'href="{reverse("reporting:coverage_region", args=["06"])}?year=2026-2027"' in html
+
+
+def test_map_of_the_gap_region(client, world, network):
+    client.force_login(world["own"].users["regional_manager"])
+    response = client.get(reverse("reporting:coverage_region", args=["01"]) + QUERY)
+    figure = response.context["map"]
+    shapes = {shape.code: shape for shape in figure.shapes}
+    assert set(shapes) == set(Province.objects.filter(region__code="01").values_list("code", flat=True))
+    assert shapes[network.q.code].text == "700" and shapes[network.p.code].text == "0"  # 170 − 200 seats: none
+    assert shapes[network.q.code].href == reverse("reporting:province", args=[network.q.code]) + QUERY
+    missing = shapes[network.missing[0].code]
+    assert missing.missing and missing.fill == "url(#map-gap-no-data)"
+    assert figure.no_data and str(figure.no_data_label) and figure.rows  # the map carries its own table
+    html = response.content.decode()
+    assert "<summary>" in html and missing.text in html
+    # the map of a foreign region is not drawn for this manager: 404, in French and Arabic alike
+    assert client.get(reverse("reporting:coverage_region", args=["06"]) + QUERY).status_code == 404
+
+
+def test_map_of_the_gap_in_arabic(client, world, network):
+    user = world["national_analyst"]
+    user.language = "ar"
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    html = client.get(reverse("reporting:coverage") + QUERY, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert 'dir="rtl"' in html and 'id="map-gap"' in html
+    legend = html.split('id="map-gap-legend">')[1].split("</p>")[0]
+    assert any("\u0600" <= character <= "\u06ff" for character in legend)  # translated, not English
