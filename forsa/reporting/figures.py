@@ -44,6 +44,7 @@ from forsa.earlywarning.models import Level as RiskLevel
 from forsa.learners.models import POSITIVE_OUTCOMES, Enrollment, Exit, FollowUp, Learner, Placement
 from forsa.reporting.indicators import AGE_BAND_FROM, AgeBand
 from forsa.territory.models import Province
+from forsa.territory.selectors import counted_within
 
 
 def _place_paths(center):
@@ -617,13 +618,19 @@ CENSUS_PATHS = {"region": "region_id", "province": "pk"}
 
 
 def census_by(*, level=None, within=None) -> dict:
-    """{place id (None: one total): Census} summed from the provinces (83 rows at most, one query); the
-    territory is public (census figures are not about a person)."""
+    """{place id (None: one total): Census} summed from the provinces (83 rows at most, one query), each
+    person once (``territory.selectors.counted_within``); the territory is public (census figures are not
+    about a person)."""
     narrow = {CENSUS_PATHS[key]: getattr(value, "pk", value) for key, value in (within or {}).items()}
-    rows = Province.objects.filter(**narrow).values("pk", "region_id", "schooling_rate_6_11",
-                                                    "illiteracy_rate_10_plus", *CENSUS_BANDS).order_by()
+    rows = list(Province.objects.filter(**narrow).values("pk", "code", "region_id", "schooling_rate_6_11",
+                                                         "illiteracy_rate_10_plus", *CENSUS_BANDS).order_by())
+    # a place counted within another of the rows (Casablanca's prefectures of arrondissements) is left out of
+    # a sum: its people are already in its container's figures
+    nested = counted_within(row["code"] for row in rows) if level != "province" else {}
     places = {}
     for row in rows:
+        if row["code"] in nested:
+            continue
         key = row[CENSUS_PATHS[level]] if level else None
         places.setdefault(key, Census()).add(row)
     return places
