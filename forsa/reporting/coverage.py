@@ -31,6 +31,9 @@ METHOD = _("Out-of-school adolescents aged 10 to 19, estimated per province from
            "raised by older adults). The census gives no schooling rate for adolescents. Coverage rate = learners "
            "enrolled / estimate; gap = estimate − seats of the open centres. Missing census figures are null, "
            "never 0, and left out of the sums.")
+BY_SEX = _("By sex: the same two estimates for girls and for boys, from the adolescents of that sex and that "
+           "sex's own schooling rate at 6-11 and illiteracy rate at 10 and over; girls and boys together need not "
+           "equal the estimate for everyone exactly.")
 COUNTED_ONCE = _("Each person is counted once: the census lists the prefectures of arrondissements of Casablanca "
                  "beside the prefecture of Casablanca, which holds them all; they are left out of the sums and of "
                  "the ranking, the prefecture stands for them.")
@@ -193,6 +196,11 @@ def _summed(parts) -> figures.Census:
             value = getattr(part, estimate)
             if value is not None:
                 setattr(whole, estimate, (getattr(whole, estimate) or 0) + value)
+        whole.missing_by_sex += part.missing_by_sex
+        for estimate in ("low_by_sex", "high_by_sex"):
+            for sex, value in getattr(part, estimate).items():
+                if value is not None:
+                    getattr(whole, estimate)[sex] = (getattr(whole, estimate)[sex] or 0) + value
     return whole
 
 
@@ -205,6 +213,11 @@ def _row_out(row):
                        "population_15_19_female": census.population_15_19_female,
                        "population_10_19": census.population_10_19,
                        "out_of_school_low": census.out_of_school_low, "out_of_school_high": census.out_of_school_high,
+                       "out_of_school_low_male": census.out_of_school_low_male,
+                       "out_of_school_high_male": census.out_of_school_high_male,
+                       "out_of_school_low_female": census.out_of_school_low_female,
+                       "out_of_school_high_female": census.out_of_school_high_female,
+                       "provinces_missing_by_sex": census.missing_by_sex,
                        "provinces_missing": census.missing},
             "centres": row.centres, "seats": row.seats, "learners": row.learners_count,
             "learners_suppressed": row.learners.suppressed, "coverage_min": row.coverage_min,
@@ -216,7 +229,7 @@ def coverage_values(*, user, place: Place, period):
     result = coverage(user=user, place=place, period=period)
     obj = place.obj
     return {"place": {"level": place.level, "code": getattr(obj, "code", None), "name": getattr(obj, "name", None)},
-            "school_year": period.school_year, "census": CENSUS, "method": f"{METHOD} {COUNTED_ONCE}",
+            "school_year": period.school_year, "census": CENSUS, "method": f"{METHOD} {BY_SEX} {COUNTED_ONCE}",
             "sublevel": result["sublevel"], "total": _row_out(result["total"]),
             "rows": [_row_out(row) for row in result["rows"]],
             "ranking": [{"rank": position, "code": row.code, "name": row.obj.name, "region": row.obj.region.code,

@@ -106,7 +106,16 @@ class CensusOut(Schema):
                                           "missing.")
     out_of_school_high: int | None = Field(description="Adolescents 10-19 × illiteracy rate at 10+ / 100 (never "
                                            "below the low estimate).")
+    out_of_school_low_male: int | None = Field(description="The low estimate for boys: boys 10-19 × (100 − "
+                                               "schooling rate of boys at 6-11) / 100; null when missing.")
+    out_of_school_high_male: int | None = Field(description="Boys 10-19 × illiteracy rate of men and boys at 10+ "
+                                                "/ 100 (never below the boys' low estimate).")
+    out_of_school_low_female: int | None = Field(description="The low estimate for girls, from the girls' rates.")
+    out_of_school_high_female: int | None = Field(description="The high estimate for girls, from the women's and "
+                                                  "girls' illiteracy rate at 10+.")
     provinces_missing: int = Field(description="Provinces whose census figures are missing (left out of the sums).")
+    provinces_missing_by_sex: int = Field(description="Provinces without the rates by sex (left out of the sums "
+                                          "by sex, which are then partial).")
 
 
 class CoverageRowOut(Schema):

@@ -24,7 +24,7 @@ def test_coverage_on_desktop_and_phone(language, direction, page, phone_page, fo
             expect(tab.locator("html")).to_have_attribute("dir", direction)
             expect(tab.locator("table.coverage tbody tr")).to_have_count(12)  # one row per region
             expect(tab.locator("table.ranking tbody tr")).to_have_count(75)  # not the 8 within Casablanca
-            expect(tab.locator("section.method li")).to_have_count(7)
+            expect(tab.locator("section.method li")).to_have_count(8)
             expect(tab.locator("#map-gap svg a")).to_have_count(12)  # the map of the gap: every region, a link
             expect(tab.locator("#map-gap .map-legend-label")).to_be_visible()
             assert tab.evaluate("() => document.documentElement.scrollWidth") <= tab.viewport_size["width"]

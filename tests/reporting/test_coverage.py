@@ -17,26 +17,43 @@ coverage %             2/680 = 0.3 – 2/170 = 1.2   0 – 0         2/2780 = 0.
 gap                    170−200 = −30 – 480  700 – 2,100          670 – 2,580
 uncovered (low)        0 (score 0/200 = 0)  700 (no centre)
 ranking                2                    1                    the missing ones unranked, after
+
+By sex, from each sex's own rates (boys: schooling / illiteracy; girls: the same):
+                       P                    Q                    region 01
+boys 10-19             1000+800 = 1,800     2000+1500 = 3,500
+  rates                96.0 / 15.0          92.0 / 20.0
+  low – high           72 – 270             280 – 700            352 – 970
+girls 10-19            900+700 = 1,600      2000+1500 = 3,500
+  rates                94.0 / 25.0          88.0 / 40.0
+  low – high           96 – 400             420 – 1,400          516 – 1,800
+(girls + boys: 868 – 2,770, not the 870 – 2,780 of everyone's rates: each sex has its own rate)
 """
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from forsa.reporting.coverage import BY_SEX
 from forsa.reporting.indicators import catalogue
 from forsa.territory.models import Province
 from tests.factories import make_center, make_learner
 from tests.reporting.network import build_network
 
 QUERY = "?year=2026-2027"
+CENSUS_RATES = ("schooling_rate_6_11_male", "schooling_rate_6_11_female", "illiteracy_rate_10_plus_male",
+                "illiteracy_rate_10_plus_female")
 API = "/api/v1/coverage"
 
 
-def census(province, boys_10, girls_10, boys_15, girls_15, schooling, illiteracy):
+def census(province, boys_10, girls_10, boys_15, girls_15, schooling, illiteracy, by_sex=(None, None, None, None)):
+    """``by_sex``: the schooling rates at 6-11 of boys and girls, then the illiteracy rates at 10+."""
     Province.objects.filter(pk=province.pk).update(
         population_10_14_male=boys_10, population_10_14_female=girls_10, population_15_19_male=boys_15,
-        population_15_19_female=girls_15, schooling_rate_6_11=schooling, illiteracy_rate_10_plus=illiteracy)
+        population_15_19_female=girls_15, schooling_rate_6_11=schooling, illiteracy_rate_10_plus=illiteracy,
+        **dict(zip(CENSUS_RATES, by_sex, strict=True)))
 
 
 @pytest.fixture
@@ -47,9 +64,10 @@ def network(world):
     q = Province.objects.filter(region=p.region).exclude(pk=p.pk).order_by("code").first()
     others = Province.objects.filter(region=p.region).exclude(pk__in=[p.pk, q.pk])
     others.update(population_10_14_male=0, population_10_14_female=0, population_15_19_male=0,
-                  population_15_19_female=0, schooling_rate_6_11=None, illiteracy_rate_10_plus=None)
-    census(p, 1000, 900, 800, 700, Decimal("95.0"), Decimal("20.0"))
-    census(q, 2000, 2000, 1500, 1500, Decimal("90.0"), Decimal("30.0"))
+                  population_15_19_female=0, schooling_rate_6_11=None, illiteracy_rate_10_plus=None,
+                  **dict.fromkeys(CENSUS_RATES))
+    census(p, 1000, 900, 800, 700, Decimal("95.0"), Decimal("20.0"), by_sex=("96.0", "94.0", "15.0", "25.0"))
+    census(q, 2000, 2000, 1500, 1500, Decimal("90.0"), Decimal("30.0"), by_sex=("92.0", "88.0", "20.0", "40.0"))
     network.p, network.q, network.missing = p, q, list(others.order_by("code"))
     return network
 
@@ -328,5 +346,52 @@ def test_casablanca_counted_once(client, world):
     national_indicator = client.get(f"/api/v1/indicators/out_of_school/national{QUERY}").json()
     assert national_indicator["total"]["value"] == national["total"].census.out_of_school_low
     html = client.get(reverse("reporting:coverage_region", args=["06"]) + QUERY).content.decode()
-    assert html.count('class="within"') == 16  # the 8, in the coverage table and the census table
+    assert html.count('class="within"') == 24  # the 8, in the coverage, by-sex and census tables
     assert 'class="note counted-within"' in html
+
+
+def test_out_of_school_by_sex_by_hand(client, world, network):
+    client.force_login(world["national_analyst"])
+    response = client.get(reverse("reporting:coverage_region", args=["01"]) + QUERY)
+    rows = {row.code: row.census for row in response.context["rows"]}
+    p, q, total = rows[network.p.code], rows[network.q.code], response.context["total"].census
+    assert (p.out_of_school_low_male, p.out_of_school_high_male) == (72, 270)
+    assert (p.out_of_school_low_female, p.out_of_school_high_female) == (96, 400)
+    assert (q.out_of_school_low_male, q.out_of_school_high_male) == (280, 700)
+    assert (q.out_of_school_low_female, q.out_of_school_high_female) == (420, 1400)
+    assert (total.out_of_school_low_male, total.out_of_school_high_male) == (352, 970)
+    assert (total.out_of_school_low_female, total.out_of_school_high_female) == (516, 1800)
+    assert (total.out_of_school_low, total.out_of_school_high) == (870, 2780)  # everyone's rates: not 868 – 2,770
+    assert total.missing_by_sex == len(network.missing)
+    missing = rows[network.missing[0].code]
+    assert missing.out_of_school_low_female is None and missing.out_of_school_high_male is None
+    html = response.content.decode()
+    footer = html.split('id="by-sex-table"')[1].split("</table>")[0].split("<tfoot>")[1]
+    figures = re.sub(r"[\s\u202f\xa0,.]", "", re.sub(r"<[^>]+>", " ", footer))  # grouping as the language writes it
+    assert "516–1800" in figures and "352–970" in figures and "870–2780" in figures
+    assert figures.index("516–1800") < figures.index("352–970")  # girls first, then boys
+    assert 'class="kpi-detail by-sex"' in html
+    # the API gives the same, and its method says how
+    answer = client.get(f"{API}/regions/01{QUERY}").json()
+    census_out = answer["total"]["census"]
+    assert (census_out["out_of_school_low_female"], census_out["out_of_school_high_female"]) == (516, 1800)
+    assert (census_out["out_of_school_low_male"], census_out["out_of_school_high_male"]) == (352, 970)
+    assert census_out["provinces_missing_by_sex"] == len(network.missing)
+    row_q = next(row for row in answer["rows"] if row["code"] == network.q.code)["census"]
+    assert (row_q["out_of_school_low_female"], row_q["out_of_school_low_male"]) == (420, 280)
+    with translation.override("fr"):  # the analyst's language
+        assert str(BY_SEX) in answer["method"] and answer["method"].count("Par sexe") == 1
+
+
+def test_out_of_school_by_sex_national_sums_regions(client, world, network):
+    client.force_login(world["national_analyst"])
+    response = client.get(reverse("reporting:coverage") + QUERY)
+    rows = {row.code: row.census for row in response.context["rows"]}
+    assert (rows["01"].out_of_school_low_female, rows["01"].out_of_school_low_male) == (516, 352)
+    total = response.context["total"].census
+    for estimate in ("out_of_school_low_female", "out_of_school_high_male"):
+        assert getattr(total, estimate) == sum(getattr(row, estimate) for row in rows.values())
+    # on the loaded census, girls' and boys' estimates of region 06 stand near the estimate for everyone
+    region = rows["06"]
+    both = region.out_of_school_low_female + region.out_of_school_low_male
+    assert abs(both - region.out_of_school_low) < 0.05 * region.out_of_school_low
