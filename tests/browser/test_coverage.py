@@ -9,6 +9,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.bidi import LEFT_TO_RIGHT
+
 pytestmark = pytest.mark.browser
 
 
@@ -27,6 +29,10 @@ def test_coverage_on_desktop_and_phone(language, direction, page, phone_page, fo
             expect(tab.locator("section.method li")).to_have_count(8)
             expect(tab.locator("#map-gap svg a")).to_have_count(12)  # the map of the gap: every region, a link
             expect(tab.locator("#map-gap .map-legend-label")).to_be_visible()
+            # the school year reads left to right, in Arabic too: "2026" is drawn left of "2027"
+            year = tab.locator("h1 bdi.school-year")
+            expect(year).to_have_attribute("dir", "ltr")
+            assert year.evaluate(LEFT_TO_RIGHT), year.text_content()
             assert tab.evaluate("() => document.documentElement.scrollWidth") <= tab.viewport_size["width"]
             tab.screenshot(path=screenshots / f"reporting-coverage-{language}-{device}.png", full_page=True)
             results = axe.run(tab)

@@ -395,3 +395,17 @@ def test_out_of_school_by_sex_national_sums_regions(client, world, network):
     region = rows["06"]
     both = region.out_of_school_low_female + region.out_of_school_low_male
     assert abs(both - region.out_of_school_low) < 0.05 * region.out_of_school_low
+
+
+def test_school_years_read_left_to_right_in_arabic(client, world, network):
+    user = world["national_analyst"]
+    user.language = "ar"
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    wrapped = '<bdi dir="ltr" class="school-year">2026-2027</bdi>'
+    for url in (reverse("reporting:coverage"), reverse("reporting:coverage_region", args=["01"]),
+                reverse("reporting:national"), reverse("reporting:region", args=["01"])):
+        html = client.get(url + QUERY, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+        assert 'dir="rtl"' in html and wrapped in html, url
+        assert "<bdi>2026-2027</bdi>" not in html, url  # no year left to the page's direction
+        assert '<option value="2026-2027" dir="ltr" selected>' in html, url
