@@ -22,6 +22,7 @@ from forsa.reporting import figures
 from forsa.reporting.indicators import NATIONAL, PROVINCE, REGION, indicator_get
 from forsa.reporting.selectors import Place, disclose
 from forsa.territory.models import Province, Region
+from forsa.territory.selectors import counted_within
 
 CENSUS = "RGPH 2024 (HCP)"
 METHOD = _("Out-of-school adolescents aged 10 to 19, estimated per province from the 2024 census as a range: low = "
@@ -30,6 +31,12 @@ METHOD = _("Out-of-school adolescents aged 10 to 19, estimated per province from
            "raised by older adults). The census gives no schooling rate for adolescents. Coverage rate = learners "
            "enrolled / estimate; gap = estimate − seats of the open centres. Missing census figures are null, "
            "never 0, and left out of the sums.")
+BY_SEX = _("By sex: the same two estimates for girls and for boys, from the adolescents of that sex and that "
+           "sex's own schooling rate at 6-11 and illiteracy rate at 10 and over; girls and boys together need not "
+           "equal the estimate for everyone exactly.")
+COUNTED_ONCE = _("Each person is counted once: the census lists the prefectures of arrondissements of Casablanca "
+                 "beside the prefecture of Casablanca, which holds them all; they are left out of the sums and of "
+                 "the ranking, the prefecture stands for them.")
 
 
 @dataclass
@@ -41,6 +48,7 @@ class CoverageRow:
     centres: int
     seats: int
     learners: figures.Cell  # disclosed: suppressed for aggregate-only scopes when it stands on < 5 learners
+    within: object = None  # the province that already counts this one's people (Casablanca's arrondissements)
 
     @property
     def code(self):
@@ -96,7 +104,9 @@ class CoverageRow:
 def rank(rows):
     """The provinces where a new centre would reach the most out-of-school adolescents per seat: first those
     without an open centre (by uncovered adolescents, most first), then the others by uncovered adolescents
-    per existing seat; provinces whose census figures are missing come last, unranked."""
+    per existing seat; provinces whose census figures are missing come last, unranked. Places that do not
+    overlap: one counted within another (``within``) is left out, its container stands for it."""
+    rows = [row for row in rows if row.within is None]
     known = [row for row in rows if row.uncovered is not None]
     without = sorted((row for row in known if not row.seats), key=lambda row: (-row.uncovered, row.code))
     with_seats = sorted((row for row in known if row.seats),
@@ -138,26 +148,35 @@ def coverage(*, user, place: Place, period):
     def count(cells, pk):
         return cells[pk].value if pk in cells else 0
 
+    by_code = {province.code: province for province in provinces}
+    nested = counted_within(by_code)
     province_rows = [CoverageRow(province, census.get(province.pk, figures.Census()), count(centres, province.pk),
                                  count(seats, province.pk),
-                                 province_learners.get(province.pk) or figures.Cell(0, numerator=0))
+                                 province_learners.get(province.pk) or figures.Cell(0, numerator=0),
+                                 within=by_code[nested[province.code]] if province.code in nested else None)
                      for province in provinces]
+    # census sums count each person once: not the rows counted within another (seats, centres and learners
+    # belong to one province each, the one of their commune, and are summed over every row)
+    counted = [row for row in province_rows if row.within is None]
     if sublevel == PROVINCE:
         rows = province_rows
     else:
         rows = []
         for region in Region.objects.for_user(user):
             own = [row for row in province_rows if row.obj.region_id == region.pk]
-            rows.append(CoverageRow(region, _summed(row.census for row in own), sum(row.centres for row in own),
+            rows.append(CoverageRow(region, _summed(row.census for row in own if row.within is None),
+                                    sum(row.centres for row in own),
                                     sum(row.seats for row in own),
                                     learners.get(region.pk) or figures.Cell(0, numerator=0)))
-    total_row = CoverageRow(place.obj, _summed(row.census for row in province_rows),
+    total_row = CoverageRow(place.obj, _summed(row.census for row in counted),
                             sum(row.centres for row in province_rows), sum(row.seats for row in province_rows),
                             total)
     return {
         "place": place, "period": period, "sublevel": sublevel, "census_source": CENSUS,
         "rows": rows, "total": total_row, "ranking": rank(province_rows),
         "gap_by_province": gap_by_province(province_rows),
+        "counted_within": {code: container for code, container in nested.items()},
+        "nested": [row for row in province_rows if row.within is not None],
         "indicators": {code: indicator_get(code) for code in ("out_of_school", "coverage_rate", "seats",
                                                                "learners_enrolled", "centres_open")},
         "small_cells": scoping.scope_of(user).aggregates_only,
@@ -177,18 +196,28 @@ def _summed(parts) -> figures.Census:
             value = getattr(part, estimate)
             if value is not None:
                 setattr(whole, estimate, (getattr(whole, estimate) or 0) + value)
+        whole.missing_by_sex += part.missing_by_sex
+        for estimate in ("low_by_sex", "high_by_sex"):
+            for sex, value in getattr(part, estimate).items():
+                if value is not None:
+                    getattr(whole, estimate)[sex] = (getattr(whole, estimate)[sex] or 0) + value
     return whole
 
 
 def _row_out(row):
     census = row.census
-    return {"code": row.code, "name": getattr(row.obj, "name", None),
+    return {"code": row.code, "name": getattr(row.obj, "name", None), "within": getattr(row.within, "code", None),
             "census": {"population_10_14_male": census.population_10_14_male,
                        "population_10_14_female": census.population_10_14_female,
                        "population_15_19_male": census.population_15_19_male,
                        "population_15_19_female": census.population_15_19_female,
                        "population_10_19": census.population_10_19,
                        "out_of_school_low": census.out_of_school_low, "out_of_school_high": census.out_of_school_high,
+                       "out_of_school_low_male": census.out_of_school_low_male,
+                       "out_of_school_high_male": census.out_of_school_high_male,
+                       "out_of_school_low_female": census.out_of_school_low_female,
+                       "out_of_school_high_female": census.out_of_school_high_female,
+                       "provinces_missing_by_sex": census.missing_by_sex,
                        "provinces_missing": census.missing},
             "centres": row.centres, "seats": row.seats, "learners": row.learners_count,
             "learners_suppressed": row.learners.suppressed, "coverage_min": row.coverage_min,
@@ -200,10 +229,11 @@ def coverage_values(*, user, place: Place, period):
     result = coverage(user=user, place=place, period=period)
     obj = place.obj
     return {"place": {"level": place.level, "code": getattr(obj, "code", None), "name": getattr(obj, "name", None)},
-            "school_year": period.school_year, "census": CENSUS, "method": str(METHOD),
+            "school_year": period.school_year, "census": CENSUS, "method": f"{METHOD} {BY_SEX} {COUNTED_ONCE}",
             "sublevel": result["sublevel"], "total": _row_out(result["total"]),
             "rows": [_row_out(row) for row in result["rows"]],
             "ranking": [{"rank": position, "code": row.code, "name": row.obj.name, "region": row.obj.region.code,
                          "seats": row.seats, "uncovered": row.uncovered, "score": row.score,
                          "no_centre": row.no_centre} for position, row in result["ranking"]],
-            "gap_by_province": result["gap_by_province"], "small_cells": result["small_cells"]}
+            "gap_by_province": result["gap_by_province"], "counted_within": result["counted_within"],
+            "small_cells": result["small_cells"]}

@@ -44,6 +44,7 @@ from forsa.earlywarning.models import Level as RiskLevel
 from forsa.learners.models import POSITIVE_OUTCOMES, Enrollment, Exit, FollowUp, Learner, Placement
 from forsa.reporting.indicators import AGE_BAND_FROM, AgeBand
 from forsa.territory.models import Province
+from forsa.territory.selectors import counted_within
 
 
 def _place_paths(center):
@@ -561,6 +562,9 @@ COMPUTATIONS = {
 
 CENSUS_BANDS = ("population_10_14_male", "population_10_14_female", "population_15_19_male",
                 "population_15_19_female")
+SEXES = ("male", "female")
+CENSUS_RATES_BY_SEX = ("schooling_rate_6_11_male", "schooling_rate_6_11_female", "illiteracy_rate_10_plus_male",
+                       "illiteracy_rate_10_plus_female")
 
 
 @dataclass
@@ -570,7 +574,12 @@ class Census:
     ``out_of_school_low`` = adolescents aged 10–19 × (100 − schooling rate at 6–11) / 100;
     ``out_of_school_high`` = adolescents aged 10–19 × illiteracy rate at 10 and over / 100 (never below the
     low one). Both are None when the place has no province with its figures; ``missing`` counts the
-    provinces summed whose figures are missing (then the sums are partial)."""
+    provinces summed whose figures are missing (then the sums are partial).
+
+    By sex (``low_by_sex``, ``high_by_sex``: {"male"|"female": int or None}), the same two estimates from
+    that sex's adolescents and that sex's own rates (schooling at 6–11 and illiteracy at 10+ of boys, of
+    girls); ``missing_by_sex`` counts the provinces without them. Girls + boys need not equal the estimate for
+    everyone: each sex has its own rate, and the rounding is per province and sex."""
 
     population: dict = field(default_factory=lambda: dict.fromkeys(CENSUS_BANDS, 0))
     out_of_school_low: int | None = None
@@ -578,6 +587,9 @@ class Census:
     provinces: int = 0
     missing: int = 0  # provinces whose population 10-19 or rates are missing
     counted: int = 0  # provinces whose population 10-19 is known
+    low_by_sex: dict = field(default_factory=lambda: dict.fromkeys(SEXES))
+    high_by_sex: dict = field(default_factory=lambda: dict.fromkeys(SEXES))
+    missing_by_sex: int = 0  # provinces whose estimate for boys or for girls is missing
 
     @property
     def population_10_19(self) -> int | None:
@@ -595,9 +607,30 @@ class Census:
     def complete(self) -> bool:
         return self.provinces > 0 and not self.missing
 
+    out_of_school_low_male = property(lambda self: self.low_by_sex["male"])
+    out_of_school_low_female = property(lambda self: self.low_by_sex["female"])
+    out_of_school_high_male = property(lambda self: self.high_by_sex["male"])
+    out_of_school_high_female = property(lambda self: self.high_by_sex["female"])
+
+    def _add_by_sex(self, row):
+        missing = False
+        for sex in SEXES:
+            adolescents = row[f"population_10_14_{sex}"] + row[f"population_15_19_{sex}"]
+            schooling = row.get(f"schooling_rate_6_11_{sex}")
+            illiteracy = row.get(f"illiteracy_rate_10_plus_{sex}")
+            if not adolescents or schooling is None or illiteracy is None:
+                missing = True
+                continue
+            low = round(adolescents * (100 - float(schooling)) / 100)
+            high = max(low, round(adolescents * float(illiteracy) / 100))
+            self.low_by_sex[sex] = (self.low_by_sex[sex] or 0) + low
+            self.high_by_sex[sex] = (self.high_by_sex[sex] or 0) + high
+        self.missing_by_sex += missing
+
     def add(self, row):
         """Add one province's census row (a dict of Province fields)."""
         self.provinces += 1
+        self._add_by_sex(row)
         adolescents = sum(row[band] for band in CENSUS_BANDS)
         schooling, illiteracy = row["schooling_rate_6_11"], row["illiteracy_rate_10_plus"]
         if adolescents:  # 0 is how the loader leaves a population the census did not give
@@ -617,13 +650,20 @@ CENSUS_PATHS = {"region": "region_id", "province": "pk"}
 
 
 def census_by(*, level=None, within=None) -> dict:
-    """{place id (None: one total): Census} summed from the provinces (83 rows at most, one query); the
-    territory is public (census figures are not about a person)."""
+    """{place id (None: one total): Census} summed from the provinces (83 rows at most, one query), each
+    person once (``territory.selectors.counted_within``); the territory is public (census figures are not
+    about a person)."""
     narrow = {CENSUS_PATHS[key]: getattr(value, "pk", value) for key, value in (within or {}).items()}
-    rows = Province.objects.filter(**narrow).values("pk", "region_id", "schooling_rate_6_11",
-                                                    "illiteracy_rate_10_plus", *CENSUS_BANDS).order_by()
+    rows = list(Province.objects.filter(**narrow).values("pk", "code", "region_id", "schooling_rate_6_11",
+                                                         "illiteracy_rate_10_plus", *CENSUS_BANDS,
+                                                         *CENSUS_RATES_BY_SEX).order_by())
+    # a place counted within another of the rows (Casablanca's prefectures of arrondissements) is left out of
+    # a sum: its people are already in its container's figures
+    nested = counted_within(row["code"] for row in rows) if level != "province" else {}
     places = {}
     for row in rows:
+        if row["code"] in nested:
+            continue
         key = row[CENSUS_PATHS[level]] if level else None
         places.setdefault(key, Census()).add(row)
     return places

@@ -76,6 +76,8 @@ class Map:
     described_by: str | None = None  # the id of a table that gives the same figures
     note: str = ""  # says where that table is
     rows: list = field(default_factory=list)  # the map's own table when no table of the page has them
+    legend_label: str = ""  # what the colours count, said above the legend ("" : the title says it)
+    no_data_label: str = ""  # what the hatching means, in the legend
 
     @property
     def pattern_id(self):
@@ -145,13 +147,16 @@ def _default_href(level, query):
 
 
 def choropleth(level, values, *, region=None, title, formatter=format_number, names=None, href=None, query="",
-               map_id="map", described_by=None, note=""):
+               map_id="map", described_by=None, note="", legend_label="", no_data_label=None, missing_text=None):
     """A choropleth of ``level`` ("region": the nation's 12 regions; "province": the provinces of ``region``,
     an HCP region code) coloured by ``values`` ({HCP code: number, None or Cell}; a hidden Cell is drawn as
     no data). ``formatter`` writes a value; ``names`` ({code: name}) defaults to the territory's names in the
     active language; ``href(code)`` is each place's link (default: its dashboard, with ``query``; pass
     ``href=False`` for none). ``described_by`` is the id of a table of the page that holds the same figures;
-    without it the map carries its own table; ``note`` says where that table is (the map's description)."""
+    without it the map carries its own table; ``note`` says where that table is (the map's description).
+    ``legend_label`` says what the colours count (shown above the legend and naming it for screen readers);
+    ``no_data_label`` says what the hatching means in the legend and ``missing_text`` what a place without a
+    value reads (defaults: no data, or hidden for fewer than 5 learners)."""
     data = boundaries()
     if level == REGION:
         frame, paths = data["nation"]["viewbox"], data["nation"]["regions"]
@@ -171,7 +176,7 @@ def choropleth(level, values, *, region=None, title, formatter=format_number, na
         if hidden:
             fill, text = pattern, _("hidden: fewer than 5 learners")
         elif number is None:
-            fill, text = pattern, _("no data")
+            fill, text = pattern, missing_text or _("no data")
         else:
             fill, text = colour(class_of(number, bounds), len(bounds)), formatter(number)
         shapes.append(Shape(code=code, name=names.get(code, code), d=d, href=link(code) if link else None,
@@ -191,7 +196,8 @@ def choropleth(level, values, *, region=None, title, formatter=format_number, na
     return Map(id=map_id, title=title, viewbox=frame, shapes=shapes, legend=legend,
                no_data=any(shape.hidden or shape.missing for shape in shapes), not_drawn=list(not_drawn.items()),
                described_by=described_by, note=note,
-               rows=[] if described_by else [shape for shape in shapes])
+               rows=[] if described_by else [shape for shape in shapes], legend_label=legend_label,
+               no_data_label=no_data_label or _("No data, or hidden (fewer than 5 learners)"))
 
 
 def dashboard_map(dashboard, *, query=""):
@@ -212,3 +218,30 @@ def dashboard_map(dashboard, *, query=""):
                       map_id="map-occupancy", described_by="sublevel-table" if dashboard["rows"] else None,
                       note=_("The same figures are in the “%(column)s” column of the table of this section; click a "
                              "place to open its page.") % {"column": indicator.name})
+
+
+def coverage_map(result, *, query=""):
+    """The map of the gap of a coverage page (``coverage.coverage``): the nation's regions or a region's
+    provinces, coloured by the out-of-school adolescents without a seat (low estimate − seats, never below 0:
+    ``CoverageRow.uncovered``); a place links to the coverage page of the region, or to the province's
+    dashboard. Census figures and seats are not about people: nothing is hidden for a partner viewer. The
+    map carries its own table (the page's table shows the gap as a range)."""
+    place = result["place"]
+    values = {row.code: row.uncovered for row in result["rows"]}
+    names = {row.code: row.obj.name for row in result["rows"]}
+    if place.level == "national":
+        level, region = REGION, None
+        title = _("Out-of-school adolescents without a seat, by region")
+
+        def href(code):
+            return reverse("reporting:coverage_region", args=[code]) + (f"?{query}" if query else "")
+    else:
+        level, region, href = PROVINCE, place.obj.code, None
+        title = _("Out-of-school adolescents without a seat, by province")
+    return choropleth(level, values, region=region, title=title, names=names, query=query, href=href,
+                      map_id="map-gap",
+                      legend_label=_("Estimated out-of-school adolescents aged 10 to 19 (low estimate) minus the "
+                                     "seats of the open centres; 0 where the seats are enough. The darker, the "
+                                     "more adolescents without a seat."),
+                      no_data_label=_("Census figures missing"), missing_text=_("census figures missing"),
+                      note="")

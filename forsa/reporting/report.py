@@ -150,7 +150,7 @@ class Report:
         entries = [(_rgb(entry.colour), f"{entry.low} – {entry.high}" if entry.low else entry.high)
                    for entry in choropleth.legend]
         if choropleth.no_data:
-            entries.append((_rgb(maps.NO_DATA), _("No data, or hidden (fewer than 5 learners)")))
+            entries.append((_rgb(maps.NO_DATA), choropleth.no_data_label))
         pdf.set_font(doc.font, size=SIZE["small"] + 1)
         pdf.set_text_color(*INK)
         for index, (colour, label) in enumerate(entries):

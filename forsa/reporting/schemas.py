@@ -102,15 +102,28 @@ class CensusOut(Schema):
     population_15_19_female: int | None
     population_10_19: int | None
     out_of_school_low: int | None = Field(description="Adolescents 10-19 × (100 − schooling rate at 6-11) / 100, "
-                                          "summed over the provinces; null when the figures are missing.")
+                                          "summed over the provinces (each person once); null when the figures are "
+                                          "missing.")
     out_of_school_high: int | None = Field(description="Adolescents 10-19 × illiteracy rate at 10+ / 100 (never "
                                            "below the low estimate).")
+    out_of_school_low_male: int | None = Field(description="The low estimate for boys: boys 10-19 × (100 − "
+                                               "schooling rate of boys at 6-11) / 100; null when missing.")
+    out_of_school_high_male: int | None = Field(description="Boys 10-19 × illiteracy rate of men and boys at 10+ "
+                                                "/ 100 (never below the boys' low estimate).")
+    out_of_school_low_female: int | None = Field(description="The low estimate for girls, from the girls' rates.")
+    out_of_school_high_female: int | None = Field(description="The high estimate for girls, from the women's and "
+                                                  "girls' illiteracy rate at 10+.")
     provinces_missing: int = Field(description="Provinces whose census figures are missing (left out of the sums).")
+    provinces_missing_by_sex: int = Field(description="Provinces without the rates by sex (left out of the sums "
+                                          "by sex, which are then partial).")
 
 
 class CoverageRowOut(Schema):
     code: str | None = Field(description="The region's or province's HCP code; null for the nation.")
     name: str | None
+    within: str | None = Field(description="HCP code of the province that already counts this one's people "
+                               "(Casablanca's prefectures of arrondissements: the prefecture of Casablanca); such a "
+                               "row is left out of the sums and of the ranking. Null for every other place.")
     census: CensusOut
     centres: int = Field(description="Open centres (centres_open).")
     seats: int = Field(description="Capacity of the open centres (seats).")
@@ -143,6 +156,10 @@ class CoverageOut(Schema):
     sublevel: Level
     total: CoverageRowOut
     rows: list[CoverageRowOut]
-    ranking: list[CoverageRankOut]
+    ranking: list[CoverageRankOut] = Field(description="Places that do not overlap: a province counted within "
+                                           "another is left out, its container stands for it.")
     gap_by_province: dict[str, int | None] = Field(description="{province code: gap_min}, for a map.")
+    counted_within: dict[str, str] = Field(description="{province code: code of the province that already counts "
+                                           "its people}: the places nested in another (each person is counted "
+                                           "once, within the container).")
     small_cells: bool

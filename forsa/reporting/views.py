@@ -194,6 +194,7 @@ def _coverage(request, place):
     context = coverage.coverage(user=request.user, place=place, period=period)
     context |= {"years": years, "query": f"year={period.school_year}",
                 "reach_national": selectors.reach(request.user)[0]}
+    context["map"] = maps.coverage_map(context, query=context["query"])
     return render(request, "reporting/coverage.html", context)
 
 

@@ -39,6 +39,11 @@ class Province(BilingualName):
     population_15_19_female = models.PositiveIntegerField(default=0)
     schooling_rate_6_11 = models.DecimalField(max_digits=4, decimal_places=1, null=True)
     illiteracy_rate_10_plus = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    # the same rates for boys and for girls (the census gives them by sex); null where it does not
+    schooling_rate_6_11_male = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    schooling_rate_6_11_female = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    illiteracy_rate_10_plus_male = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    illiteracy_rate_10_plus_female = models.DecimalField(max_digits=4, decimal_places=1, null=True)
 
     scope_rule = scoping.Rule(public=True)
 

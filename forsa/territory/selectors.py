@@ -38,3 +38,20 @@ def commune_list(*, user, province=None, search=None):
     if search:
         qs = qs.filter(Q(name_fr__icontains=search) | Q(name_ar__icontains=search) | Q(code__startswith=search))
     return qs.order_by("code")
+
+
+def counted_within(codes) -> dict:
+    """{HCP code: the code of the province or prefecture that already counts it} among ``codes``.
+
+    The HCP lists the eight prefectures of arrondissements of Casablanca (06.141.01.00 … 06.141.01.70)
+    beside the prefecture of Casablanca (06.141), whose census figures are the whole city's (its arrondissements
+    and the Méchouar): summing all 83 rows counts 3.2 million people twice. A code that begins with another
+    code of the list and a dot lies inside it (the innermost such one is given); a place whose container is
+    not in ``codes`` is counted on its own. Pure: no query."""
+    codes = sorted(set(codes))
+    found = {}
+    for code in codes:
+        containers = [other for other in codes if code.startswith(f"{other}.")]
+        if containers:
+            found[code] = max(containers, key=len)
+    return found

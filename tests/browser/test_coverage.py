@@ -9,6 +9,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.bidi import LEFT_TO_RIGHT
+
 pytestmark = pytest.mark.browser
 
 
@@ -23,12 +25,22 @@ def test_coverage_on_desktop_and_phone(language, direction, page, phone_page, fo
             tab.locator(".page-head a[href^='/reporting/coverage/']").click()
             expect(tab.locator("html")).to_have_attribute("dir", direction)
             expect(tab.locator("table.coverage tbody tr")).to_have_count(12)  # one row per region
-            expect(tab.locator("table.ranking tbody tr")).to_have_count(83)  # every province ranked
-            expect(tab.locator("section.method li")).to_have_count(6)
+            expect(tab.locator("table.ranking tbody tr")).to_have_count(75)  # not the 8 within Casablanca
+            expect(tab.locator("section.method li")).to_have_count(8)
+            expect(tab.locator("#map-gap svg a")).to_have_count(12)  # the map of the gap: every region, a link
+            expect(tab.locator("#map-gap .map-legend-label")).to_be_visible()
+            # the school year reads left to right, in Arabic too: "2026" is drawn left of "2027"
+            year = tab.locator("h1 bdi.school-year")
+            expect(year).to_have_attribute("dir", "ltr")
+            assert year.evaluate(LEFT_TO_RIGHT), year.text_content()
             assert tab.evaluate("() => document.documentElement.scrollWidth") <= tab.viewport_size["width"]
             tab.screenshot(path=screenshots / f"reporting-coverage-{language}-{device}.png", full_page=True)
             results = axe.run(tab)
             assert results.violations_count == 0, results.generate_report()
+        page.locator("#map-gap svg a[data-code='06']").click()  # the map drills down like the dashboard's
+        assert "/reporting/coverage/regions/06/" in page.url
+        expect(page.locator("#map-gap svg path")).to_have_count(9)  # region 06's drawn provinces
+        page.go_back()
         page.locator("table.coverage tbody th a").first.click()
         assert "/reporting/coverage/regions/" in page.url
         expect(page.locator("table.coverage tfoot")).to_have_count(1)

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from forsa.core.roles import Role
+from tests.browser.bidi import LEFT_TO_RIGHT
 from tests.browser.logins import demo_email
 
 pytestmark = pytest.mark.browser
@@ -25,6 +26,9 @@ def test_national_indicators_on_desktop_and_phone(language, direction, page, pho
             expect(tab.locator(".kpi")).to_have_count(21)
             expect(tab.locator("table.sublevel tbody tr")).to_have_count(12)  # one row per region
             expect(tab.locator("#chart-enrolled-title")).to_be_visible()
+            year = tab.locator(".page-head h1 bdi.school-year")  # 2026-2027 reads left to right, in Arabic too
+            expect(year).to_have_attribute("dir", "ltr")
+            assert year.evaluate(LEFT_TO_RIGHT), year.text_content()
             assert tab.evaluate("() => document.documentElement.scrollWidth") <= tab.viewport_size["width"]
             # the shortest bar (ranked last) starts on the reading side: the left in French, the right in Arabic
             box = tab.locator("#chart-enrolled-title ~ svg rect[fill='#0072B2']").last.bounding_box()

@@ -17,26 +17,43 @@ coverage %             2/680 = 0.3 – 2/170 = 1.2   0 – 0         2/2780 = 0.
 gap                    170−200 = −30 – 480  700 – 2,100          670 – 2,580
 uncovered (low)        0 (score 0/200 = 0)  700 (no centre)
 ranking                2                    1                    the missing ones unranked, after
+
+By sex, from each sex's own rates (boys: schooling / illiteracy; girls: the same):
+                       P                    Q                    region 01
+boys 10-19             1000+800 = 1,800     2000+1500 = 3,500
+  rates                96.0 / 15.0          92.0 / 20.0
+  low – high           72 – 270             280 – 700            352 – 970
+girls 10-19            900+700 = 1,600      2000+1500 = 3,500
+  rates                94.0 / 25.0          88.0 / 40.0
+  low – high           96 – 400             420 – 1,400          516 – 1,800
+(girls + boys: 868 – 2,770, not the 870 – 2,780 of everyone's rates: each sex has its own rate)
 """
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from forsa.reporting.coverage import BY_SEX
 from forsa.reporting.indicators import catalogue
 from forsa.territory.models import Province
 from tests.factories import make_center, make_learner
 from tests.reporting.network import build_network
 
 QUERY = "?year=2026-2027"
+CENSUS_RATES = ("schooling_rate_6_11_male", "schooling_rate_6_11_female", "illiteracy_rate_10_plus_male",
+                "illiteracy_rate_10_plus_female")
 API = "/api/v1/coverage"
 
 
-def census(province, boys_10, girls_10, boys_15, girls_15, schooling, illiteracy):
+def census(province, boys_10, girls_10, boys_15, girls_15, schooling, illiteracy, by_sex=(None, None, None, None)):
+    """``by_sex``: the schooling rates at 6-11 of boys and girls, then the illiteracy rates at 10+."""
     Province.objects.filter(pk=province.pk).update(
         population_10_14_male=boys_10, population_10_14_female=girls_10, population_15_19_male=boys_15,
-        population_15_19_female=girls_15, schooling_rate_6_11=schooling, illiteracy_rate_10_plus=illiteracy)
+        population_15_19_female=girls_15, schooling_rate_6_11=schooling, illiteracy_rate_10_plus=illiteracy,
+        **dict(zip(CENSUS_RATES, by_sex, strict=True)))
 
 
 @pytest.fixture
@@ -47,9 +64,10 @@ def network(world):
     q = Province.objects.filter(region=p.region).exclude(pk=p.pk).order_by("code").first()
     others = Province.objects.filter(region=p.region).exclude(pk__in=[p.pk, q.pk])
     others.update(population_10_14_male=0, population_10_14_female=0, population_15_19_male=0,
-                  population_15_19_female=0, schooling_rate_6_11=None, illiteracy_rate_10_plus=None)
-    census(p, 1000, 900, 800, 700, Decimal("95.0"), Decimal("20.0"))
-    census(q, 2000, 2000, 1500, 1500, Decimal("90.0"), Decimal("30.0"))
+                  population_15_19_female=0, schooling_rate_6_11=None, illiteracy_rate_10_plus=None,
+                  **dict.fromkeys(CENSUS_RATES))
+    census(p, 1000, 900, 800, 700, Decimal("95.0"), Decimal("20.0"), by_sex=("96.0", "94.0", "15.0", "25.0"))
+    census(q, 2000, 2000, 1500, 1500, Decimal("90.0"), Decimal("30.0"), by_sex=("92.0", "88.0", "20.0", "40.0"))
     network.p, network.q, network.missing = p, q, list(others.order_by("code"))
     return network
 
@@ -105,7 +123,7 @@ def test_national_page_by_region(client, world, network, django_assert_max_num_q
     assert (total.seats, total.centres, total.learners.value) == (320, 3, 5)
     assert total.census.out_of_school_low == sum(row.census.out_of_school_low for row in rows.values())
     assert total.census.missing == len(network.missing)
-    assert len(response.context["ranking"]) == Province.objects.count() == 83
+    assert len(response.context["ranking"]) == Province.objects.count() - 8 == 75  # not the 8 within Casablanca
     # every province with figures and no centre ranks before every one with a centre
     ranked = [row for position, row in response.context["ranking"] if position]
     first_with_seats = next(index for index, row in enumerate(ranked) if row.seats)
@@ -114,7 +132,7 @@ def test_national_page_by_region(client, world, network, django_assert_max_num_q
     assert reverse("reporting:coverage_region", args=[network.p.region.code]) in html
     for code in ("out_of_school", "coverage_rate", "seats", "learners_enrolled"):
         assert f"/reporting/indicators/#indicator-{code}" in html
-    assert 'id="map-of-the-gap"' in html
+    assert 'id="map-of-the-gap"' in html and 'id="map-gap"' in html
 
 
 def test_query_count_does_not_grow_with_centres(client, world, network, django_assert_max_num_queries):
@@ -189,7 +207,7 @@ def test_api_matches_the_page(client, world, network):
                                     "seats": 0, "uncovered": 700, "score": None, "no_centre": True}
     assert answer["gap_by_province"][network.q.code] == 700
     national = client.get(f"{API}{QUERY}").json()
-    assert national["total"]["learners"] == 5 and len(national["rows"]) == 12 and len(national["ranking"]) == 83
+    assert national["total"]["learners"] == 5 and len(national["rows"]) == 12 and len(national["ranking"]) == 75
 
 
 def test_catalogue_indicators(client, world, network):
@@ -221,3 +239,173 @@ def test_unknown_region(client, world):
     assert client.get(reverse("reporting:coverage_region", args=["99"])).status_code == 404
     assert client.get(f"{API}/regions/99").status_code == 404
     assert client.get(f"{API}/regions/0%001").status_code in (404, 422)
+
+
+def test_map_of_the_gap_national(client, world, network):
+    client.force_login(world["national_analyst"])
+    response = client.get(reverse("reporting:coverage") + QUERY)
+    figure = response.context["map"]
+    shapes = {shape.code: shape for shape in figure.shapes}
+    assert set(shapes) == {row.code for row in response.context["rows"]} and len(shapes) == 12
+    rows = {row.code: row for row in response.context["rows"]}
+    # region 01: low estimate 870 − 200 seats = 670 without a seat, as its row says
+    assert rows["01"].uncovered == 670 and shapes["01"].text == "670"
+    for code, shape in shapes.items():  # a region drills down to its coverage page
+        assert shape.href == reverse("reporting:coverage_region", args=[code]) + QUERY
+    html = response.content.decode()
+    assert 'id="map-gap"' in html and html.count('<path d="') >= 12
+    assert 'aria-labelledby="map-gap-legend"' in html
+    legend = html.split('id="map-gap-legend">')[1].split("</p>")[0]
+    assert "seats" in legend or "places" in legend  # the legend says what the colours count (fr: places)
+    assert f'href="{reverse("reporting:coverage_region", args=["06"])}?year=2026-2027"' in html
+
+
+def test_map_of_the_gap_region(client, world, network):
+    client.force_login(world["own"].users["regional_manager"])
+    response = client.get(reverse("reporting:coverage_region", args=["01"]) + QUERY)
+    figure = response.context["map"]
+    shapes = {shape.code: shape for shape in figure.shapes}
+    assert set(shapes) == set(Province.objects.filter(region__code="01").values_list("code", flat=True))
+    assert shapes[network.q.code].text == "700" and shapes[network.p.code].text == "0"  # 170 − 200 seats: none
+    assert shapes[network.q.code].href == reverse("reporting:province", args=[network.q.code]) + QUERY
+    missing = shapes[network.missing[0].code]
+    assert missing.missing and missing.fill == "url(#map-gap-no-data)"
+    assert figure.no_data and str(figure.no_data_label) and figure.rows  # the map carries its own table
+    html = response.content.decode()
+    assert "<summary>" in html and missing.text in html
+    # the map of a foreign region is not drawn for this manager: 404, in French and Arabic alike
+    assert client.get(reverse("reporting:coverage_region", args=["06"]) + QUERY).status_code == 404
+
+
+def test_map_of_the_gap_in_arabic(client, world, network):
+    user = world["national_analyst"]
+    user.language = "ar"
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    html = client.get(reverse("reporting:coverage") + QUERY, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert 'dir="rtl"' in html and 'id="map-gap"' in html
+    legend = html.split('id="map-gap-legend">')[1].split("</p>")[0]
+    assert any("\u0600" <= character <= "\u06ff" for character in legend)  # translated, not English
+
+
+ARRONDISSEMENTS = ["06.141.01.00", "06.141.01.10", "06.141.01.20", "06.141.01.30", "06.141.01.40", "06.141.01.50",
+                   "06.141.01.60", "06.141.01.70"]
+
+
+def test_casablanca_counted_once(client, world):
+    """On the territory load_territory loaded (HCP, RGPH 2024). The HCP lists the prefecture of Casablanca
+    (06.141: the whole city, 3,199,416 residents) and, beside it, its 8 prefectures of arrondissements
+    (3,197,332 residents; the Méchouar makes the difference). By hand, from the census's own rows:
+
+    region 06, all ages:   its row 7,651,096; its 17 provinces summed 10,848,428; without the 8: 7,651,096
+    nation, all ages:      the 12 regions' rows 36,490,591
+    region 06, aged 10-19: men 3,816,290 × (9.5 % + 8.0 %) = 362,548 + 305,303 = 667,851;
+                           women 3,834,806 × (8.8 % + 7.5 %) = 337,463 + 287,610 = 625,073; → 1,292,924.
+                           The provinces' bands summed once give 1,295,457 (their shares are rounded to 0.1 %,
+                           hence 0.2 % apart); with the 8 counted twice 1,782,603 (+38 %).
+    """
+    from forsa.territory.models import Commune
+    from forsa.territory.selectors import counted_within
+
+    codes = list(Province.objects.values_list("code", flat=True))
+    assert counted_within(codes) == dict.fromkeys(ARRONDISSEMENTS, "06.141")
+    assert not Commune.objects.filter(province__code__in=ARRONDISSEMENTS).exists()  # no centre can be in them
+    region = Province.objects.filter(region__code="06")
+    assert sum(region.values_list("population", flat=True)) == 10_848_428
+    assert sum(region.exclude(code__in=ARRONDISSEMENTS).values_list("population", flat=True)) == 7_651_096
+    assert sum(Province.objects.exclude(code__in=ARRONDISSEMENTS).values_list("population", flat=True)) == 36_490_591
+
+    client.force_login(world["national_analyst"])
+    page = client.get(reverse("reporting:coverage_region", args=["06"]) + QUERY).context
+    total = page["total"]
+    assert total.census.population_10_19 == 1_295_457 and abs(total.census.population_10_19 - 1_292_924) < 3000
+    assert total.census.provinces == 9
+    rows = {row.code: row for row in page["rows"]}
+    assert len(rows) == 17 and all(rows[code].within.code == "06.141" for code in ARRONDISSEMENTS)
+    assert total.census.out_of_school_low == sum(row.census.out_of_school_low for row in rows.values()
+                                                 if row.within is None)
+    assert total.census.out_of_school_low < sum(row.census.out_of_school_low for row in rows.values())
+    ranked = [row.code for _position, row in page["ranking"]]
+    assert len(ranked) == 9 and "06.141" in ranked and not set(ranked) & set(ARRONDISSEMENTS)
+
+    national = client.get(reverse("reporting:coverage") + QUERY).context
+    region_row = next(row for row in national["rows"] if row.code == "06")
+    assert region_row.census.population_10_19 == 1_295_457
+    assert region_row.census.out_of_school_low == total.census.out_of_school_low
+    assert national["total"].census.population_10_19 == sum(row.census.population_10_19 for row in national["rows"])
+    assert not {row.code for _position, row in national["ranking"]} & set(ARRONDISSEMENTS)
+
+    # the API says which places are counted within another, and the catalogue's indicator agrees
+    answer = client.get(f"{API}/regions/06{QUERY}").json()
+    assert answer["counted_within"] == dict.fromkeys(ARRONDISSEMENTS, "06.141")
+    assert {row["code"]: row["within"] for row in answer["rows"]}["06.141.01.50"] == "06.141"
+    assert {row["code"]: row["within"] for row in answer["rows"]}["06.141"] is None
+    assert answer["total"]["census"]["population_10_19"] == 1_295_457 and "Casablanca" in answer["method"]
+    indicator = client.get(f"/api/v1/indicators/out_of_school/regions/06{QUERY}").json()
+    assert indicator["total"]["value"] == total.census.out_of_school_low
+    national_indicator = client.get(f"/api/v1/indicators/out_of_school/national{QUERY}").json()
+    assert national_indicator["total"]["value"] == national["total"].census.out_of_school_low
+    html = client.get(reverse("reporting:coverage_region", args=["06"]) + QUERY).content.decode()
+    assert html.count('class="within"') == 24  # the 8, in the coverage, by-sex and census tables
+    assert 'class="note counted-within"' in html
+
+
+def test_out_of_school_by_sex_by_hand(client, world, network):
+    client.force_login(world["national_analyst"])
+    response = client.get(reverse("reporting:coverage_region", args=["01"]) + QUERY)
+    rows = {row.code: row.census for row in response.context["rows"]}
+    p, q, total = rows[network.p.code], rows[network.q.code], response.context["total"].census
+    assert (p.out_of_school_low_male, p.out_of_school_high_male) == (72, 270)
+    assert (p.out_of_school_low_female, p.out_of_school_high_female) == (96, 400)
+    assert (q.out_of_school_low_male, q.out_of_school_high_male) == (280, 700)
+    assert (q.out_of_school_low_female, q.out_of_school_high_female) == (420, 1400)
+    assert (total.out_of_school_low_male, total.out_of_school_high_male) == (352, 970)
+    assert (total.out_of_school_low_female, total.out_of_school_high_female) == (516, 1800)
+    assert (total.out_of_school_low, total.out_of_school_high) == (870, 2780)  # everyone's rates: not 868 – 2,770
+    assert total.missing_by_sex == len(network.missing)
+    missing = rows[network.missing[0].code]
+    assert missing.out_of_school_low_female is None and missing.out_of_school_high_male is None
+    html = response.content.decode()
+    footer = html.split('id="by-sex-table"')[1].split("</table>")[0].split("<tfoot>")[1]
+    figures = re.sub(r"[\s\u202f\xa0,.]", "", re.sub(r"<[^>]+>", " ", footer))  # grouping as the language writes it
+    assert "516–1800" in figures and "352–970" in figures and "870–2780" in figures
+    assert figures.index("516–1800") < figures.index("352–970")  # girls first, then boys
+    assert 'class="kpi-detail by-sex"' in html
+    # the API gives the same, and its method says how
+    answer = client.get(f"{API}/regions/01{QUERY}").json()
+    census_out = answer["total"]["census"]
+    assert (census_out["out_of_school_low_female"], census_out["out_of_school_high_female"]) == (516, 1800)
+    assert (census_out["out_of_school_low_male"], census_out["out_of_school_high_male"]) == (352, 970)
+    assert census_out["provinces_missing_by_sex"] == len(network.missing)
+    row_q = next(row for row in answer["rows"] if row["code"] == network.q.code)["census"]
+    assert (row_q["out_of_school_low_female"], row_q["out_of_school_low_male"]) == (420, 280)
+    with translation.override("fr"):  # the analyst's language
+        assert str(BY_SEX) in answer["method"] and answer["method"].count("Par sexe") == 1
+
+
+def test_out_of_school_by_sex_national_sums_regions(client, world, network):
+    client.force_login(world["national_analyst"])
+    response = client.get(reverse("reporting:coverage") + QUERY)
+    rows = {row.code: row.census for row in response.context["rows"]}
+    assert (rows["01"].out_of_school_low_female, rows["01"].out_of_school_low_male) == (516, 352)
+    total = response.context["total"].census
+    for estimate in ("out_of_school_low_female", "out_of_school_high_male"):
+        assert getattr(total, estimate) == sum(getattr(row, estimate) for row in rows.values())
+    # on the loaded census, girls' and boys' estimates of region 06 stand near the estimate for everyone
+    region = rows["06"]
+    both = region.out_of_school_low_female + region.out_of_school_low_male
+    assert abs(both - region.out_of_school_low) < 0.05 * region.out_of_school_low
+
+
+def test_school_years_read_left_to_right_in_arabic(client, world, network):
+    user = world["national_analyst"]
+    user.language = "ar"
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    wrapped = '<bdi dir="ltr" class="school-year">2026-2027</bdi>'
+    for url in (reverse("reporting:coverage"), reverse("reporting:coverage_region", args=["01"]),
+                reverse("reporting:national"), reverse("reporting:region", args=["01"])):
+        html = client.get(url + QUERY, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+        assert 'dir="rtl"' in html and wrapped in html, url
+        assert "<bdi>2026-2027</bdi>" not in html, url  # no year left to the page's direction
+        assert '<option value="2026-2027" dir="ltr" selected>' in html, url
