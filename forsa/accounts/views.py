@@ -23,8 +23,23 @@ from forsa.accounts.forms import ApiTokenForm, LanguageForm, LoginForm, OtpToken
 from forsa.core.views import run_service, scoped_or_404
 
 PENDING_DEVICE = "forsa_pending_totp_device"
+CHOSEN_LANGUAGE = "forsa_language_chosen"  # a language chosen before signing in (kept through the sign-in)
 
-login = login_not_required(auth_views.LoginView.as_view(
+
+class LoginView(auth_views.LoginView):
+    """Sign-in. A language chosen on the sign-in page becomes the user's own (it would otherwise give way to
+    the one saved on them, silently)."""
+
+    def form_valid(self, form):
+        chosen = self.request.session.pop(CHOSEN_LANGUAGE, None)
+        response = super().form_valid(form)
+        user = form.get_user()
+        if chosen and chosen != user.language:
+            services.user_set_language(actor=user, user=user, language=chosen)
+        return response
+
+
+login = login_not_required(LoginView.as_view(
     template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True,
 ))
 logout = auth_views.LogoutView.as_view()
@@ -56,6 +71,8 @@ def language(request):
         code = form.cleaned_data["language"]
         if request.user.is_authenticated:
             services.user_set_language(actor=request.user, user=request.user, language=code)
+        else:
+            request.session[CHOSEN_LANGUAGE] = code
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600,
                             secure=settings.LANGUAGE_COOKIE_SECURE, httponly=True, samesite="Lax")
     return response

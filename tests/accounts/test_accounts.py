@@ -33,6 +33,32 @@ def test_language_is_kept_on_the_user_and_arabic_is_rtl(client, world):
     assert 'dir="ltr"' in html and 'lang="en"' in html
 
 
+def test_a_language_chosen_on_the_sign_in_page_sticks_and_is_saved(client, world):
+    user = world["own"].users["educator"]
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    client.post(reverse("accounts:language"), {"language": "ar", "next": reverse("accounts:login")})
+    assert 'lang="ar"' in client.get(reverse("accounts:login")).content.decode()
+    response = client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD}, follow=True)
+    assert 'lang="ar"' in response.content.decode()
+    user.refresh_from_db()
+    assert user.language == "ar"
+    # signed out and in again without choosing: the saved language, not the sign-in page's
+    client.post(reverse("accounts:logout"))
+    client.cookies.pop("forsa_language", None)
+    response = client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD}, follow=True)
+    assert 'lang="ar"' in response.content.decode()
+
+
+def test_the_language_switch_is_one_button_per_other_language(client, world):
+    client.force_login(world["own"].users["educator"])
+    html = client.get(reverse("reporting:home")).content.decode()
+    switch = html[html.index('<form class="langswitch"'):]
+    switch = switch[:switch.index("</form>")]
+    assert 'name="language" value="ar"' in switch and 'name="language" value="en"' in switch
+    assert 'value="fr"' not in switch and "<select" not in switch
+
+
 def test_language_switch_refuses_foreign_redirects(client, db):
     response = client.post(reverse("accounts:language"), {"language": "fr", "next": "https://evil.example/"})
     assert response["Location"] == "/"
