@@ -164,6 +164,9 @@ class ApplicationDocument(TimeStampedModel):
         ACCOUNTS = "accounts", _("financial statements")
         OTHER = "other", _("other document")
 
+    # What an application cannot be submitted without.
+    REQUIRED = (Kind.PROJECT, Kind.BUDGET)
+
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind of document"), max_length=10, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to="conventions/applications/%Y/")

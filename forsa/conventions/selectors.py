@@ -360,3 +360,9 @@ def open_calls(*, user, today):
     return (CallForProjects.objects.for_user(user)
             .filter(status=CallForProjects.Status.OPEN, opens_on__lte=today, closes_on__gte=today)
             .order_by("closes_on", "reference"))
+
+
+def required_documents(*, application):
+    """[(kind's label, attached?)] of the documents an application cannot be submitted without (one query)."""
+    kinds = set(application.documents.values_list("kind", flat=True))
+    return [(ApplicationDocument.Kind(kind).label, kind in kinds) for kind in ApplicationDocument.REQUIRED]

@@ -192,9 +192,6 @@ def application_document_add(*, actor, application, kind, file):
         return instance_save(actor=actor, instance=ApplicationDocument(application=application, kind=kind, file=file))
 
 
-REQUIRED_DOCUMENTS = (ApplicationDocument.Kind.PROJECT, ApplicationDocument.Kind.BUDGET)
-
-
 def application_submit(*, actor, application):
     """Submit a complete draft while the call is open."""
     require(actor, "application.submit", application)
@@ -208,7 +205,7 @@ def application_submit(*, actor, application):
     if not application.budget_requested:
         errors["budget_requested"] = _("Give the budget requested.")
     kinds = set(application.documents.values_list("kind", flat=True))
-    missing = [str(ApplicationDocument.Kind(k).label) for k in REQUIRED_DOCUMENTS if k not in kinds]
+    missing = [str(ApplicationDocument.Kind(k).label) for k in ApplicationDocument.REQUIRED if k not in kinds]
     if missing:
         errors["documents"] = _("Attach the missing documents: %(kinds)s.") % {"kinds": ", ".join(missing)}
     with transaction.atomic():

@@ -168,6 +168,7 @@ def application_detail(request, pk):
         "may_make_convention": application.status == Application.Status.RETAINED and scoping.can(
             user, "convention.manage", region=application.call.region_id, association=application.association_id),
         "document_form": forms.DocumentForm(),
+        "required_documents": selectors.required_documents(application=application),
     })
 
 

@@ -2,6 +2,7 @@
 see what they are assigned only, uploads are checked by content and size, query counts stay flat."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -195,9 +196,16 @@ def test_application_flow_with_documents_checked_by_content_and_size(client, con
     response = client.post(url, {"kind": "budget", "file": huge})
     assert "larger than 5 MB" in response.content.decode()
     assert not application.documents.exists()
+    page = reverse("conventions:application", args=[application.pk])
+    # the documents submission requires are listed beside the button, with their state
+    assert re.findall(r'<span class="badge (\w+)">[^<]*</span> ([^<]+)</li>', client.get(page).content.decode()) == [
+        ("overdue", "Project description"), ("overdue", "Detailed budget")]
     response = client.post(reverse("conventions:application_submit", args=[application.pk]), follow=True)
     assert "Attach the missing documents" in response.content.decode()
-    for kind in ("project", "budget"):
+    client.post(url, {"kind": "project", "file": pdf("project.pdf")})
+    assert re.findall(r'<span class="badge (\w+)">[^<]*</span> ([^<]+)</li>', client.get(page).content.decode()) == [
+        ("open", "Project description"), ("overdue", "Detailed budget")]
+    for kind in ("budget",):
         client.post(url, {"kind": kind, "file": pdf(f"{kind}.pdf")})
     assert application.documents.count() == 2
     stored = application.documents.first().file
