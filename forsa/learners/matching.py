@@ -37,13 +37,61 @@ def normalize_arabic(text: str) -> str:
     return re.sub(r"[^\u0621-\u064a ]+", " ", text).strip()
 
 
+# Latin spellings of one sound, for search: "fatema" is "fatima", "mohammed" "mohamed", "chaoui" "shawi".
+LATIN_SOUNDS = (("sh", "ch"), ("ou", "u"), ("w", "u"), ("o", "u"), ("e", "i"), ("y", "i"))
+SOUND, CONSONANTS = "~", "#"  # the marks of a search key's sound tokens (~fatima) and skeleton tokens (#ftm#)
+
+
+def sound(word: str) -> str:
+    """A normalised Latin word as it sounds: one letter per vowel and per sound, doubled letters single."""
+    for source, target in LATIN_SOUNDS:
+        word = word.replace(source, target)
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def _article_less(word: str) -> str | None:
+    """A Latin word without the article attached to it (Elalaoui → alaoui, Elidrissi → idrissi), if any."""
+    for article in LATIN_ARTICLES:
+        if word.startswith(article) and len(word) - len(article) >= 4:
+            return word[len(article):]
+    return None
+
+
 def search_key(*names: str) -> str:
-    """One lower-case string holding every name in both scripts, for substring search."""
-    parts = []
-    for name in names:
-        if name:
-            parts.append(normalize_arabic(name) if _is_arabic(name) else normalize_latin(name))
-    return " ".join(" ".join(parts).split())
+    """One lower-case string for search: every name in both scripts as written (folded), then the sound of
+    each Latin word (~…, with and without an attached article) and the consonant skeleton of each word of
+    either script (#…#), so that a spelling variant or the other script finds the same person."""
+    written, sounds, skeletons = [], [], []
+    for name in filter(None, names):
+        arabic = _is_arabic(name)
+        written.append(normalize_arabic(name) if arabic else normalize_latin(name))
+        words = written[-1].split()
+        for word in words:
+            if not arabic and word not in LATIN_ARTICLES:
+                sounds += [sound(variant) for variant in (word, _article_less(word)) if variant]
+        skeletons += skeleton(name).split()
+    return " ".join([*" ".join(written).split(), *(SOUND + token for token in dict.fromkeys(sounds)),
+                     *(f"{CONSONANTS}{token}{CONSONANTS}" for token in dict.fromkeys(skeletons))])
+
+
+def search_terms(text: str) -> list[list[str]]:
+    """For each word of a query, the substrings of a search key any of which finds it: the word as written,
+    and its sound (a Latin word) or its consonant skeleton when it has two consonants or more (fewer would
+    find too many names). A spaced article ("el alaoui") is not a word of its own."""
+    terms = []
+    key_words = search_key(text).split()
+    written = [word for word in key_words if word[0] not in (SOUND, CONSONANTS)]
+    if len(written) > 1:
+        written = [word for word in written if word not in LATIN_ARTICLES]
+    for word in written:
+        variants = [word] if _is_arabic(word) else [variant for variant in (word, _article_less(word)) if variant]
+        found = [word] + [f" {SOUND}{sound(variant)}" for variant in variants if not _is_arabic(word)]
+        for variant in variants:
+            bones = skeleton(variant).replace(" ", "")
+            if len(bones) >= 2:
+                found.append(f"{CONSONANTS}{bones}{CONSONANTS}")
+        terms.append(found)
+    return terms
 
 
 def skeleton(name: str) -> str:

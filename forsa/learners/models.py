@@ -125,7 +125,7 @@ class Learner(TimeStampedModel):
         Association, null=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
     # Lower-case, accent- and diacritic-free names in both scripts, for search (see matching.py)
-    search_key = models.CharField(max_length=400, editable=False, default="")
+    search_key = models.CharField(max_length=1000, editable=False, default="")
 
     scope_rule = scoping.Rule(
         paths={key: key for key in ("region", "province", "association", "center")},

@@ -40,8 +40,11 @@ def learner_search(queryset, text):
         return queryset.filter(massar_code=text.upper())
     if looks_like_cin(text.upper()):
         return queryset.filter(cin=text.upper())
-    for word in matching.search_key(text).split():
-        queryset = queryset.filter(search_key__contains=word)
+    for alternatives in matching.search_terms(text):
+        found = Q()
+        for term in alternatives:
+            found |= Q(search_key__contains=term)
+        queryset = queryset.filter(found)
     return queryset
 
 

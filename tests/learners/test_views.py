@@ -257,6 +257,9 @@ def searchable(world):
 @pytest.mark.parametrize("query, expected", [
     ("مريم", "arabic"), ("الفاسى", "arabic"), ("helene", "latin"), ("AÏT ouaziz", "latin"), ("HÉLÈNE", "latin"),
     ("J130045678", "latin"), ("j130045678", "latin"), ("BK123456", "other"), ("التازي", "other"),
+    # spelling variants, and a Latin query finding an Arabic-only record (and the reverse)
+    ("meriem", "arabic"), ("el fassi", "arabic"), ("Elfassi", "arabic"), ("elene", "latin"), ("tazzi", "other"),
+    ("Ait Wazziz", "latin"), ("تازي", "other"),
 ])
 def test_search_by_name_in_either_script_massar_and_cin(client, world, searchable, query, expected):
     client.force_login(world["own"].users["center_director"])
@@ -373,3 +376,15 @@ def test_file_query_count_does_not_grow_with_enrolments_follow_ups_and_reviews(c
     assert_constant_queries(client, url, grow, at_most=20)
     html = client.get(url).content.decode()
     assert all(user.full_name in html for user in (director, *staff, admin))
+
+
+def test_the_name_in_the_interface_languages_script_comes_first(client, world, searchable):
+    director = world["own"].users["center_director"]
+    client.force_login(director)
+    omar = reverse("learners:detail", args=[searchable["other"].pk])
+    for language, first, second in (("ar", "عمر التازي", "Omar Tazi"), ("fr", "Omar Tazi", "عمر التازي")):
+        director.language = language
+        director.save(update_fields=["language"])
+        html = client.get(reverse("learners:list")).content.decode()
+        row = html[html.index(f'href="{omar}"'):]
+        assert first in row and second in row and row.index(first) < row.index(second), language
