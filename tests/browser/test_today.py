@@ -70,3 +70,26 @@ def test_the_educator_saves_a_roll_in_two_taps_after_signing_in(phone_page, sign
     expect(page).to_have_url(re.compile(r"/attendance/groups/\d+/$"))
     expect(page.locator("main .messages .message.success")).to_be_visible()  # saved (or, taken before, corrected)
     assert taps <= 3  # the issue's bound; two are needed
+
+
+def test_a_table_that_scrolls_sideways_on_a_phone_is_reached_by_keyboard_and_named(phone_page, sign_in):
+    """axe's scrollable-region-focusable on the centre's attendance page (reached from the director's today
+    page): a table wider than the phone sits in a box one tabs to, named by its section."""
+    page = phone_page
+    sign_in(page, demo_email(Role.CENTER_DIRECTOR))
+    centre = page.locator("main .today-items a[href*='/attendance/centers/']").first.get_attribute("href")
+    for url in (centre.split("#")[0],):
+        page.goto(url)
+        wraps = page.locator("main .table-wrap.scrolls")
+        expect(wraps.first).to_be_attached()
+        for wrap in wraps.all():
+            assert wrap.get_attribute("tabindex") == "0" and wrap.get_attribute("role") == "group"
+            assert wrap.get_attribute("aria-label").strip(), url
+        wraps.first.focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        # the arrow keys scroll the focused box (scrolling may be smooth: wait for it)
+        page.wait_for_function("() => document.activeElement.classList.contains('table-wrap')"
+                               " && document.activeElement.scrollLeft > 0", timeout=3000)
+        results = Axe().run(page)
+        assert results.violations_count == 0, f"{url}\n{results.generate_report()}"
