@@ -89,6 +89,19 @@ def phrase(name, row) -> str:
     return _feature_label(name) if wording is None else wording(value, row)
 
 
+def phrase_key(name, row):
+    """What ``phrase(name, row)`` depends on: the feature and its value (none when missing), and for
+    the trend the rate of the last 2 weeks too. Equal keys give equal words, in every language."""
+    value = row.get(name)
+    if _missing(value):
+        return (name, None)
+    value = repr(value) if isinstance(value, float) else value  # -0.0 and 0.0 may not read the same
+    if name == "attendance_trend":
+        after = row.get("attendance_2w")
+        return (name, value, None if _missing(after) else repr(float(after)))
+    return (name, value)
+
+
 def _missing_phrase(name):
     if name in ("attendance_4w", "attendance_2w", "attendance_since_enrolment"):
         return _("no roll call recorded yet")

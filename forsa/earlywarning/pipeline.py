@@ -112,12 +112,17 @@ def make_majority():
 
 
 def as_matrix(rows, names, kinds):
-    """An object matrix from dicts (or sequences in ``names`` order): floats with nan, strings with None."""
+    """An object matrix from dicts (or sequences in ``names`` order): floats with nan, strings with None.
+    Built a column at a time (one list per feature)."""
     matrix = np.empty((len(rows), len(names)), dtype=object)
-    for r, row in enumerate(rows):
-        values = [row.get(name) for name in names] if isinstance(row, dict) else row
-        for c, (value, kind) in enumerate(zip(values, kinds, strict=True)):
-            matrix[r, c] = _cell(value, kind)
+    dicts = all(isinstance(row, dict) for row in rows)
+    for c, (name, kind) in enumerate(zip(names, kinds, strict=True)):
+        values = [row.get(name) for row in rows] if dicts else \
+            [row.get(name) if isinstance(row, dict) else row[c] for row in rows]
+        if kind == NUMERIC:
+            matrix[:, c] = [np.nan if value is None or value == "" else float(value) for value in values]
+        else:
+            matrix[:, c] = [_cell(value, kind) for value in values]
     return matrix
 
 

@@ -24,6 +24,7 @@ from forsa.audit.models import AuditEntry
 from forsa.audit.services import instance_save
 from forsa.core.roles import Role
 from forsa.core.services import SYSTEM, require
+from forsa.earlywarning import explain
 from forsa.earlywarning import model as statistical_model
 from forsa.earlywarning.models import (
     LEVEL_RANK,
@@ -116,21 +117,29 @@ def _model_scores(rows):
     """(probability, reasons in each language) per row, or None per row without an active model.
 
     The model predicts and weighs the factors once; only the words are made in each language. Factors
-    are worded for learners at or above the national watch threshold (nobody reads a low risk's)."""
+    are worded for learners at or above the national watch threshold (nobody reads a low risk's), and
+    each distinct factor (a feature and the figures its words show: ``explain.phrase_key``) is worded
+    once in FR, AR and EN, then shared by every learner it describes."""
     active = statistical_model.active_model()
     if active is None or not rows:
         return [None] * len(rows), None
     explain_from = thresholds_for([])[None].watch_probability / 100
     probabilities, top = statistical_model.predict(active, rows, explain_from=explain_from)
     worded = {}
-    for language in MODEL_LANGUAGES:
-        with translation.override(language):
-            worded[language] = statistical_model.phrases(active, rows, top)
     scores = []
-    for index, probability in enumerate(probabilities):
-        phrases = [{"feature": name, "text": {language: worded[language][index][n] for language in MODEL_LANGUAGES}}
-                   for n, (name, _points) in enumerate(top[index])]
-        scores.append((float(probability), phrases))
+    for row, probability, factors in zip(rows, probabilities.tolist(), top, strict=True):
+        phrases = []
+        for name, _points in factors:
+            key = explain.phrase_key(name, row)
+            phrase = worded.get(key)
+            if phrase is None:
+                texts = {}
+                for language in MODEL_LANGUAGES:
+                    with translation.override(language):
+                        texts[language] = explain.phrase(name, row)
+                phrase = worded[key] = {"feature": name, "text": texts}
+            phrases.append(phrase)
+        scores.append((probability, phrases))
     return scores, active.version
 
 

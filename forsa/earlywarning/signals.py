@@ -144,7 +144,7 @@ def _windows(as_of):
 def _attendance_from_summary(targets, chosen, enrollments, as_of):
     """The same counts from the learners' weekly rows; since enrolment: the roll calls from the running
     enrolment's start date (its placements are the learner's only ones then)."""
-    return summary_counts(enrollments=chosen, as_of=as_of, windows=_windows(as_of))
+    return summary_counts(enrollments=chosen, as_of=as_of, windows=_windows(as_of), learner_ids=enrollments.keys())
 
 
 def _attendance(targets, chosen, enrollments, as_of):
