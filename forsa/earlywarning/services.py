@@ -186,17 +186,7 @@ def risk_score_all(*, actor=SYSTEM, as_of, learner_ids=None) -> dict:
         earlier = earlier.filter(learner_id__in=[item["learner_id"] for item in scored])
     for score in earlier.order_by("as_of").values("learner_id", "level", "reasons"):
         previous[score["learner_id"]] = score
-    _upsert(RiskScore, ("learner_id", "center_id", "as_of", "level", "probability", "reasons", "model_version"),
-            [(item["learner_id"], item["center_id"], as_of, item["level"], item["probability"], item["reasons"],
-              model_version) for item in scored],
-            unique=("learner_id", "as_of"))
-    _upsert(LearnerRisk, ("learner_id", "center_id", "as_of", "signals", "level", "probability", "reasons",
-                          "model_version", "rank", "previous_level", "previous_reasons"),
-            [(item["learner_id"], item["center_id"], as_of, _jsonable(item["signals"]), item["level"],
-              item["probability"], item["reasons"] + ([{"code": "capped"}] if item["capped"] else []),
-              model_version, item["rank"], previous.get(item["learner_id"], {}).get("level", ""),
-              previous.get(item["learner_id"], {}).get("reasons", [])) for item in scored],
-            unique=("learner_id",))
+    _write_risks(as_of, scored, previous, model_version)
     if learner_ids is None:  # no longer enrolled: no current risk (the history stays)
         LearnerRisk.objects.exclude(as_of=as_of).delete()
     _write_center_counts(as_of, touched)
@@ -222,6 +212,92 @@ def _write_center_counts(as_of, center_ids=None):
                              watch=row["watch"]) for row in rows]
     counts.delete()
     CenterRiskCount.objects.bulk_create(fresh, batch_size=2000)
+
+
+def _write_risks(as_of, scored, previous, model_version, *, copy=None):
+    """The day's score (RiskScore) and the latest risk (LearnerRisk) of each learner scored, replacing
+    those of the same day and learner. On PostgreSQL (``copy``) one COPY of the scored rows, the
+    signals as typed columns, into a temporary table, then one INSERT … ON CONFLICT per table; the
+    signals' JSON is built by PostgreSQL, and a latest risk equal to the one stored is not rewritten.
+    Elsewhere (or for signals of unknown kinds) ``_upsert`` of each table. Returns the number of
+    latest-risk rows written (every one on the generic path)."""
+    copy = connection.vendor == "postgresql" if copy is None else copy
+    kinds = _signal_kinds(scored[0]["signals"]) if scored else None
+    if not copy or kinds is None:
+        _upsert(RiskScore, ("learner_id", "center_id", "as_of", "level", "probability", "reasons", "model_version"),
+                [(item["learner_id"], item["center_id"], as_of, item["level"], item["probability"], item["reasons"],
+                  model_version) for item in scored],
+                unique=("learner_id", "as_of"))
+        _upsert(LearnerRisk, ("learner_id", "center_id", "as_of", "signals", "level", "probability", "reasons",
+                              "model_version", "rank", "previous_level", "previous_reasons"),
+                [(item["learner_id"], item["center_id"], as_of, _jsonable(item["signals"]), item["level"],
+                  item["probability"], item["reasons"] + ([{"code": "capped"}] if item["capped"] else []),
+                  model_version, item["rank"], previous.get(item["learner_id"], {}).get("level", ""),
+                  previous.get(item["learner_id"], {}).get("reasons", [])) for item in scored],
+                unique=("learner_id",))
+        return len(scored)
+    names = list(kinds)
+    signal_columns = [f"s{n}" for n in range(len(names))]
+    columns = ["learner_id", "center_id", "level", "probability", "reasons", "capped", "rank", "previous_level",
+               "previous_reasons", *signal_columns]
+    types = ["bigint", "bigint", "text", "double precision", "jsonb", "boolean", "bigint", "text", "jsonb",
+             *(kinds[name] for name in names)]
+    signals = "jsonb_build_object(" + ", ".join(f"'{name}', {column}" for name, column in
+                                                 zip(names, signal_columns, strict=True)) + ")"
+    risk_score, learner_risk = RiskScore._meta.db_table, LearnerRisk._meta.db_table
+    empty = "[]"
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE forsa_risk (" + ", ".join(
+            f"{column} {kind}" for column, kind in zip(columns, types, strict=True)) + ") ON COMMIT DROP")
+        with cursor.cursor.copy(f"COPY forsa_risk ({', '.join(columns)}) FROM STDIN") as stream:
+            for item in scored:
+                before = previous.get(item["learner_id"])
+                row = item["signals"]
+                stream.write_row((
+                    item["learner_id"], item["center_id"], item["level"], item["probability"],
+                    json.dumps(item["reasons"]) if item["reasons"] else empty, item["capped"], item["rank"],
+                    before["level"] if before else "",
+                    json.dumps(before["reasons"]) if before and before["reasons"] else empty,
+                    *(row[name] for name in names)))
+        cursor.execute(f"""
+            INSERT INTO {risk_score} (learner_id, center_id, as_of, level, probability, reasons, model_version)
+            SELECT learner_id, center_id, %s, level, probability, reasons, %s FROM forsa_risk
+            ON CONFLICT (learner_id, as_of) DO UPDATE SET center_id = EXCLUDED.center_id, level = EXCLUDED.level,
+                probability = EXCLUDED.probability, reasons = EXCLUDED.reasons,
+                model_version = EXCLUDED.model_version""", [as_of, model_version])
+        updated = ("center_id", "as_of", "signals", "level", "probability", "reasons", "model_version", "rank",
+                   "previous_level", "previous_reasons")
+        cursor.execute(f"""
+            INSERT INTO {learner_risk} (learner_id, {", ".join(updated)})
+            SELECT learner_id, center_id, %s, {signals}, level, probability,
+                   CASE WHEN capped THEN reasons || '[{{"code": "capped"}}]'::jsonb ELSE reasons END,
+                   %s, rank, previous_level, previous_reasons
+            FROM forsa_risk
+            ON CONFLICT (learner_id) DO UPDATE SET {", ".join(f"{name} = EXCLUDED.{name}" for name in updated)}
+            WHERE ({", ".join(f"{learner_risk}.{name}" for name in updated)})
+                  IS DISTINCT FROM ({", ".join(f"EXCLUDED.{name}" for name in updated)})""",
+                       [as_of, model_version])
+        written = cursor.rowcount
+        cursor.execute("DROP TABLE forsa_risk")
+    return written
+
+
+SIGNAL_KEYS = {"learner_id": "bigint", "center_id": "bigint", "sex": "text", "area": "text", "as_of": "date"}
+
+
+def _signal_kinds(row):
+    """{signal: PostgreSQL type} for a row of signals, or None when one is of no known kind. Numbers
+    as ``numeric``, which keeps an integer an integer and a float's digits in the JSON."""
+    from forsa.earlywarning.model import SENSITIVE
+    from forsa.earlywarning.signals import CATEGORICAL, FEATURES
+
+    kinds = {}
+    for name in row:
+        kind = SIGNAL_KEYS.get(name) or (FEATURES[name].kind if name in FEATURES else SENSITIVE.get(name))
+        if kind is None:
+            return None
+        kinds[name] = "text" if kind == CATEGORICAL else "numeric" if kind not in SIGNAL_KEYS.values() else kind
+    return kinds
 
 
 def _upsert(model, columns, rows, *, unique):

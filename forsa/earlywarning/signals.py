@@ -13,7 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from forsa.assessments.models import Kind as AssessmentKind
@@ -237,18 +239,32 @@ def _pathway(targets, chosen, enrollments, as_of):
 
 
 def _age_gaps(targets, learners, as_of):
-    """Each learner's age on ``as_of`` against the mean age of the learners placed in their group(s) then."""
+    """Each learner's age on ``as_of`` against the mean age of the learners placed in their group(s) then
+    (a learner in two groups: the mean over both groups' placements). Ages in whole years from the birth
+    dates' year, month and day read as numbers; the sums per group and per learner with numpy."""
     placements = (Placement.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=as_of), start_date__lte=as_of,
                                            group__in=Placement.objects.filter(enrollment__learner_id__in=targets)
                                            .values("group_id"))
-                  .values_list("group_id", "enrollment__learner_id", "enrollment__learner__birth_date"))
-    ages, groups_of = defaultdict(list), defaultdict(set)
-    for group_id, learner_id, birth_date in placements:
-        ages[group_id].append(age_on(birth_date, as_of))
-        groups_of[learner_id].add(group_id)
+                  .annotate(birth_year=ExtractYear("enrollment__learner__birth_date"),
+                            birth_month=ExtractMonth("enrollment__learner__birth_date"),
+                            birth_day=ExtractDay("enrollment__learner__birth_date"))
+                  .values_list("group_id", "enrollment__learner_id", "birth_year", "birth_month", "birth_day")
+                  .order_by())
+    data = np.array(list(placements), dtype=np.int64).reshape(-1, 5)
+    if not len(data):
+        return {}
+    group, learner = data[:, 0], data[:, 1]
+    ages = as_of.year - data[:, 2] - ((as_of.month * 100 + as_of.day) < (data[:, 3] * 100 + data[:, 4]))
+    groups, group_index = np.unique(group, return_inverse=True)
+    group_sum = np.bincount(group_index, weights=ages, minlength=len(groups)).astype(np.int64)
+    group_count = np.bincount(group_index, minlength=len(groups))
+    pairs = np.unique(learner * len(groups) + group_index)  # each learner's groups, once each
+    pair_learner, pair_group = pairs // len(groups), pairs % len(groups)
+    ids, learner_index = np.unique(pair_learner, return_inverse=True)
+    total = np.bincount(learner_index, weights=group_sum[pair_group], minlength=len(ids)).astype(np.int64)
+    count = np.bincount(learner_index, weights=group_count[pair_group], minlength=len(ids)).astype(np.int64)
     gaps = {}
-    for learner_id, groups in groups_of.items():
+    for learner_id, peers_total, peers in zip(ids.tolist(), total.tolist(), count.tolist(), strict=True):
         if learner_id in learners:
-            peers = [age for group in groups for age in ages[group]]
-            gaps[learner_id] = round(age_on(learners[learner_id]["birth_date"], as_of) - sum(peers) / len(peers), 1)
+            gaps[learner_id] = round(age_on(learners[learner_id]["birth_date"], as_of) - peers_total / peers, 1)
     return gaps
