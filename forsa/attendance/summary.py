@@ -226,7 +226,6 @@ def _week_rows(chosen_sql, chosen_params, today, first_week):
         sql = f"WITH chosen AS ({chosen_sql}) SELECT string_agg({packed}, ''::bytea) {source} " \
               f"GROUP BY y.learner_id / {CHUNK}"
         with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('work_mem', '256MB', true)")
             cursor.execute(sql, chosen_params)
             while chunk := cursor.fetchone():
                 yield np.frombuffer(chunk[0], dtype=RECORD)
@@ -258,9 +257,8 @@ def summary_counts(*, enrollments, as_of: date, windows, learner_ids=None) -> di
     first_week = min(since for since, _until in spans.values())
     first_week -= first_week % 7
     counts = {}
-    with transaction.atomic():  # the work_mem set for the packing query stays within it
-        for rows in _week_rows(chosen_sql, chosen_params, today, first_week):
-            counts |= _counts_from(rows, spans, today)
+    for rows in _week_rows(chosen_sql, chosen_params, today, first_week):
+        counts |= _counts_from(rows, spans, today)
     if learner_ids is not None:  # those without a row in the span; the joins find which have an older one
         older = sorted(set(learner_ids) - counts.keys())
     else:

@@ -29,9 +29,21 @@ SAMPLE = 2000  # training rows used to choose the K features
 
 
 def _what_if(estimator, X, p, column, value):
-    changed = X.copy()
-    changed[:, column] = value
-    return p - estimator.predict_proba(changed)[:, 1]
+    """How much each row's probability falls when ``column`` is set to ``value``. On a numeric matrix only
+    the rows whose value differs are predicted again: a row already at ``value`` is unchanged, its
+    prediction the same (each row is scored on its own), so its fall is 0."""
+    if X.dtype == object:
+        changed = X.copy()
+        changed[:, column] = value
+        return p - estimator.predict_proba(changed)[:, 1]
+    column_values = X[:, column]
+    differ = ~((column_values == value) | (np.isnan(column_values) & np.isnan(value)))
+    fall = np.zeros(len(X))
+    if differ.any():
+        changed = X[differ]
+        changed[:, column] = value
+        fall[differ] = p[differ] - estimator.predict_proba(changed)[:, 1]
+    return fall
 
 
 def important_features(estimator, X, kinds, reference, k=K, seed=0) -> list[int]:

@@ -8,6 +8,7 @@ import json
 from collections import defaultdict
 from datetime import timedelta
 
+import numpy as np
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -108,6 +109,59 @@ def apply_cap(scored, thresholds):
             item["capped"] = True
 
 
+LEVELS = (Level.LOW, Level.WATCH, Level.HIGH)
+
+
+def _assess(rows, model_scores, rules, thresholds):
+    """Each row's reasons, level and rank, as ``rule_reasons``, ``level_of`` and ``rank_of`` give them,
+    worked out over numpy arrays of the signals: the rules are tested for every row at once and
+    ``rule_reasons`` words the rows where one fires; levels and ranks by the same arithmetic."""
+    if not rows:
+        return []
+    centers = [row["center_id"] for row in rows]
+    known, center_index = np.unique(np.asarray(centers, dtype=np.int64), return_inverse=True)
+
+    def per_center(values):
+        return np.asarray(values)[center_index]
+
+    def column(name, missing=np.nan):
+        return np.array([missing if row[name] is None else row[name] for row in rows], dtype=np.float64)
+
+    consecutive, expected = column("consecutive_absences"), column("expected_4w")
+    rate, trend = column("attendance_4w"), column("attendance_trend")
+    minimum_sessions = per_center([rules[int(c)].minimum_sessions for c in known])
+    fires = {
+        "consecutive": consecutive >= per_center([rules[int(c)].consecutive_absences for c in known]),
+        "rate_4w": (expected >= minimum_sessions) & (rate < per_center([rules[int(c)].minimum_rate for c in known])),
+        "falling": (trend <= -FALLING_POINTS) & (expected >= minimum_sessions),
+        "no_gain": column("no_gain", 0) != 0,
+        "missed": column("missed_assessments", 0) != 0,
+    }
+    any_rule = np.logical_or.reduce(list(fires.values()))
+    rule_level = np.where(fires["consecutive"] | fires["rate_4w"], 2,
+                          np.where(fires["falling"] | fires["no_gain"], 1, 0))
+    probability = np.array([np.nan if score is None else score[0] for score in model_scores], dtype=np.float64)
+    scaled = probability * 100
+    model_level = np.where(scaled >= per_center([thresholds[int(c)].high_probability for c in known]), 2,
+                           np.where(scaled >= per_center([thresholds[int(c)].watch_probability for c in known]), 1, 0))
+    level = np.maximum(rule_level, np.where(np.isnan(probability), 0, model_level))
+    severity = np.minimum(10 * consecutive + np.rint(100 - np.where(np.isnan(rate), 100, rate)), 999)
+    rank = np.where(np.isnan(probability), 0, np.rint(probability * 1000)) * 1000 + severity
+    scored = []
+    for row, model_score, fired, row_level, row_rank in zip(rows, model_scores, any_rule.tolist(), level.tolist(),
+                                                            rank.astype(np.int64).tolist(), strict=True):
+        probability, phrases = model_score or (None, ())
+        reasons = rule_reasons(row, rules[row["center_id"]]) if fired else []
+        if phrases:
+            said = {reason["code"] for reason in reasons}
+            reasons += [{"code": "model", **phrase} for phrase in phrases
+                        if SAID_BY_RULE.get(phrase["feature"]) not in said]
+        scored.append({"learner_id": row["learner_id"], "center_id": row["center_id"], "signals": row,
+                       "probability": probability, "reasons": reasons, "level": LEVELS[row_level],
+                       "rank": row_rank, "capped": False})
+    return scored
+
+
 # A model factor already said by a rule is not said twice ("4 absences in a row").
 SAID_BY_RULE = {"consecutive_absences": "consecutive", "attendance_4w": "rate_4w", "attendance_trend": "falling",
                 "no_gain": "no_gain", "missed_assessments": "missed_assessments"}
@@ -128,6 +182,9 @@ def _model_scores(rows):
     worded = {}
     scores = []
     for row, probability, factors in zip(rows, probabilities.tolist(), top, strict=True):
+        if not factors:
+            scores.append((probability, ()))
+            continue
         phrases = []
         for name, _points in factors:
             key = explain.phrase_key(name, row)
@@ -163,17 +220,7 @@ def risk_score_all(*, actor=SYSTEM, as_of, learner_ids=None) -> dict:
     thresholds = thresholds_for(center_ids)
     rules = absence_rules_for(center_ids)
     model_scores, model_version = _model_scores(rows)
-    scored = []
-    for row, model_score in zip(rows, model_scores, strict=True):
-        probability, phrases = model_score or (None, [])
-        reasons = rule_reasons(row, rules[row["center_id"]])
-        said = {reason["code"] for reason in reasons}
-        reasons += [{"code": "model", **phrase} for phrase in phrases
-                    if SAID_BY_RULE.get(phrase["feature"]) not in said]
-        scored.append({"learner_id": row["learner_id"], "center_id": row["center_id"], "signals": row,
-                       "probability": probability, "reasons": reasons,
-                       "level": level_of(reasons, probability, thresholds[row["center_id"]]),
-                       "rank": rank_of(row, probability), "capped": False})
+    scored = _assess(rows, model_scores, rules, thresholds)
     apply_cap(scored, thresholds)
     touched = None  # the centres whose counts change: all of them, or those of the learners scored
     if learner_ids is not None:
