@@ -318,9 +318,8 @@ def _counts_from(rows, spans, today):
     absent_start = rows["absent_before"][first].astype(np.int64) + (packed["absent"][first] * before_start).sum(1)
     result["expected_enrolment"] = np.where(has_first, expected_today - expected_start, 0)
     result["absent_enrolment"] = np.where(has_first, absent_today - absent_start, 0)
-    keys = list(result)
-    columns = [result[key].tolist() for key in keys]
-    counts = {}
-    for learner_id, values in zip(learner[starts].tolist(), zip(*columns, strict=True), strict=True):
-        counts[learner_id] = dict(zip(keys, values, strict=True)) | {"learner_id": learner_id}
-    return counts
+    ids = learner[starts].tolist()
+    keys = [*result, "learner_id"]
+    columns = [result[key].tolist() for key in keys[:-1]] + [ids]
+    return {learner_id: dict(zip(keys, values, strict=True))
+            for learner_id, values in zip(ids, zip(*columns, strict=True), strict=True)}

@@ -402,7 +402,8 @@ def _open_alerts(actor, as_of, high, thresholds):
     if not alerts:
         return 0
     Alert.objects.bulk_create(alerts, batch_size=2000)
-    learners = Learner._base_manager.in_bulk([alert.learner_id for alert in alerts])
+    learners = Learner._base_manager.only("first_name", "last_name", "first_name_ar", "last_name_ar").in_bulk(
+        [alert.learner_id for alert in alerts])  # the names its text shows, not the whole record
     alert_type = ContentType.objects.get_for_model(Alert, for_concrete_model=False)
     by = actor if getattr(actor, "is_authenticated", False) else None
     entries = []
