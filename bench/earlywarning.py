@@ -100,8 +100,9 @@ def fresh():
     if "bench" not in name and "wt_" not in name:
         sys.exit(f"--fresh empties tables: refused on database {name!r} (its name has neither 'bench' nor 'wt_').")
     with connection.cursor() as cursor:
+        # the scores' history has no foreign key (services write it by the million): named, not cascaded to
         cursor.execute("TRUNCATE learners_learner, centers_group, attendance_session, earlywarning_riskmodel, "
-                       "centers_center, organizations_association CASCADE")
+                       "earlywarning_riskscore, centers_center, organizations_association CASCADE")
 
 
 def network(n_centers):

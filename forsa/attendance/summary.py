@@ -17,6 +17,7 @@ learner's whole history. A learner's day numbers count from Monday 3 January 200
 from contextlib import nullcontext
 from datetime import date
 
+import numpy as np
 from django.db import connection, transaction
 
 from forsa.attendance.models import Absence, LearnerWeek, Session
@@ -142,7 +143,7 @@ def _run(row, until):
     return f"(CASE {' '.join(cases)} ELSE {row}.run_before END)"
 
 
-def summary_counts(*, enrollments, as_of: date, windows) -> dict:
+def summary_counts_by_joins(*, enrollments, as_of: date, windows) -> dict:
     """{learner id: counts} for the learners of ``enrollments`` (a queryset of enrolments, one per
     learner) as of ``as_of``, from LearnerWeek: ``<count>_<name>`` for each window name → (from, to)
     dates (expected, absent, late, unjustified), ``expected_enrolment`` and ``absent_enrolment`` (the
@@ -196,3 +197,129 @@ def summary_counts(*, enrollments, as_of: date, windows) -> dict:
             learner_id = row.pop("learner_id")
             counts[learner_id] = {key: int(value or 0) for key, value in row.items()} | {"learner_id": learner_id}
     return counts
+
+
+# One pass ------------------------------------------------------------------------------------------
+
+CHUNK = 50_000  # learners per chunk of week rows read and summed at once (bounded memory)
+RECORD = np.dtype([("learner", ">i8"), ("start", ">i4"), ("week", ">i4"), ("expected", ">i8"), ("absent", ">i8"),
+                   ("late", ">i8"), ("unjustified", ">i8"), ("run", ">i8"), ("run_before", ">i4"),
+                   ("expected_before", ">i4"), ("absent_before", ">i4")])
+COUNTS = ("expected", "absent", "late", "unjustified")
+
+
+def _week_rows(chosen_sql, chosen_params, today, first_week):
+    """The week rows of the chosen learners from their span's first week (the earliest window's, or the
+    enrolment's start week when earlier) to today, with the enrolment's start day: arrays of RECORD,
+    each holding whole learners. On PostgreSQL packed as bytes in PostgreSQL itself (a few values a
+    chunk instead of a message a row), elsewhere fetched as rows."""
+    start = _day_sql("c.start_date")
+    lower = f"(CASE WHEN {start} - {start} %% 7 < {first_week} THEN {start} - {start} %% 7 ELSE {first_week} END)"
+    source = f"""
+        FROM {_table(LearnerWeek)} y JOIN chosen c ON c.learner_id = y.learner_id
+        WHERE y.week <= {today} AND y.week >= {lower}"""
+    names = ("y.learner_id", start, "y.week", "y.expected_days", "y.absent_days", "y.late_days",
+             "y.unjustified_days", "y.run_days", "y.run_before", "y.expected_before", "y.absent_before")
+    if connection.vendor == "postgresql":
+        packed = " || ".join(f"{'int8send' if RECORD[n].itemsize == 8 else 'int4send'}(({name})::"
+                             f"{'int8' if RECORD[n].itemsize == 8 else 'int4'})" for n, name in enumerate(names))
+        sql = f"WITH chosen AS ({chosen_sql}) SELECT string_agg({packed}, ''::bytea) {source} " \
+              f"GROUP BY y.learner_id / {CHUNK}"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, chosen_params)
+            while chunk := cursor.fetchone():
+                yield np.frombuffer(chunk[0], dtype=RECORD)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH chosen AS ({chosen_sql}) SELECT {', '.join(names)} {source}", chosen_params)
+        rows = [tuple(int(value) for value in row) for row in cursor.fetchall()]
+    if rows:
+        yield np.array(rows, dtype=RECORD)
+
+
+def _bytes(values):
+    """(n, 7) array of the day bytes of packed values, Monday first."""
+    return np.ascontiguousarray(values.astype("<i8")).view(np.uint8).reshape(-1, 8)[:, :7].astype(np.int32)
+
+
+def summary_counts(*, enrollments, as_of: date, windows, learner_ids=None) -> dict:
+    """The same as ``summary_counts_by_joins`` (``learner_ids``: those of ``enrollments`` when the caller
+    has them, which spares a query), reading each learner's week rows once and summing with numpy.
+
+    The rows read: from the earliest window's week (or the enrolment's start week when earlier) to
+    ``as_of``. Each window's counts are the bytes of its days; the run and the counts up to today come
+    from the latest row, those before the enrolment from the first row of its start week or after. A
+    learner whose rows are all older than that span (no roll call for weeks) gets the run of their
+    latest row from ``summary_counts_by_joins``."""
+    chosen_sql, chosen_params = enrollments.order_by().values("learner_id", "start_date").query.sql_with_params()
+    today = day_number(as_of)
+    spans = {name: (day_number(since), day_number(until)) for name, (since, until) in windows.items()}
+    first_week = min(since for since, _until in spans.values())
+    first_week -= first_week % 7
+    counts = {}
+    for rows in _week_rows(chosen_sql, chosen_params, today, first_week):
+        counts |= _counts_from(rows, spans, today)
+    if learner_ids is not None:  # those without a row in the span; the joins find which have an older one
+        older = sorted(set(learner_ids) - counts.keys())
+    else:
+        start = _day_sql("c.start_date")
+        lower = f"(CASE WHEN {start} - {start} %% 7 < {first_week} THEN {start} - {start} %% 7 ELSE {first_week} END)"
+        older_sql = f"""
+            WITH chosen AS ({chosen_sql})
+            SELECT c.learner_id FROM chosen c
+            WHERE NOT EXISTS (SELECT 1 FROM {_table(LearnerWeek)} y WHERE y.learner_id = c.learner_id
+                              AND y.week <= {today} AND y.week >= {lower})
+              AND EXISTS (SELECT 1 FROM {_table(LearnerWeek)} y WHERE y.learner_id = c.learner_id
+                          AND y.week < {lower})"""
+        with connection.cursor() as cursor:
+            cursor.execute(older_sql, chosen_params)
+            older = [learner_id for (learner_id,) in cursor.fetchall()]
+    for index in range(0, len(older), 10_000):
+        counts |= summary_counts_by_joins(enrollments=enrollments.filter(learner_id__in=older[index:index + 10_000]),
+                                          as_of=as_of, windows=windows)
+    return counts
+
+
+def _counts_from(rows, spans, today):
+    """{learner id: counts} from the week rows of whole learners (RECORD, in any order)."""
+    rows = rows[np.lexsort((rows["week"], rows["learner"]))]
+    learner = rows["learner"].astype(np.int64)
+    starts = np.flatnonzero(np.r_[True, learner[1:] != learner[:-1]])
+    lasts = np.r_[starts[1:], len(rows)] - 1
+    week = rows["week"].astype(np.int64)
+    days = week[:, None] + np.arange(7)
+    packed = {count: _bytes(rows[count]) for count in COUNTS}
+    result = {}
+    for name, (since, until) in spans.items():
+        inside = (days >= since) & (days <= until)
+        for count in COUNTS:
+            result[f"{count}_{name}"] = np.add.reduceat((packed[count] * inside).sum(axis=1), starts)
+    # the latest row: the run at the end of its last day of roll calls up to today, the counts up to today
+    up_to_today = days[lasts] <= today
+    expected, absent = packed["expected"][lasts], packed["absent"][lasts]
+    called = up_to_today & (expected > 0)
+    last_day = 6 - np.argmax(called[:, ::-1], axis=1)
+    index = np.arange(len(lasts))
+    run_byte = _bytes(rows["run"][lasts])[index, last_day]
+    run_before = rows["run_before"][lasts].astype(np.int64)
+    absences_to = np.cumsum(absent, axis=1)[index, last_day]
+    result["run"] = np.where(called.any(axis=1),
+                             np.where(run_byte == SENTINEL, run_before + absences_to, run_byte), run_before)
+    expected_today = rows["expected_before"][lasts].astype(np.int64) + (expected * up_to_today).sum(axis=1)
+    absent_today = rows["absent_before"][lasts].astype(np.int64) + (absent * up_to_today).sum(axis=1)
+    # the enrolment's first row (its start week or the first after): the counts before its start day
+    start_day = rows["start"].astype(np.int64)
+    candidate = np.where(week >= start_day - start_day % 7, np.arange(len(rows)), len(rows))
+    first = np.minimum.reduceat(candidate, starts)
+    has_first = first < len(rows)
+    first = np.where(has_first, first, 0)
+    before_start = days[first] < start_day[first][:, None]
+    expected_start = rows["expected_before"][first].astype(np.int64) + (packed["expected"][first] * before_start).sum(1)
+    absent_start = rows["absent_before"][first].astype(np.int64) + (packed["absent"][first] * before_start).sum(1)
+    result["expected_enrolment"] = np.where(has_first, expected_today - expected_start, 0)
+    result["absent_enrolment"] = np.where(has_first, absent_today - absent_start, 0)
+    ids = learner[starts].tolist()
+    keys = [*result, "learner_id"]
+    columns = [result[key].tolist() for key in keys[:-1]] + [ids]
+    return {learner_id: dict(zip(keys, values, strict=True))
+            for learner_id, values in zip(ids, zip(*columns, strict=True), strict=True)}

@@ -29,9 +29,21 @@ SAMPLE = 2000  # training rows used to choose the K features
 
 
 def _what_if(estimator, X, p, column, value):
-    changed = X.copy()
-    changed[:, column] = value
-    return p - estimator.predict_proba(changed)[:, 1]
+    """How much each row's probability falls when ``column`` is set to ``value``. On a numeric matrix only
+    the rows whose value differs are predicted again: a row already at ``value`` is unchanged, its
+    prediction the same (each row is scored on its own), so its fall is 0."""
+    if X.dtype == object:
+        changed = X.copy()
+        changed[:, column] = value
+        return p - estimator.predict_proba(changed)[:, 1]
+    column_values = X[:, column]
+    differ = ~((column_values == value) | (np.isnan(column_values) & np.isnan(value)))
+    fall = np.zeros(len(X))
+    if differ.any():
+        changed = X[differ]
+        changed[:, column] = value
+        fall[differ] = p[differ] - estimator.predict_proba(changed)[:, 1]
+    return fall
 
 
 def important_features(estimator, X, kinds, reference, k=K, seed=0) -> list[int]:
@@ -87,6 +99,19 @@ def phrase(name, row) -> str:
         return _missing_phrase(name)
     wording = PHRASES.get(name)
     return _feature_label(name) if wording is None else wording(value, row)
+
+
+def phrase_key(name, row):
+    """What ``phrase(name, row)`` depends on: the feature and its value (none when missing), and for
+    the trend the rate of the last 2 weeks too. Equal keys give equal words, in every language."""
+    value = row.get(name)
+    if _missing(value):
+        return (name, None)
+    value = repr(value) if isinstance(value, float) else value  # -0.0 and 0.0 may not read the same
+    if name == "attendance_trend":
+        after = row.get("attendance_2w")
+        return (name, value, None if _missing(after) else repr(float(after)))
+    return (name, value)
 
 
 def _missing_phrase(name):

@@ -224,7 +224,8 @@ def store_fitted(*, actor=SYSTEM, estimator, X, names, kinds, card, period_from,
     as a new version, active. The card lists the types skops does not trust by default, for loading."""
     reference = pipeline.reference_row(X, kinds)
     with pipeline.one_thread():
-        explained = explain.important_features(estimator, X, kinds, reference)
+        numeric_model, numbers, reference_numbers = pipeline.numeric_parts(estimator, X, reference)
+        explained = explain.important_features(numeric_model, numbers, kinds, reference_numbers)
     artifact = sio.dumps(estimator)
     saved_types = sorted(sio.get_untrusted_types(data=artifact))
     if set(saved_types) - TRUSTED_TYPES:
@@ -313,8 +314,9 @@ def predict(active: ActiveModel, rows, *, explain_from=None) -> tuple[np.ndarray
         return np.zeros(0), []
     X = matrix(active, rows)
     with pipeline.one_thread():
-        p = active.estimator.predict_proba(X)[:, 1]
-        top = explain.top_factors(active.estimator, X, p, active.names, active.reference, active.explained,
+        estimator, X, reference = pipeline.numeric_parts(active.estimator, X, active.reference)
+        p = estimator.predict_proba(X)[:, 1]
+        top = explain.top_factors(estimator, X, p, active.names, reference, active.explained,
                                   explain_from=explain_from)
     return p, top
 

@@ -114,8 +114,8 @@ class LearnerRisk(models.Model):
     """The latest signals and risk of one learner (one row each, replaced by every scoring run)."""
 
     learner = models.OneToOneField(Learner, primary_key=True, on_delete=models.CASCADE, related_name="risk")
-    # Copied from the learner's active enrolment: worklists filter and cap per centre.
-    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+")
+    # Copied from the learner's active enrolment: worklists filter and cap per centre (indexed by (centre, level)).
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", db_index=False)
     as_of = models.DateField(_("as of"))
     signals = models.JSONField(_("signals"), default=dict)
     level = models.CharField(_("level"), max_length=5, choices=Level.choices, default=Level.LOW)
@@ -168,10 +168,17 @@ class CenterRiskCount(models.Model):
 
 
 class RiskScore(models.Model):
-    """The history of a learner's scores, one row per scoring day."""
+    """The history of a learner's scores, one row per scoring day.
 
-    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="risk_scores")
-    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+")
+    A million rows are added by each daily run, their learner and centre read in the same transaction:
+    the database does not check those references again at commit (no foreign-key constraint; Django
+    still deletes a learner's or a centre's scores with them), and the learner and the centre are
+    indexed by the unique (learner, day) and the (centre, day) indexes only."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="risk_scores", db_constraint=False,
+                                db_index=False)
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                               db_index=False)
     as_of = models.DateField(_("as of"))
     level = models.CharField(_("level"), max_length=5, choices=Level.choices)
     probability = models.FloatField(_("probability of dropping out"), null=True, blank=True)

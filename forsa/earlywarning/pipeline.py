@@ -61,20 +61,25 @@ def _indices(kinds, kind):
     return [i for i, k in enumerate(kinds) if k == kind]
 
 
-def make_model(kinds, *, n_samples, seed=0):
-    """The production model for columns of these kinds: calibrated gradient boosting."""
-    categorical, numeric = _indices(kinds, CATEGORICAL), _indices(kinds, NUMERIC)
-    columns = ColumnTransformer(
-        [
-            ("categorical", OrdinalEncoder(
-                handle_unknown="use_encoded_value", unknown_value=np.nan, encoded_missing_value=np.nan,
-                max_categories=MAX_CATEGORIES, dtype=np.float64), categorical),
-            ("numeric", "passthrough", numeric),
-        ],
+def encoder(kinds):
+    """The columns as numbers, in their order: categories as ordinal codes (nan when missing or unknown,
+    the rarest pooled beyond MAX_CATEGORIES), numbers as they are."""
+    return ColumnTransformer(
+        [(f"categorical_{c}", OrdinalEncoder(
+            handle_unknown="use_encoded_value", unknown_value=np.nan, encoded_missing_value=np.nan,
+            max_categories=MAX_CATEGORIES, dtype=np.float64), [c]) if kind == CATEGORICAL
+         # the identity, as floats (a passthrough would keep an object matrix's type)
+         else (f"numeric_{c}", StandardScaler(with_mean=False, with_std=False), [c]) for c, kind in enumerate(kinds)],
         sparse_threshold=0,
     )
+
+
+def make_model(kinds, *, n_samples, seed=0):
+    """The production model for columns of these kinds: the encoder (fitted once, on every training
+    row), then calibrated gradient boosting on the plain numeric matrix it gives. Scoring encodes once
+    and runs the calibrated model and its what-ifs on numbers (``numeric_parts``)."""
     boosting = HistGradientBoostingClassifier(
-        categorical_features=[True] * len(categorical) + [False] * len(numeric),
+        categorical_features=[kind == CATEGORICAL for kind in kinds],
         # Small trees (4 leaves: interactions of two or three features) and strong leaves: on the
         # programme's few thousand examples deeper trees lost to the logistic baseline on additive
         # signals without gaining on interactions (bench/README.md, early warning).
@@ -83,10 +88,24 @@ def make_model(kinds, *, n_samples, seed=0):
         l2_regularization=1.0,
         early_stopping=True, validation_fraction=0.15, n_iter_no_change=20, random_state=seed,
     )
-    return CalibratedClassifierCV(
-        Pipeline([("columns", columns), ("boosting", boosting)]),
-        method=calibration_method(n_samples), cv=CALIBRATION_FOLDS, ensemble=True,
-    )
+    return Pipeline([
+        ("columns", encoder(kinds)),
+        ("calibrated", CalibratedClassifierCV(boosting, method=calibration_method(n_samples), cv=CALIBRATION_FOLDS,
+                                              ensemble=True)),
+    ])
+
+
+def numeric_parts(estimator, X, reference):
+    """(model on numbers, X as numbers, reference as numbers) for a pipeline made by ``make_model``;
+    for a model stored before it (the encoder inside each calibration fold), the estimator, X and the
+    reference as they are."""
+    if isinstance(estimator, Pipeline) and isinstance(estimator.steps[-1][1], CalibratedClassifierCV):
+        columns = estimator[:-1]
+        reference_row = np.empty((1, len(reference)), dtype=object)
+        reference_row[0, :] = list(reference)
+        numbers = columns.transform(X).astype(np.float64)
+        return estimator.steps[-1][1], numbers, columns.transform(reference_row)[0].astype(np.float64)
+    return estimator, X, reference
 
 
 def make_baseline(kinds, *, seed=0):
@@ -112,12 +131,17 @@ def make_majority():
 
 
 def as_matrix(rows, names, kinds):
-    """An object matrix from dicts (or sequences in ``names`` order): floats with nan, strings with None."""
+    """An object matrix from dicts (or sequences in ``names`` order): floats with nan, strings with None.
+    Built a column at a time (one list per feature)."""
     matrix = np.empty((len(rows), len(names)), dtype=object)
-    for r, row in enumerate(rows):
-        values = [row.get(name) for name in names] if isinstance(row, dict) else row
-        for c, (value, kind) in enumerate(zip(values, kinds, strict=True)):
-            matrix[r, c] = _cell(value, kind)
+    dicts = all(isinstance(row, dict) for row in rows)
+    for c, (name, kind) in enumerate(zip(names, kinds, strict=True)):
+        values = [row.get(name) for row in rows] if dicts else \
+            [row.get(name) if isinstance(row, dict) else row[c] for row in rows]
+        if kind == NUMERIC:
+            matrix[:, c] = [np.nan if value is None or value == "" else float(value) for value in values]
+        else:
+            matrix[:, c] = [_cell(value, kind) for value in values]
     return matrix
 
 

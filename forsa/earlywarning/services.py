@@ -8,6 +8,7 @@ import json
 from collections import defaultdict
 from datetime import timedelta
 
+import numpy as np
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from forsa.audit.models import AuditEntry
 from forsa.audit.services import instance_save
 from forsa.core.roles import Role
 from forsa.core.services import SYSTEM, require
+from forsa.earlywarning import explain
 from forsa.earlywarning import model as statistical_model
 from forsa.earlywarning.models import (
     LEVEL_RANK,
@@ -107,6 +109,59 @@ def apply_cap(scored, thresholds):
             item["capped"] = True
 
 
+LEVELS = (Level.LOW, Level.WATCH, Level.HIGH)
+
+
+def _assess(rows, model_scores, rules, thresholds):
+    """Each row's reasons, level and rank, as ``rule_reasons``, ``level_of`` and ``rank_of`` give them,
+    worked out over numpy arrays of the signals: the rules are tested for every row at once and
+    ``rule_reasons`` words the rows where one fires; levels and ranks by the same arithmetic."""
+    if not rows:
+        return []
+    centers = [row["center_id"] for row in rows]
+    known, center_index = np.unique(np.asarray(centers, dtype=np.int64), return_inverse=True)
+
+    def per_center(values):
+        return np.asarray(values)[center_index]
+
+    def column(name, missing=np.nan):
+        return np.array([missing if row[name] is None else row[name] for row in rows], dtype=np.float64)
+
+    consecutive, expected = column("consecutive_absences"), column("expected_4w")
+    rate, trend = column("attendance_4w"), column("attendance_trend")
+    minimum_sessions = per_center([rules[int(c)].minimum_sessions for c in known])
+    fires = {
+        "consecutive": consecutive >= per_center([rules[int(c)].consecutive_absences for c in known]),
+        "rate_4w": (expected >= minimum_sessions) & (rate < per_center([rules[int(c)].minimum_rate for c in known])),
+        "falling": (trend <= -FALLING_POINTS) & (expected >= minimum_sessions),
+        "no_gain": column("no_gain", 0) != 0,
+        "missed": column("missed_assessments", 0) != 0,
+    }
+    any_rule = np.logical_or.reduce(list(fires.values()))
+    rule_level = np.where(fires["consecutive"] | fires["rate_4w"], 2,
+                          np.where(fires["falling"] | fires["no_gain"], 1, 0))
+    probability = np.array([np.nan if score is None else score[0] for score in model_scores], dtype=np.float64)
+    scaled = probability * 100
+    model_level = np.where(scaled >= per_center([thresholds[int(c)].high_probability for c in known]), 2,
+                           np.where(scaled >= per_center([thresholds[int(c)].watch_probability for c in known]), 1, 0))
+    level = np.maximum(rule_level, np.where(np.isnan(probability), 0, model_level))
+    severity = np.minimum(10 * consecutive + np.rint(100 - np.where(np.isnan(rate), 100, rate)), 999)
+    rank = np.where(np.isnan(probability), 0, np.rint(probability * 1000)) * 1000 + severity
+    scored = []
+    for row, model_score, fired, row_level, row_rank in zip(rows, model_scores, any_rule.tolist(), level.tolist(),
+                                                            rank.astype(np.int64).tolist(), strict=True):
+        probability, phrases = model_score or (None, ())
+        reasons = rule_reasons(row, rules[row["center_id"]]) if fired else []
+        if phrases:
+            said = {reason["code"] for reason in reasons}
+            reasons += [{"code": "model", **phrase} for phrase in phrases
+                        if SAID_BY_RULE.get(phrase["feature"]) not in said]
+        scored.append({"learner_id": row["learner_id"], "center_id": row["center_id"], "signals": row,
+                       "probability": probability, "reasons": reasons, "level": LEVELS[row_level],
+                       "rank": row_rank, "capped": False})
+    return scored
+
+
 # A model factor already said by a rule is not said twice ("4 absences in a row").
 SAID_BY_RULE = {"consecutive_absences": "consecutive", "attendance_4w": "rate_4w", "attendance_trend": "falling",
                 "no_gain": "no_gain", "missed_assessments": "missed_assessments"}
@@ -116,21 +171,32 @@ def _model_scores(rows):
     """(probability, reasons in each language) per row, or None per row without an active model.
 
     The model predicts and weighs the factors once; only the words are made in each language. Factors
-    are worded for learners at or above the national watch threshold (nobody reads a low risk's)."""
+    are worded for learners at or above the national watch threshold (nobody reads a low risk's), and
+    each distinct factor (a feature and the figures its words show: ``explain.phrase_key``) is worded
+    once in FR, AR and EN, then shared by every learner it describes."""
     active = statistical_model.active_model()
     if active is None or not rows:
         return [None] * len(rows), None
     explain_from = thresholds_for([])[None].watch_probability / 100
     probabilities, top = statistical_model.predict(active, rows, explain_from=explain_from)
     worded = {}
-    for language in MODEL_LANGUAGES:
-        with translation.override(language):
-            worded[language] = statistical_model.phrases(active, rows, top)
     scores = []
-    for index, probability in enumerate(probabilities):
-        phrases = [{"feature": name, "text": {language: worded[language][index][n] for language in MODEL_LANGUAGES}}
-                   for n, (name, _points) in enumerate(top[index])]
-        scores.append((float(probability), phrases))
+    for row, probability, factors in zip(rows, probabilities.tolist(), top, strict=True):
+        if not factors:
+            scores.append((probability, ()))
+            continue
+        phrases = []
+        for name, _points in factors:
+            key = explain.phrase_key(name, row)
+            phrase = worded.get(key)
+            if phrase is None:
+                texts = {}
+                for language in MODEL_LANGUAGES:
+                    with translation.override(language):
+                        texts[language] = explain.phrase(name, row)
+                phrase = worded[key] = {"feature": name, "text": texts}
+            phrases.append(phrase)
+        scores.append((probability, phrases))
     return scores, active.version
 
 
@@ -154,17 +220,7 @@ def risk_score_all(*, actor=SYSTEM, as_of, learner_ids=None) -> dict:
     thresholds = thresholds_for(center_ids)
     rules = absence_rules_for(center_ids)
     model_scores, model_version = _model_scores(rows)
-    scored = []
-    for row, model_score in zip(rows, model_scores, strict=True):
-        probability, phrases = model_score or (None, [])
-        reasons = rule_reasons(row, rules[row["center_id"]])
-        said = {reason["code"] for reason in reasons}
-        reasons += [{"code": "model", **phrase} for phrase in phrases
-                    if SAID_BY_RULE.get(phrase["feature"]) not in said]
-        scored.append({"learner_id": row["learner_id"], "center_id": row["center_id"], "signals": row,
-                       "probability": probability, "reasons": reasons,
-                       "level": level_of(reasons, probability, thresholds[row["center_id"]]),
-                       "rank": rank_of(row, probability), "capped": False})
+    scored = _assess(rows, model_scores, rules, thresholds)
     apply_cap(scored, thresholds)
     touched = None  # the centres whose counts change: all of them, or those of the learners scored
     if learner_ids is not None:
@@ -177,17 +233,7 @@ def risk_score_all(*, actor=SYSTEM, as_of, learner_ids=None) -> dict:
         earlier = earlier.filter(learner_id__in=[item["learner_id"] for item in scored])
     for score in earlier.order_by("as_of").values("learner_id", "level", "reasons"):
         previous[score["learner_id"]] = score
-    _upsert(RiskScore, ("learner_id", "center_id", "as_of", "level", "probability", "reasons", "model_version"),
-            [(item["learner_id"], item["center_id"], as_of, item["level"], item["probability"], item["reasons"],
-              model_version) for item in scored],
-            unique=("learner_id", "as_of"))
-    _upsert(LearnerRisk, ("learner_id", "center_id", "as_of", "signals", "level", "probability", "reasons",
-                          "model_version", "rank", "previous_level", "previous_reasons"),
-            [(item["learner_id"], item["center_id"], as_of, _jsonable(item["signals"]), item["level"],
-              item["probability"], item["reasons"] + ([{"code": "capped"}] if item["capped"] else []),
-              model_version, item["rank"], previous.get(item["learner_id"], {}).get("level", ""),
-              previous.get(item["learner_id"], {}).get("reasons", [])) for item in scored],
-            unique=("learner_id",))
+    _write_risks(as_of, scored, previous, model_version)
     if learner_ids is None:  # no longer enrolled: no current risk (the history stays)
         LearnerRisk.objects.exclude(as_of=as_of).delete()
     _write_center_counts(as_of, touched)
@@ -213,6 +259,92 @@ def _write_center_counts(as_of, center_ids=None):
                              watch=row["watch"]) for row in rows]
     counts.delete()
     CenterRiskCount.objects.bulk_create(fresh, batch_size=2000)
+
+
+def _write_risks(as_of, scored, previous, model_version, *, copy=None):
+    """The day's score (RiskScore) and the latest risk (LearnerRisk) of each learner scored, replacing
+    those of the same day and learner. On PostgreSQL (``copy``) one COPY of the scored rows, the
+    signals as typed columns, into a temporary table, then one INSERT … ON CONFLICT per table; the
+    signals' JSON is built by PostgreSQL, and a latest risk equal to the one stored is not rewritten.
+    Elsewhere (or for signals of unknown kinds) ``_upsert`` of each table. Returns the number of
+    latest-risk rows written (every one on the generic path)."""
+    copy = connection.vendor == "postgresql" if copy is None else copy
+    kinds = _signal_kinds(scored[0]["signals"]) if scored else None
+    if not copy or kinds is None:
+        _upsert(RiskScore, ("learner_id", "center_id", "as_of", "level", "probability", "reasons", "model_version"),
+                [(item["learner_id"], item["center_id"], as_of, item["level"], item["probability"], item["reasons"],
+                  model_version) for item in scored],
+                unique=("learner_id", "as_of"))
+        _upsert(LearnerRisk, ("learner_id", "center_id", "as_of", "signals", "level", "probability", "reasons",
+                              "model_version", "rank", "previous_level", "previous_reasons"),
+                [(item["learner_id"], item["center_id"], as_of, _jsonable(item["signals"]), item["level"],
+                  item["probability"], item["reasons"] + ([{"code": "capped"}] if item["capped"] else []),
+                  model_version, item["rank"], previous.get(item["learner_id"], {}).get("level", ""),
+                  previous.get(item["learner_id"], {}).get("reasons", [])) for item in scored],
+                unique=("learner_id",))
+        return len(scored)
+    names = list(kinds)
+    signal_columns = [f"s{n}" for n in range(len(names))]
+    columns = ["learner_id", "center_id", "level", "probability", "reasons", "capped", "rank", "previous_level",
+               "previous_reasons", *signal_columns]
+    types = ["bigint", "bigint", "text", "double precision", "jsonb", "boolean", "bigint", "text", "jsonb",
+             *(kinds[name] for name in names)]
+    signals = "jsonb_build_object(" + ", ".join(f"'{name}', {column}" for name, column in
+                                                 zip(names, signal_columns, strict=True)) + ")"
+    risk_score, learner_risk = RiskScore._meta.db_table, LearnerRisk._meta.db_table
+    empty = "[]"
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE forsa_risk (" + ", ".join(
+            f"{column} {kind}" for column, kind in zip(columns, types, strict=True)) + ") ON COMMIT DROP")
+        with cursor.cursor.copy(f"COPY forsa_risk ({', '.join(columns)}) FROM STDIN") as stream:
+            for item in scored:
+                before = previous.get(item["learner_id"])
+                row = item["signals"]
+                stream.write_row((
+                    item["learner_id"], item["center_id"], item["level"], item["probability"],
+                    json.dumps(item["reasons"]) if item["reasons"] else empty, item["capped"], item["rank"],
+                    before["level"] if before else "",
+                    json.dumps(before["reasons"]) if before and before["reasons"] else empty,
+                    *(row[name] for name in names)))
+        cursor.execute(f"""
+            INSERT INTO {risk_score} (learner_id, center_id, as_of, level, probability, reasons, model_version)
+            SELECT learner_id, center_id, %s, level, probability, reasons, %s FROM forsa_risk
+            ON CONFLICT (learner_id, as_of) DO UPDATE SET center_id = EXCLUDED.center_id, level = EXCLUDED.level,
+                probability = EXCLUDED.probability, reasons = EXCLUDED.reasons,
+                model_version = EXCLUDED.model_version""", [as_of, model_version])
+        updated = ("center_id", "as_of", "signals", "level", "probability", "reasons", "model_version", "rank",
+                   "previous_level", "previous_reasons")
+        cursor.execute(f"""
+            INSERT INTO {learner_risk} (learner_id, {", ".join(updated)})
+            SELECT learner_id, center_id, %s, {signals}, level, probability,
+                   CASE WHEN capped THEN reasons || '[{{"code": "capped"}}]'::jsonb ELSE reasons END,
+                   %s, rank, previous_level, previous_reasons
+            FROM forsa_risk
+            ON CONFLICT (learner_id) DO UPDATE SET {", ".join(f"{name} = EXCLUDED.{name}" for name in updated)}
+            WHERE ({", ".join(f"{learner_risk}.{name}" for name in updated)})
+                  IS DISTINCT FROM ({", ".join(f"EXCLUDED.{name}" for name in updated)})""",
+                       [as_of, model_version])
+        written = cursor.rowcount
+        cursor.execute("DROP TABLE forsa_risk")
+    return written
+
+
+SIGNAL_KEYS = {"learner_id": "bigint", "center_id": "bigint", "sex": "text", "area": "text", "as_of": "date"}
+
+
+def _signal_kinds(row):
+    """{signal: PostgreSQL type} for a row of signals, or None when one is of no known kind. Numbers
+    as ``numeric``, which keeps an integer an integer and a float's digits in the JSON."""
+    from forsa.earlywarning.model import SENSITIVE
+    from forsa.earlywarning.signals import CATEGORICAL, FEATURES
+
+    kinds = {}
+    for name in row:
+        kind = SIGNAL_KEYS.get(name) or (FEATURES[name].kind if name in FEATURES else SENSITIVE.get(name))
+        if kind is None:
+            return None
+        kinds[name] = "text" if kind == CATEGORICAL else "numeric" if kind not in SIGNAL_KEYS.values() else kind
+    return kinds
 
 
 def _upsert(model, columns, rows, *, unique):
@@ -270,7 +402,8 @@ def _open_alerts(actor, as_of, high, thresholds):
     if not alerts:
         return 0
     Alert.objects.bulk_create(alerts, batch_size=2000)
-    learners = Learner._base_manager.in_bulk([alert.learner_id for alert in alerts])
+    learners = Learner._base_manager.only("first_name", "last_name", "first_name_ar", "last_name_ar").in_bulk(
+        [alert.learner_id for alert in alerts])  # the names its text shows, not the whole record
     alert_type = ContentType.objects.get_for_model(Alert, for_concrete_model=False)
     by = actor if getattr(actor, "is_authenticated", False) else None
     entries = []

@@ -12,8 +12,12 @@ its reasons and the pages use the same names.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
+import numpy as np
 from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from forsa.assessments.models import Kind as AssessmentKind
@@ -66,8 +70,19 @@ FEATURES = {
 KEYS = ("learner_id", "center_id", "sex", "area", "as_of")
 
 
+@lru_cache(maxsize=1 << 16)  # few distinct pairs: a dictionary look-up instead of a round() per learner
 def _rate(expected, absent):
     return None if not expected else round(100 * (expected - absent) / expected, 1)
+
+
+@lru_cache(maxsize=1 << 16)
+def _trend(recent, before):
+    return None if recent is None or before is None else round(recent - before, 1)
+
+
+@lru_cache(maxsize=1 << 16)
+def _share(part, whole):
+    return round(100 * part / whole, 1) if whole else None
 
 
 def _weeks(since, as_of):
@@ -90,9 +105,6 @@ def chosen_enrollments(as_of: date, learner_ids=None):
     return active_enrollments(as_of, learner_ids).filter(~Exists(later))
 
 
-LEARNER_FIELDS = ("sex", "birth_date", "year_left", "reasons_left", "referral", "last_level")
-
-
 def compute_signals(*, as_of: date, learner_ids=None, from_summary=True) -> list[dict]:
     """One row per learner enrolled on ``as_of`` (or per given id so enrolled): KEYS and FEATURES.
 
@@ -101,10 +113,16 @@ def compute_signals(*, as_of: date, learner_ids=None, from_summary=True) -> list
     instead (``attendance_counts``: the reference the summary is tested against, and slower)."""
     chosen = chosen_enrollments(as_of, learner_ids)
     enrollments, learners = {}, {}
-    for row in (chosen.values("pk", "learner_id", "center_id", "start_date", "center__commune__kind",
-                              *(f"learner__{name}" for name in LEARNER_FIELDS)).order_by("learner_id")):
-        enrollments[row["learner_id"]] = row
-        learners[row["learner_id"]] = {name: row[f"learner__{name}"] for name in LEARNER_FIELDS}
+    # tuples, not dicts, and the first reason for leaving school read as text (no JSON decoded per learner)
+    for (pk, learner_id, center_id, start_date, area, sex, birth_date, year_left, reason_left, referral,
+         last_level) in (chosen.annotate(first_reason_left=KeyTextTransform("0", "learner__reasons_left"))
+                         .values_list("pk", "learner_id", "center_id", "start_date", "center__commune__kind",
+                                      "learner__sex", "learner__birth_date", "learner__year_left",
+                                      "first_reason_left", "learner__referral", "learner__last_level")
+                         .order_by("learner_id")):
+        enrollments[learner_id] = {"pk": pk, "center_id": center_id, "start_date": start_date, "area": area}
+        learners[learner_id] = {"sex": sex, "birth_date": birth_date, "year_left": year_left,
+                                "reason_left": reason_left or "", "referral": referral, "last_level": last_level}
     if not enrollments:
         return []
     targets = chosen.values("learner_id")
@@ -118,14 +136,14 @@ def compute_signals(*, as_of: date, learner_ids=None, from_summary=True) -> list
         counts = attendance.get(learner_id, {})
         row = {
             "learner_id": learner_id, "center_id": enrollment["center_id"], "sex": learner["sex"],
-            "area": enrollment["center__commune__kind"], "as_of": as_of,
+            "area": enrollment["area"], "as_of": as_of,
             **_attendance_features(counts),
             **skills.get(learner_id, {"diagnostic_level": None, "diagnostic_weakest_pole": None, "no_gain": None,
                                       "missed_assessments": 0}),
             **pathway[learner_id],
             "age_gap": age_gaps.get(learner_id),
             "years_out_of_school": None if learner["year_left"] is None else max(0, as_of.year - learner["year_left"]),
-            "reason_left": (learner["reasons_left"] or [""])[0],
+            "reason_left": learner["reason_left"],
             "referral": learner["referral"],
             "last_level": learner["last_level"],
         }
@@ -144,7 +162,7 @@ def _windows(as_of):
 def _attendance_from_summary(targets, chosen, enrollments, as_of):
     """The same counts from the learners' weekly rows; since enrolment: the roll calls from the running
     enrolment's start date (its placements are the learner's only ones then)."""
-    return summary_counts(enrollments=chosen, as_of=as_of, windows=_windows(as_of))
+    return summary_counts(enrollments=chosen, as_of=as_of, windows=_windows(as_of), learner_ids=enrollments.keys())
 
 
 def _attendance(targets, chosen, enrollments, as_of):
@@ -166,9 +184,9 @@ def _attendance_features(counts):
         "expected_4w": expected_4w,
         "attendance_since_enrolment": _rate(counts.get("expected_enrolment", 0), counts.get("absent_enrolment", 0)),
         "consecutive_absences": counts.get("run", 0),
-        "unjustified_share": (round(100 * counts["unjustified_4w"] / absent_4w, 1) if absent_4w else None),
+        "unjustified_share": _share(counts["unjustified_4w"], absent_4w) if absent_4w else None,
         "attendance_2w": recent,
-        "attendance_trend": None if recent is None or before is None else round(recent - before, 1),
+        "attendance_trend": _trend(recent, before),
         "late_4w": counts.get("late_4w", 0),
     }
 
@@ -205,50 +223,64 @@ def _pathway(targets, chosen, enrollments, as_of):
     """Weeks enrolled and in the current stage, the individual plan and its last review, transfers and
     earlier exits: each an aggregate over facts dated on or before ``as_of``."""
     enrollment_ids = chosen.values("pk")
-    steps = {row["enrollment_id"]: row for row in (
+    steps = {enrollment_id: (stage, start_date) for enrollment_id, stage, start_date in (
         PathwayStep.objects.filter(enrollment_id__in=enrollment_ids, start_date__lte=as_of)
-        .values("enrollment_id", "stage", "start_date").order_by("enrollment_id", "start_date", "pk"))}
+        .values_list("enrollment_id", "stage", "start_date").order_by("enrollment_id", "start_date", "pk"))}
     plans = set(Enrollment.objects.filter(pk__in=enrollment_ids, plan__created_at__date__lte=as_of)
                 .values_list("pk", flat=True))
     reviews = dict(PlanReview.objects.filter(plan__enrollment_id__in=enrollment_ids, reviewed_on__lte=as_of)
                    .values("plan__enrollment_id").annotate(last=Max("reviewed_on"))
                    .values_list("plan__enrollment_id", "last"))
-    history = {row["learner_id"]: row for row in (
-        Enrollment.objects.filter(learner_id__in=targets, start_date__lte=as_of).values("learner_id")
-        .annotate(transfers=Count("pk", filter=Q(transferred_from__isnull=False)))
-        .order_by())}
-    earlier_exits = {row["learner_id"]: row["n"] for row in (
+    transfers = dict(Enrollment.objects.filter(learner_id__in=targets, start_date__lte=as_of).values("learner_id")
+                     .annotate(transfers=Count("pk", filter=Q(transferred_from__isnull=False)))
+                     .values_list("learner_id", "transfers").order_by())
+    earlier_exits = {learner_id: n for learner_id, n in (
         Exit.objects.filter(enrollment__learner_id__in=targets, exit_date__lte=as_of)
-        .values(learner_id=F("enrollment__learner_id")).annotate(n=Count("pk")).order_by())}
+        .values(learner_id=F("enrollment__learner_id")).annotate(n=Count("pk")).values_list("learner_id", "n")
+        .order_by())}
     features = {}
     for learner_id, enrollment in enrollments.items():
-        step = steps.get(enrollment["pk"])
-        has_plan = enrollment["pk"] in plans
+        pk, start_date = enrollment["pk"], enrollment["start_date"]
+        stage, step_start = steps.get(pk, ("", start_date))
         features[learner_id] = {
-            "weeks_enrolled": _weeks(enrollment["start_date"], as_of),
-            "weeks_in_stage": _weeks(step["start_date"] if step else enrollment["start_date"], as_of),
-            "stage": step["stage"] if step else "",
-            "plan_missing": int(not has_plan),
-            "weeks_since_plan_review": _weeks(reviews.get(enrollment["pk"]), as_of),
-            "transfers": history.get(learner_id, {}).get("transfers", 0),
+            "weeks_enrolled": _weeks(start_date, as_of),
+            "weeks_in_stage": _weeks(step_start, as_of),
+            "stage": stage,
+            "plan_missing": 0 if pk in plans else 1,
+            "weeks_since_plan_review": _weeks(reviews.get(pk), as_of),
+            "transfers": transfers.get(learner_id, 0),
             "earlier_exits": earlier_exits.get(learner_id, 0),
         }
     return features
 
 
 def _age_gaps(targets, learners, as_of):
-    """Each learner's age on ``as_of`` against the mean age of the learners placed in their group(s) then."""
+    """Each learner's age on ``as_of`` against the mean age of the learners placed in their group(s) then
+    (a learner in two groups: the mean over both groups' placements). Ages in whole years from the birth
+    dates' year, month and day read as numbers; the sums per group and per learner with numpy."""
     placements = (Placement.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=as_of), start_date__lte=as_of,
                                            group__in=Placement.objects.filter(enrollment__learner_id__in=targets)
                                            .values("group_id"))
-                  .values_list("group_id", "enrollment__learner_id", "enrollment__learner__birth_date"))
-    ages, groups_of = defaultdict(list), defaultdict(set)
-    for group_id, learner_id, birth_date in placements:
-        ages[group_id].append(age_on(birth_date, as_of))
-        groups_of[learner_id].add(group_id)
+                  .annotate(birth_year=ExtractYear("enrollment__learner__birth_date"),
+                            birth_month=ExtractMonth("enrollment__learner__birth_date"),
+                            birth_day=ExtractDay("enrollment__learner__birth_date"))
+                  .values_list("group_id", "enrollment__learner_id", "birth_year", "birth_month", "birth_day")
+                  .order_by())
+    data = np.array(list(placements), dtype=np.int64).reshape(-1, 5)
+    if not len(data):
+        return {}
+    group, learner = data[:, 0], data[:, 1]
+    ages = as_of.year - data[:, 2] - ((as_of.month * 100 + as_of.day) < (data[:, 3] * 100 + data[:, 4]))
+    groups, group_index = np.unique(group, return_inverse=True)
+    group_sum = np.bincount(group_index, weights=ages, minlength=len(groups)).astype(np.int64)
+    group_count = np.bincount(group_index, minlength=len(groups))
+    pairs = np.unique(learner * len(groups) + group_index)  # each learner's groups, once each
+    pair_learner, pair_group = pairs // len(groups), pairs % len(groups)
+    ids, learner_index = np.unique(pair_learner, return_inverse=True)
+    total = np.bincount(learner_index, weights=group_sum[pair_group], minlength=len(ids)).astype(np.int64)
+    count = np.bincount(learner_index, weights=group_count[pair_group], minlength=len(ids)).astype(np.int64)
     gaps = {}
-    for learner_id, groups in groups_of.items():
+    for learner_id, peers_total, peers in zip(ids.tolist(), total.tolist(), count.tolist(), strict=True):
         if learner_id in learners:
-            peers = [age for group in groups for age in ages[group]]
-            gaps[learner_id] = round(age_on(learners[learner_id]["birth_date"], as_of) - sum(peers) / len(peers), 1)
+            gaps[learner_id] = round(age_on(learners[learner_id]["birth_date"], as_of) - peers_total / peers, 1)
     return gaps

@@ -122,3 +122,46 @@ def test_the_daily_task_scores(world, klass):
 
     result = score_daily.enqueue("2026-10-01")
     assert result.return_value["scored"] == 3
+
+
+def test_the_vectorised_assessment_equals_the_rules_row_by_row():
+    """``_assess`` (rules tested over arrays) gives each row the reasons, level and rank that
+    ``rule_reasons``, ``level_of`` and ``rank_of`` give it, on random signals with missing values, two
+    centres with their own rules and thresholds, with and without a model's probability and phrases."""
+    import random
+
+    from forsa.attendance.models import AbsenceRule
+
+    rng = random.Random(3)
+    rules = {1: AbsenceRule(consecutive_absences=3, minimum_rate=80, minimum_sessions=6),
+             2: AbsenceRule(consecutive_absences=5, minimum_rate=70, minimum_sessions=10)}
+    thresholds = {1: Threshold(watch_probability=20, high_probability=50),
+                  2: Threshold(watch_probability=30, high_probability=60)}
+    rows, model_scores = [], []
+    for n in range(3000):
+        expected = rng.choice([0, 2, 6, 10, 40])
+        rate = None if not expected else round(rng.uniform(20, 100), 1)
+        recent = None if not expected else round(rng.uniform(0, 100), 1)
+        rows.append({"learner_id": n, "center_id": rng.choice([1, 2]), "expected_4w": expected,
+                     "attendance_4w": rate, "consecutive_absences": rng.choice([0, 0, 1, 3, 5, 8]),
+                     "attendance_2w": recent,
+                     "attendance_trend": None if recent is None or rng.random() < 0.2 else
+                     round(rng.uniform(-60, 30), 1),
+                     "no_gain": rng.choice([None, 0, 1]), "missed_assessments": rng.choice([0, 0, 1, 2])})
+        phrases = [{"feature": name, "text": {"fr": name, "ar": name, "en": name}}
+                   for name in rng.sample(["attendance_4w", "consecutive_absences", "age_gap", "no_gain"], 2)]
+        model_scores.append(None if n % 7 == 0 else (rng.choice([rng.random(), 0.5, 0.2, 0.6005]),
+                                                      phrases if rng.random() < 0.3 else ()))
+    scored = services._assess(rows, model_scores, rules, thresholds)
+    levels = set()
+    for row, model_score, item in zip(rows, model_scores, scored, strict=True):
+        probability, phrases = model_score or (None, [])
+        reasons = services.rule_reasons(row, rules[row["center_id"]])
+        said = {reason["code"] for reason in reasons}
+        reasons += [{"code": "model", **phrase} for phrase in phrases
+                    if services.SAID_BY_RULE.get(phrase["feature"]) not in said]
+        assert item["reasons"] == reasons and item["probability"] == probability, row
+        assert item["level"] == services.level_of(reasons, probability, thresholds[row["center_id"]]), row
+        assert item["rank"] == services.rank_of(row, probability) and type(item["rank"]) is int, row
+        levels.add(item["level"])
+    assert levels == {"low", "watch", "high"}

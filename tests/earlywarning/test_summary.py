@@ -100,3 +100,54 @@ def test_the_summary_gives_the_signals_of_the_full_computation(world, klass):
     LearnerWeek.objects.all().delete()
     call_command("attendance_summary_rebuild", stdout=open("/dev/null", "w"))
     assert summary_rows() == kept_up and kept_up
+
+
+def test_one_pass_reader_equals_the_joins_on_any_rows(world):
+    """``summary_counts`` (the week rows read once, summed with numpy; on PostgreSQL packed in chunks)
+    gives what ``summary_counts_by_joins`` gives, on random week rows: rows inside and before the
+    windows, an enrolment starting inside a week, runs counted from the week's start (255), a learner
+    whose rows are all older than the windows (their run only), and one without any row."""
+    from forsa.attendance.summary import SENTINEL, day_number, summary_counts, summary_counts_by_joins
+    from forsa.earlywarning.signals import _windows, chosen_enrollments
+    from tests.factories import make_learner
+
+    rng = random.Random(7)
+    center = world["own"].center
+    starts = ["2026-09-16", "2026-10-08", "2026-11-04", "2026-10-05", "2026-11-20", "2026-10-01"]
+    learners = [make_learner(center, first_name=f"L{n}", start_date=start, birth_date=f"2011-0{n % 9 + 1}-10")
+                for n, start in enumerate(starts)]
+
+    def packed(low, high):
+        return sum(rng.randint(low, high) << (8 * d) for d in range(7))
+
+    as_of = datetime.date(2026, 11, 27)
+    monday = day_number(as_of) - day_number(as_of) % 7
+    rows = []
+    for n, learner in enumerate(learners[:-1]):  # the last one has no row at all
+        weeks = range(monday - 7 * 16, monday - 7 * 9, 7) if n == 3 else \
+            sorted(rng.sample(range(monday - 7 * 14, monday + 7, 7), 9))
+        expected_before = absent_before = 0
+        for week in weeks:
+            expected = packed(0, 3)
+            absent = sum(min(rng.randint(0, 3), (expected >> (8 * d)) & 255) << (8 * d) for d in range(7))
+            run_days = sum(rng.choice([0, 1, 2, SENTINEL]) << (8 * d) for d in range(7))
+            rows.append(LearnerWeek(learner=learner, week=week, expected_days=expected, absent_days=absent,
+                                    late_days=packed(0, 1), unjustified_days=packed(0, 1), run_days=run_days,
+                                    run_before=rng.randint(0, 4), expected_before=expected_before,
+                                    absent_before=absent_before))
+            expected_before += sum((expected >> (8 * d)) & 255 for d in range(7))
+            absent_before += sum((absent >> (8 * d)) & 255 for d in range(7))
+    LearnerWeek.objects.all().delete()
+    LearnerWeek.objects.bulk_create(rows)
+    compared = 0
+    for n in range(-70, 8, 3):
+        day = as_of + datetime.timedelta(days=n)
+        chosen, windows = chosen_enrollments(day), _windows(day)
+        joins = summary_counts_by_joins(enrollments=chosen, as_of=day, windows=windows)
+        ids = list(chosen.values_list("learner_id", flat=True))
+        assert summary_counts(enrollments=chosen, as_of=day, windows=windows) == joins, day
+        assert summary_counts(enrollments=chosen, as_of=day, windows=windows, learner_ids=ids) == joins, day
+        compared += len(joins)
+    final = summary_counts_by_joins(enrollments=chosen_enrollments(as_of), as_of=as_of, windows=_windows(as_of))
+    assert learners[3].pk in final  # rows all older than the enrolment and the windows: a run, no window count
+    assert final[learners[3].pk]["expected_4w"] == 0 and learners[-1].pk not in final and compared > 50
