@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from forsa.core.roles import Role
 from tests.browser.logins import demo_email
+from tests.browser.menu import open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -20,6 +21,7 @@ def page_width(page):
 
 def test_enter_a_diagnostic_in_french(page, new_context, forsa_server, sign_in, choose_language, screenshots):
     sign_in(page, demo_email(Role.EDUCATOR))
+    open_menu(page)
     page.locator(".mainnav a[href='/assessments/']").click()
     expect(page).to_have_url(f"{forsa_server.url}/assessments/")
     with page.expect_navigation():

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from forsa.core.roles import Role
 from tests.browser.logins import demo_email
+from tests.browser.menu import open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +25,7 @@ def test_take_a_roll_on_a_phone_in_arabic(phone_page, forsa_server, sign_in, cho
     choose_language(page, "ar")
     try:
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        open_menu(page)
         page.locator(".mainnav a[href='/attendance/']").click()
         expect(page).to_have_url(f"{forsa_server.url}/attendance/")
         first_group = page.locator("main .group-card").first

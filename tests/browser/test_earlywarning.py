@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from forsa.core.roles import Role
 from tests.browser.logins import demo_email
+from tests.browser.menu import open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +33,7 @@ def test_the_counsellor_follows_an_alert_on_a_phone_in_arabic(phone_page, forsa_
     try:
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
         with page.expect_navigation():
+            open_menu(page)
             page.locator(".mainnav a[href='/early-warning/']").click()
         # The risk list: the learners of the centre at risk, with their reasons in words.
         rows = page.locator("main table.risk-list tbody tr")

@@ -93,3 +93,28 @@ def test_a_table_that_scrolls_sideways_on_a_phone_is_reached_by_keyboard_and_nam
                                " && document.activeElement.scrollLeft > 0", timeout=3000)
         results = Axe().run(page)
         assert results.violations_count == 0, f"{url}\n{results.generate_report()}"
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_menu_reaches_every_item_on_a_phone_and_a_desktop(page, phone_page, sign_in, language):
+    for role in (Role.EDUCATOR, Role.NATIONAL_ADMIN):
+        for tab in (phone_page, page):
+            tab.context.clear_cookies()
+            sign_in(tab, demo_email(role), language=language)
+            items = tab.locator("nav.mainnav a")
+            count = items.count()
+            assert count >= 8, (role, count)
+            toggle = tab.locator(".menu-toggle")
+            if tab is phone_page:  # folded behind its button, one tap opens it, the items one under the other
+                expect(items.first).to_be_hidden()
+                assert tab.locator("header.topbar").bounding_box()["height"] <= 130, "a compact header"
+                toggle.click()
+                expect(toggle).to_have_attribute("aria-expanded", "true")
+                boxes = [items.nth(i).bounding_box() for i in range(count)]
+                assert all(box["height"] >= 44 for box in boxes), "44 px targets"
+                assert all(later["y"] > earlier["y"] for earlier, later in zip(boxes, boxes[1:], strict=False))
+            else:
+                expect(toggle).to_be_hidden()
+            for i in range(count):
+                expect(items.nth(i)).to_be_visible()
+            assert tab.evaluate("() => document.documentElement.scrollWidth") <= tab.viewport_size["width"]

@@ -1,3 +1,5 @@
+// The phone's menu, and tables wider than their box.
+//
 // A table wider than its box scrolls sideways: the box is then reachable by keyboard (tab to it, arrows
 // scroll it) and named for screen readers after its section's heading; CSS draws the scroll cue.
 (function () {
@@ -22,6 +24,17 @@
       }
     });
   }
+  // The phone's menu button (base.html): opens and closes the main menu.
+  document.documentElement.classList.add("js");
+  function menu() {
+    var toggle = document.querySelector(".menu-toggle"), nav = document.getElementById("mainnav");
+    if (!toggle || !nav) return;
+    toggle.addEventListener("click", function () {
+      var open = nav.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", menu);
   document.addEventListener("DOMContentLoaded", mark);
   window.addEventListener("resize", mark);
   document.addEventListener("htmx:afterSettle", mark);
