@@ -251,6 +251,8 @@ def phone_page(new_context):
 
 
 def _choose_language(page, code):
+    if page.locator("html").get_attribute("lang") == code:
+        return  # the switch offers the other languages only
     with page.expect_navigation():  # one tap: each other language is a button
         page.click(f"form.langswitch button[value={code}]")
     page.wait_for_selector(f'html[lang="{code}"]', state="attached")
