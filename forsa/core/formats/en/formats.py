@@ -1,12 +1,6 @@
-"""English as read in Morocco: day before month and 24-hour time, like the French and Arabic pages (Django's
-``en`` is American: "12/04/2026 5:39 p.m." for 4 December)."""
+"""English: Moroccan dates, like the French and Arabic pages (Django's ``en`` is American: "12/04/2026 5:39
+p.m." for 4 December); numbers keep English grouping (500,000)."""
 
-DATE_FORMAT = "j F Y"
-TIME_FORMAT = "H:i"
+from forsa.core.formats.moroccan import *  # noqa: F403
+
 DATETIME_FORMAT = "j F Y, H:i"
-YEAR_MONTH_FORMAT = "F Y"
-MONTH_DAY_FORMAT = "j F"
-SHORT_DATE_FORMAT = "d/m/Y"
-SHORT_DATETIME_FORMAT = "d/m/Y H:i"
-FIRST_DAY_OF_WEEK = 1
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]  # ISO first: what a date input sends
