@@ -23,7 +23,8 @@ class TimeStampedModel(models.Model):
 
 
 class BilingualName(models.Model):
-    """French and Arabic names; `name` follows the active language."""
+    """French and Arabic names; `name` follows the active language (English where a model has `name_en`),
+    falling back to French."""
 
     name_fr = models.CharField(_("name (French)"), max_length=200)
     name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
@@ -38,6 +39,9 @@ class BilingualName(models.Model):
 
     @property
     def name(self):
-        if get_language() == "ar" and self.name_ar:
+        language = get_language()
+        if language == "ar" and self.name_ar:
             return self.name_ar
+        if language == "en" and getattr(self, "name_en", ""):
+            return self.name_en
         return self.name_fr

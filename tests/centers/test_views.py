@@ -155,3 +155,17 @@ def test_detail_query_count_does_not_grow(client, world):
     client.force_login(world["national_admin"])
     grow = lambda: center.trades.set([make_trade(f"trade-{i}") for i in range(8)])  # noqa: E731
     assert_constant_queries(client, reverse("centers:detail", args=[center.pk]), grow, at_most=12)
+
+
+@pytest.mark.parametrize("language, expected", [("fr", "Couture"), ("ar", "خياطة"), ("en", "Sewing")])
+def test_a_trade_is_named_in_the_interface_language(db, language, expected):
+    from django.utils import translation
+
+    from forsa.centers.models import Trade
+
+    trade = Trade(code="sewing", name_fr="Couture", name_ar="خياطة", name_en="Sewing")
+    with translation.override(language):
+        assert trade.name == expected and str(trade) == expected
+    trade.name_en = trade.name_ar = ""
+    with translation.override(language):
+        assert trade.name == "Couture"  # French when the language's name is missing
