@@ -59,17 +59,21 @@ def _article_less(word: str) -> str | None:
 
 def search_key(*names: str) -> str:
     """One lower-case string for search: every name in both scripts as written (folded), then the sound of
-    each Latin word (~…, with and without an attached article) and the consonant skeleton of each word of
-    either script (#…#), so that a spelling variant or the other script finds the same person."""
+    each Latin word (~…, with and without an attached article) and, for a person named in one script only,
+    the consonant skeleton of each word (#…#), so that a spelling variant or the other script finds them."""
     written, sounds, skeletons = [], [], []
-    for name in filter(None, names):
+    names = [name for name in names if name]
+    # the consonants of a script only when the other is missing: they find a record written in one script
+    # from the other, and nothing else (Malki and Malik share theirs)
+    scripts = {_is_arabic(name) for name in names}
+    for name in names:
         arabic = _is_arabic(name)
         written.append(normalize_arabic(name) if arabic else normalize_latin(name))
-        words = written[-1].split()
-        for word in words:
+        for word in written[-1].split():
             if not arabic and word not in LATIN_ARTICLES:
                 sounds += [sound(variant) for variant in (word, _article_less(word)) if variant]
-        skeletons += skeleton(name).split()
+        if len(scripts) == 1:
+            skeletons += skeleton(name).split()
     return " ".join([*" ".join(written).split(), *(SOUND + token for token in dict.fromkeys(sounds)),
                      *(f"{CONSONANTS}{token}{CONSONANTS}" for token in dict.fromkeys(skeletons))])
 
