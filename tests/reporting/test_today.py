@@ -5,6 +5,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -132,6 +134,25 @@ def test_queries_do_not_grow_with_the_rows(client, sides, django_assert_max_num_
         LearnerRisk.objects.create(learner=learner, center=own.center, as_of=TODAY, level="high")
     with django_assert_max_num_queries(30):
         client.get("/")
+
+
+@pytest.mark.parametrize("role", ["national_analyst", "partner_viewer", "regional_manager"])
+def test_a_territorys_figures_take_the_same_queries_whatever_the_centres(client, sides, role):
+    """The key figures are aggregates: another centre with learners, in the region or elsewhere, adds no query."""
+    client.force_login(sides[role] if role in sides else sides["own"].users[role])
+    client.get("/")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/").status_code == 200
+        return len(captured.captured_queries)
+
+    before = queries()
+    for region in ("01", "09"):
+        center = make_center(region_code=region)
+        for name in ("Ilham", "Jamal"):
+            make_learner(center, first_name=name, start_date=(TODAY - 30 * DAY).isoformat())
+    assert queries() == before <= 25
 
 
 def test_association_manager_sees_its_centres_calls_reports_and_tranches(client, sides, settings, tmp_path):
