@@ -79,9 +79,10 @@ def test_application_to_convention(new_context, forsa_server, sign_in, choose_la
     manager.select_option("select[name=reviewer]", label="Karim Tazi")
     with manager.expect_navigation():
         manager.locator("main form button[type=submit]").click()
-    manager.locator("main a", has_text="Noter").click()
+    with manager.expect_navigation():
+        manager.locator("main a", has_text="Noter").click()
     scores = manager.locator("main form input[type=number]")
-    assert scores.count() == 4, "the call's grid has four criteria"
+    expect(scores).to_have_count(4)  # the call's grid has four criteria (waits for the page, unlike count())
     for index in range(scores.count()):
         scores.nth(index).fill("8")
     manager.locator("textarea[name=comment]").fill("Projet pertinent, partenariats d'insertion solides.")
