@@ -4,6 +4,8 @@ Forms parse and present; the services validate the learner (full_clean, consent,
 duplicates) and their errors come back on the fields of the same names.
 """
 
+from typing import NamedTuple
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -69,8 +71,8 @@ class SectionsMixin:
 
     SECTIONS: tuple = ()
 
-    def sections(self):
-        for title, note, names in self.SECTIONS:
+    def sections(self, sections=None):
+        for title, note, names in self.SECTIONS if sections is None else sections:
             fields = [self[name] for name in names if name in self.fields]
             if fields:
                 yield title, note, fields
@@ -210,8 +212,15 @@ class EnrolmentFields(forms.Form):
 # Intake
 
 
+class Step(NamedTuple):
+    number: int
+    title: str
+    sections: list
+    has_errors: bool
+
+
 class IntakeForm(EnrolmentFields, LearnerFieldsForm):
-    """One page: enrolment, identity, one guardian and consent, household, schooling."""
+    """Identity, schooling, one guardian and consent, household, enrolment: steps of one form, saved at the end."""
 
     center = forms.ModelChoiceField(queryset=None, label=_("Centre"))
     # The guardian; service errors about "the guardian" land on the name.
@@ -236,14 +245,20 @@ class IntakeForm(EnrolmentFields, LearnerFieldsForm):
         help_text=_("Only if none of the possible matches above is this adolescent."),
     )
 
-    SECTIONS = (
-        (_("Enrolment"), "", ["center", "school_year", "start_date", "groups", "age_override_reason"]),
-        (_("Identity"), "", IDENTITY),
-        (_("Guardian and consent"), "", ["guardian", "guardian_relation", "guardian_phone", "guardian_cin",
-                                         "data_consent", "given_on", "document", "photo_consent"]),
-        (_("Household situation"), HOUSEHOLD_NOTE, HOUSEHOLD),
-        (_("Prior schooling and referral"), "", SCHOOLING),
+    # The page shows one step at a time (forsa.js; every section at once without JavaScript), and nothing is
+    # saved before the last: the household comes after the consent it needs.
+    STEPS = (
+        (_("Identity"), ((_("Identity"), "", IDENTITY),)),
+        (_("Schooling"), ((_("Prior schooling and referral"), "", SCHOOLING),)),
+        (_("Guardian and consent"), (
+            (_("Guardian and consent"), "", ["guardian", "guardian_relation", "guardian_phone", "guardian_cin",
+                                             "data_consent", "given_on", "document", "photo_consent"]),
+            (_("Household situation"), HOUSEHOLD_NOTE, HOUSEHOLD),
+        )),
+        (_("Enrolment"), ((_("Enrolment"), "", ["center", "school_year", "start_date", "groups",
+                                                "age_override_reason"]),)),
     )
+    SECTIONS = tuple(section for _title, sections in STEPS for section in sections)
     CHECKBOXES = ("data_consent", "photo_consent", "confirmed_new_person")
 
     def __init__(self, *args, user, centers, **kwargs):
@@ -257,6 +272,12 @@ class IntakeForm(EnrolmentFields, LearnerFieldsForm):
 
     def field_order_wanted(self):
         return [name for _title, _note, names in self.SECTIONS for name in names]
+
+    def steps(self):
+        """The steps as the page shows them; a step with an error is the one the page opens."""
+        for number, (title, sections) in enumerate(self.STEPS, 1):
+            shown = list(self.sections(sections))
+            yield Step(number, title, shown, any(field.errors for _t, _n, fields in shown for field in fields))
 
     def clean_guardian_cin(self):
         return self.cleaned_data["guardian_cin"].strip().upper()

@@ -1,8 +1,10 @@
-"""A learner's intake through the UI in Arabic, on a 360 px phone, then finding them by an Arabic name."""
+"""A learner's intake through the UI in Arabic, on a 360 px phone, step by step, then finding them by an Arabic
+name; the steps' checks and a server error reopening its step, in French."""
 
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from forsa.core.roles import Role
@@ -21,7 +23,9 @@ def page_width(page):
 
 def shoot(page, screenshots, name):
     path = screenshots / f"{name}.png"
-    page.screenshot(path=path, full_page=True)
+    # caret="initial": Playwright's caret hiding leaves style="" on the inputs, which htmx copies onto the
+    # inputs it swaps in (attributesToSettle), and the strict CSP then reports an inline style.
+    page.screenshot(path=path, full_page=True, caret="initial")
     assert path.stat().st_size > 0
 
 
@@ -29,6 +33,19 @@ def submit(page):
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
 
+
+def step(page, number):
+    """The intake's step ``number`` (from 1), the only one shown."""
+    steps = page.locator("main form .step")
+    expect(steps.nth(number - 1)).to_be_visible()
+    expect(steps.locator("visible=true")).to_have_count(1)
+    expect(page.locator("main .step-list li").nth(number - 1)).to_have_attribute("aria-current", "step")
+    return steps.nth(number - 1)
+
+
+def no_accessibility_violation(page, where):
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{where}\n{results.generate_report()}"
 
 
 def test_intake_in_arabic_then_find_by_arabic_name(phone_page, forsa_server, sign_in, choose_language,
@@ -42,7 +59,44 @@ def test_intake_in_arabic_then_find_by_arabic_name(phone_page, forsa_server, sig
         page.locator("main .page-head a.button:not(.secondary)").click()
         expect(page).to_have_url(f"{forsa_server.url}/learners/new/")
 
-        # The director's one centre, the current school year and the centre's commune come preselected.
+        # Four steps, one at a time; Next goes on only when the step's required fields are filled.
+        identity = step(page, 1)
+        no_accessibility_violation(page, "intake, step 1, ar")
+        identity.locator("[data-step-next]").click()
+        step(page, 1)
+        expect(identity.locator(".error")).to_have_count(2)  # sex and birth date
+        expect(identity.locator(".error").first).to_have_text("هذا الحقل إلزامي.")
+        expect(page.locator("#id_sex_0")).to_be_focused()
+        shoot(page, screenshots, "learner-intake-step-1-checked-ar-360")
+        page.fill("#id_first_name_ar", FIRST_NAME_AR)
+        page.fill("#id_last_name_ar", LAST_NAME_AR)
+        expect(page.locator("#id_first_name_ar")).to_have_attribute("dir", "rtl")
+        page.check("#id_sex_0")  # girl
+        page.fill("#id_birth_date", "2012-03-21")
+        expect(identity.locator(".error")).to_have_count(0)  # a field put right loses its message
+        identity.locator("[data-step-next]").click()
+
+        schooling = step(page, 2)
+        page.select_option("#id_last_level", "P5")
+        page.fill("#id_year_left", "2023")
+        page.check('#id_reasons_left input[value="economic"]')
+        page.select_option("#id_referral", "outreach")
+        page.locator("#id_year_left").press("Enter")  # Enter in a field goes to the next step, saves nothing
+
+        step(page, 3)
+        page.fill("#id_guardian", GUARDIAN)
+        page.select_option("#id_guardian_relation", "mother")
+        page.fill("#id_guardian_phone", "0612345678")
+        page.check("#id_data_consent")
+        page.check("#id_photo_consent")
+        page.locator("main .step").nth(2).locator("[data-step-back]").click()
+        expect(schooling.locator("#id_year_left")).to_have_value("2023")  # back and forth loses nothing
+        schooling.locator("[data-step-next]").click()
+        step(page, 3).locator("[data-step-next]").click()
+
+        # Enrolment, last: the director's one centre, the current school year come preselected.
+        step(page, 4)
+        expect(page.locator("main form button[type=submit]")).to_be_visible()
         expect(page.locator("#id_center option:checked")).not_to_have_text("---------")
         expect(page.locator("#id_school_year")).to_have_value("2026-2027")
         expect(page.locator("#id_commune option:checked")).not_to_have_count(0)
@@ -53,20 +107,7 @@ def test_intake_in_arabic_then_find_by_arabic_name(phone_page, forsa_server, sig
         page.select_option("#id_school_year", "2026-2027")
         expect(groups.locator("input[type=checkbox]").first).to_be_attached()
         expect(groups).to_contain_text("2026-2027")
-        page.fill("#id_first_name_ar", FIRST_NAME_AR)
-        page.fill("#id_last_name_ar", LAST_NAME_AR)
-        expect(page.locator("#id_first_name_ar")).to_have_attribute("dir", "rtl")
-        page.check("#id_sex_0")  # girl
-        page.fill("#id_birth_date", "2012-03-21")
-        page.fill("#id_guardian", GUARDIAN)
-        page.select_option("#id_guardian_relation", "mother")
-        page.fill("#id_guardian_phone", "0612345678")
-        page.check("#id_data_consent")
-        page.check("#id_photo_consent")
-        page.select_option("#id_last_level", "P5")
-        page.fill("#id_year_left", "2023")
-        page.check('#id_reasons_left input[value="economic"]')
-        page.select_option("#id_referral", "outreach")
+        no_accessibility_violation(page, "intake, step 4, ar")
         assert page_width(page) <= PHONE_WIDTH, "the intake form scrolls sideways on a phone"
         shoot(page, screenshots, "learner-intake-ar-360")
         submit(page)
@@ -75,8 +116,8 @@ def test_intake_in_arabic_then_find_by_arabic_name(phone_page, forsa_server, sig
         if page.locator("#id_confirmed_new_person").count():
             expect(page.locator("main .matches")).to_be_visible()
             shoot(page, screenshots, "learner-intake-matches-ar-360")
+            step(page, 4)  # the form failed without a field's error: its last step opens, with the button
             page.check("#id_confirmed_new_person")
-            page.check("#id_data_consent")
             submit(page)
 
         expect(page.locator("main .error")).to_have_count(0)  # the form was accepted
@@ -103,3 +144,31 @@ def test_intake_in_arabic_then_find_by_arabic_name(phone_page, forsa_server, sig
         expect(page).to_have_url(f"{forsa_server.url}{address}")
     finally:  # the language is saved on the user: leave the director in French
         choose_language(page, "fr")
+
+
+def test_an_error_found_on_sending_opens_its_step_with_every_value_kept(page, forsa_server, sign_in):
+    """The server checks the whole form once, on the last step: its error reopens the step that holds it."""
+    sign_in(page, demo_email(Role.CENTER_DIRECTOR))
+    page.goto("/learners/new/")
+    page.fill("#id_first_name", "Nadia")
+    page.fill("#id_last_name", "Berrada")
+    page.check("#id_sex_0")
+    page.fill("#id_birth_date", "2011-05-02")
+    step(page, 1).locator("[data-step-next]").click()
+    page.select_option("#id_last_level", "S1")
+    page.select_option("#id_referral", "family")
+    step(page, 2).locator("[data-step-next]").click()
+    page.select_option("#id_guardian_relation", "father")  # but no guardian's name
+    no_accessibility_violation(page, "intake, step 3, fr")
+    step(page, 3).locator("[data-step-next]").click()
+    step(page, 4)
+    submit(page)
+
+    expect(page).to_have_url(f"{forsa_server.url}/learners/new/")  # nothing was saved
+    guardian = step(page, 3)
+    expect(guardian.locator("#id_guardian_error")).to_have_text("Indiquez le nom complet du tuteur ou de la tutrice.")
+    expect(page.locator("#id_guardian_relation")).to_have_value("father")
+    step(page, 3).locator("[data-step-back]").click()
+    step(page, 2).locator("[data-step-back]").click()
+    expect(step(page, 1).locator("#id_last_name")).to_have_value("Berrada")
+    no_accessibility_violation(page, "intake, server error, fr")

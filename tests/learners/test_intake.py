@@ -1,6 +1,8 @@
-"""The intake page: one form for enrolment, identity, guardian and consent; duplicates; uploads."""
+"""The intake page: one form in steps (identity, schooling, guardian and consent, enrolment) saved by one service
+call at the end; duplicates; uploads."""
 
 import html as html_lib
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -55,6 +57,35 @@ def test_form_preselects_the_centre_and_the_current_school_year(client, world):
     html = response.content.decode()
     assert 'name="notes"' in html and 'name="orphanhood"' in html  # the director may enter the household
     assert 'name="age_override_reason"' not in html and 'name="confirmed_new_person"' not in html
+
+
+def steps_of(html):
+    """Each step of the page as its label and the names of its fields, in order."""
+    steps = re.findall(r'<section class="step stack"[^>]*?(data-errors)?\s*aria-label="([^"]+)">(.*?)</section>', html,
+                       re.S)
+    return [(label, bool(errors), list(dict.fromkeys(re.findall(r' name="(\w+)"', body))))
+            for errors, label, body in steps]
+
+
+def test_the_form_comes_in_four_steps_the_household_after_the_consent_it_needs(client, world):
+    client.force_login(world["own"].users["center_director"])
+    steps = steps_of(client.get(reverse("learners:create")).content.decode())
+    assert [label for label, _errors, _names in steps] == [
+        "Étape 1 sur 4 : Identité", "Étape 2 sur 4 : Scolarité", "Étape 3 sur 4 : Tuteur·rice et consentement",
+        "Étape 4 sur 4 : Inscription"]
+    identity, schooling, guardian, enrolment = (names for _label, _errors, names in steps)
+    assert identity[:2] == ["first_name", "last_name"] and "birth_date" in identity and "commune" in identity
+    assert schooling == ["last_level", "year_left", "reasons_left", "reason_left_other", "referral"]
+    assert guardian.index("data_consent") < guardian.index("orphanhood")
+    assert enrolment == ["center", "school_year", "start_date"]  # and the groups, when the centre has some
+    assert not any(errors for _label, errors, _names in steps)
+
+
+def test_an_error_marks_the_step_that_holds_it_and_nothing_is_saved(client, world):
+    data = intake_data(world["own"].center, guardian="", last_level="")
+    steps = steps_of(post(client, world["own"].users["center_director"], data).content.decode())
+    assert [errors for _label, errors, _names in steps] == [False, True, True, False]
+    assert not Learner.objects.exists() and not Guardian.objects.exists()
 
 
 def test_educator_is_not_offered_the_household_fields(client, world):
