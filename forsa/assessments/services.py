@@ -273,7 +273,8 @@ def _cell_errors(assessment, cells, expected, competencies):
     errors = [_("%(learner)s is not in this group on %(date)s.") % {"learner": names.get(pk, pk), "date": day}
               for pk in strangers]
     errors += [_("%(learner)s, %(competency)s: level %(level)s is outside the scale (1 to %(max)s).") % {
-        "learner": names[learner], "competency": competencies[competency].code, "level": value, "max": scale}
+        "learner": names[learner], "competency": f"{competencies[competency].code} · {competencies[competency].name}",
+        "level": value, "max": scale}
         for learner, competency, value in problems]
     errors += [_("Competency %(id)s is not assessed in this assessment.") % {"id": pk} for pk in unknown]
     return errors
