@@ -167,6 +167,11 @@ def test_one_bad_value_saves_nothing_and_names_the_competency(client, pages):
     response = client.post(url, {"cell_x_y": "1", f"cell_{amina.pk}_{_pk(response.context['form'], 'AR-READ-1')}":
                                  "<script>"})  # nonsense: refused, never a 500
     assert response.status_code == 200 and "Veuillez corriger" in response.content.decode()
+    huge = "9" * 20  # beyond the keys' range: refused by name, never a database error
+    for key in (f"cell_{huge}_{_pk(response.context['form'], 'AR-READ-1')}", f"cell_{amina.pk}_{huge}"):
+        response = client.post(url, {key: "2"})
+        assert response.status_code == 200 and huge in response.content.decode(), key
+    assert sorted(own.diagnostic.results.values_list("learner_id", "competency_id", "level", "absent")) == before
 
 
 def test_the_learner_page_404s_for_a_learner_outside_the_assessment(client, pages):
@@ -204,6 +209,13 @@ def test_the_grid_links_to_each_learners_page_and_the_heatmap_names_competencies
     heatmap = client.get(reverse("assessments:heatmap", args=[own.group.pk])).content.decode()
     assert '<span class="competency-name" title="FR-READ-1">Déchiffrer des mots et des phrases</span>' in heatmap
     assert "<abbr" not in heatmap
+
+
+def test_one_learners_page_takes_eight_queries_whatever_the_group(client, pages):
+    """Eight queries at most, the same with 3 learners or 9."""
+    own = pages["own"]
+    client.force_login(own.users["educator"])
+    assert_constant_queries(client, _learner_url(own, own.learners[0]), lambda: _bigger(pages), at_most=8)
 
 
 def test_one_learners_post_takes_the_same_queries_whatever_the_group(client, pages):
