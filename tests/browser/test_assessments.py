@@ -115,6 +115,8 @@ def test_enter_one_learners_results_on_a_phone_in_french_and_arabic(phone_page, 
     expect(phone).to_have_url(re.compile(r"/assessments/\d+/$"))
     grid_url = phone.url
 
+    _assert_no_serious_violations(axe.run(phone), "grid fr")  # the results entry page, grid and all
+
     # The way in on a phone: the list of learners above the grid.
     links = phone.locator("main .learner-entry .learner-links a")
     assert links.count() >= 3
@@ -146,6 +148,8 @@ def test_enter_one_learners_results_on_a_phone_in_french_and_arabic(phone_page, 
     assert phone.url != first_url
     expect(phone.locator("main .messages .message.success")).to_be_visible()
     expect(phone.locator("main .learner-steps .step-count").first).to_have_text(re.compile(r"^2 sur \d+$"))
+    results = axe.run(phone)  # with the message "saved" on top
+    assert results.violations_count == 0, f"fr, saved\n{results.generate_report()}"
     with phone.expect_navigation():
         phone.locator("main .learner-steps a[rel=prev]").first.click()
     expect(phone).to_have_url(first_url)
@@ -174,6 +178,7 @@ def test_enter_one_learners_results_on_a_phone_in_french_and_arabic(phone_page, 
         phone.goto(grid_url)
         expect(phone.locator("main .learner-entry .learner-links li").nth(1)).to_contain_text("1/")
         phone.screenshot(path=screenshots / "assessment-grid-learners-ar-360.png")
+        _assert_no_serious_violations(axe.run(phone), "grid ar")
         # The heat-map names the competencies, their codes as a tooltip.
         phone.goto(group_url + "heatmap/?assessment=" + grid_url.rstrip("/").rsplit("/", 1)[1])
         expect(phone.locator("main table.heat thead .competency-name[title='AR-ORAL-1']")).to_have_text(
@@ -181,3 +186,9 @@ def test_enter_one_learners_results_on_a_phone_in_french_and_arabic(phone_page, 
         phone.screenshot(path=screenshots / "assessment-heatmap-ar-360.png")
     finally:
         choose_language(phone, "fr")
+
+
+def _assert_no_serious_violations(results, where):
+    """The issue's bar for the grid page (hundreds of selects): nothing critical or serious."""
+    serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("critical", "serious")]
+    assert not serious, f"{where}: {serious}\n{results.generate_report()}"
