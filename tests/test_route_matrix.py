@@ -84,6 +84,7 @@ OBJECTS = {
     "assessments:suggestions": {"pk": "group"},
     "assessments:grid": {"pk": "assessment"},
     "assessments:grid_export": {"pk": "assessment"},
+    "assessments:learner_results": {"pk": "assessment", "learner": "learner"},
     "assessments:remediation": {"pk": "remediation"},
     "assessments:remediation_close": {"pk": "remediation"},
     "assessments:learner": {"pk": "learner"},

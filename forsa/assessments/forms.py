@@ -38,25 +38,33 @@ class AssessmentForm(forms.Form):
 
 
 class GridForm(forms.Form):
-    """One choice per learner × competency: nothing, a level of the scale, or absent."""
+    """One choice per learner × competency: nothing, a level of the scale, or absent.
 
-    def __init__(self, data=None, *, grid):
-        super().__init__(data, auto_id=False)  # hundreds of cells: no ids, each select is labelled itself
+    ``learners`` narrows the form to some of the grid's learners (the page of one learner, on a phone):
+    the cells posted go to the same service, all or nothing."""
+
+    def __init__(self, data=None, *, grid, learners=None, **kwargs):
+        # hundreds of cells: no ids by default, each select is labelled itself
+        super().__init__(data, **{"auto_id": False} | kwargs)
         self.grid = grid
-        choices = [("", "—")] + [(str(level), str(level)) for level in grid.assessment.framework.level_range] + [
+        self.learners = grid.learners if learners is None else learners
+        self.choices = [("", "—")] + [(str(level), str(level)) for level in grid.assessment.framework.level_range] + [
             (ABSENT, _("Abs.")),
         ]
-        for learner in grid.learners:
+        for learner in self.learners:
             for competency in grid.competencies:
                 value = grid.values.get((learner.pk, competency.pk))
-                label = f"{learner.full_name} · {competency.code}"
-                self.fields[f"cell_{learner.pk}_{competency.pk}"] = forms.ChoiceField(
-                    choices=choices, required=False, initial="" if value is None else str(value), label=label,
-                    widget=forms.Select(attrs={"aria-label": label}))
+                self.fields[f"cell_{learner.pk}_{competency.pk}"] = self.cell_field(
+                    learner, competency, initial="" if value is None else str(value))
+
+    def cell_field(self, learner, competency, *, initial):
+        label = f"{learner.full_name} · {competency.code}"
+        return forms.ChoiceField(choices=self.choices, required=False, initial=initial, label=label,
+                                 widget=forms.Select(attrs={"aria-label": label}))
 
     def rows(self):
         return [(learner, [(competency, self[f"cell_{learner.pk}_{competency.pk}"])
-                           for competency in self.grid.competencies]) for learner in self.grid.learners]
+                           for competency in self.grid.competencies]) for learner in self.learners]
 
     def cells(self):
         """(learner id, competency id) → value, as results_save takes them. Cells the request names
@@ -76,6 +84,22 @@ class GridForm(forms.Form):
         for name in list(self._errors or {}):
             if CELL.fullmatch(name):
                 del self._errors[name]
+
+
+class LearnerResultsForm(GridForm):
+    """The results of one learner, one competency after the other: the competency's name labels a row of
+    radio buttons (large targets on a phone) instead of a select in a grid column."""
+
+    def __init__(self, data=None, *, grid, learner):
+        super().__init__(data, grid=grid, learners=[learner], auto_id="id_%s")
+
+    def cell_field(self, learner, competency, *, initial):
+        return forms.ChoiceField(choices=self.choices, required=False, initial=initial, label=competency.name,
+                                 widget=forms.RadioSelect)
+
+    def cards(self):
+        """(competency, its bound field) in the framework's order (pole, domain, position)."""
+        return self.rows()[0][1]
 
 
 class RemediationGroupForm(forms.Form):

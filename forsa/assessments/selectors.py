@@ -113,6 +113,23 @@ class Grid:
     def filled(self):
         return len(self.values)
 
+    def filled_by_learner(self):
+        """(learner, the number of their competencies with a level or an absence), in the grid's order."""
+        counts = defaultdict(int)
+        for learner, _competency in self.values:
+            counts[learner] += 1
+        return [(learner, counts[learner.pk]) for learner in self.learners]
+
+    def neighbours(self, pk):
+        """The grid's learner ``pk`` with the learners before and after them (None at either end), in the
+        grid's order; Learner.DoesNotExist when the learner is not in the grid (a foreign or unknown id)."""
+        ids = [learner.pk for learner in self.learners]
+        if pk not in ids:
+            raise Learner.DoesNotExist
+        at = ids.index(pk)
+        return (self.learners[at - 1] if at else None, self.learners[at],
+                self.learners[at + 1] if at + 1 < len(ids) else None)
+
 
 def results_grid(*, user, assessment) -> Grid:
     """Four queries whatever the size of the group."""

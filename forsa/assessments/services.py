@@ -22,6 +22,7 @@ from forsa.assessments.models import (
 )
 from forsa.audit.models import AuditEntry
 from forsa.audit.services import audit_record, instance_save
+from forsa.core.ids import is_id
 from forsa.core.services import require
 from forsa.learners.models import Learner
 from forsa.learners.selectors import expected_learner_ids
@@ -267,13 +268,15 @@ def _cell_errors(assessment, cells, expected, competencies):
     unknown = sorted({c for _l, c in cells} - set(competencies))
     if not (strangers or problems or unknown):
         return []
+    # an id out of the keys' range names no one (and the database would fail on it): it is shown as sent
     names = {learner.pk: learner.full_name for learner in
-             Learner._base_manager.filter(pk__in=strangers + [p[0] for p in problems])}
+             Learner._base_manager.filter(pk__in=[pk for pk in strangers + [p[0] for p in problems] if is_id(pk)])}
     day = date_format(assessment.date, "SHORT_DATE_FORMAT")
     errors = [_("%(learner)s is not in this group on %(date)s.") % {"learner": names.get(pk, pk), "date": day}
               for pk in strangers]
     errors += [_("%(learner)s, %(competency)s: level %(level)s is outside the scale (1 to %(max)s).") % {
-        "learner": names[learner], "competency": competencies[competency].code, "level": value, "max": scale}
+        "learner": names[learner], "competency": f"{competencies[competency].code} · {competencies[competency].name}",
+        "level": value, "max": scale}
         for learner, competency, value in problems]
     errors += [_("Competency %(id)s is not assessed in this assessment.") % {"id": pk} for pk in unknown]
     return errors

@@ -10,6 +10,7 @@ urlpatterns = [
     path("groups/<int:pk>/heatmap/", views.heatmap, name="heatmap"),
     path("groups/<int:pk>/remediation/", views.suggestions, name="suggestions"),
     path("<int:pk>/", views.grid, name="grid"),
+    path("<int:pk>/learners/<int:learner>/", views.learner_results, name="learner_results"),
     path("<int:pk>/results.xlsx", views.grid_export, name="grid_export"),
     path("remediation/<int:pk>/", views.remediation_detail, name="remediation"),
     path("remediation/<int:pk>/close/", views.remediation_close, name="remediation_close"),

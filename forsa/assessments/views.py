@@ -55,14 +55,36 @@ def grid(request, pk):
     assessment = scoped_or_404(selectors.assessment_get, user=request.user, pk=pk)
     grid = selectors.results_grid(user=request.user, assessment=assessment)
     form = forms.GridForm(request.POST or None, grid=grid)
-    if request.method == "POST":
-        if not grid.may_record:
-            raise PermissionDenied
-        if form.is_valid() and run_service(form, services.results_save, actor=request.user, assessment=assessment,
-                                           cells=form.cells()) is not None:
-            messages.success(request, _("Results saved."))
-            return redirect("assessments:grid", pk=assessment.pk)
+    if _results_saved(request, form, grid):
+        messages.success(request, _("Results saved."))
+        return redirect("assessments:grid", pk=assessment.pk)
     return render(request, "assessments/grid.html", {"assessment": assessment, "grid": grid, "form": form})
+
+
+def _results_saved(request, form, grid):
+    """A POST of the grid or of one learner's results, saved all or nothing by results_save."""
+    if request.method != "POST":
+        return False
+    if not grid.may_record:
+        raise PermissionDenied
+    return form.is_valid() and run_service(form, services.results_save, actor=request.user,
+                                           assessment=grid.assessment, cells=form.cells()) is not None
+
+
+@persons_only
+def learner_results(request, pk, learner):
+    """One learner's results of an assessment, competency after competency: the grid on a phone."""
+    assessment = scoped_or_404(selectors.assessment_get, user=request.user, pk=pk)
+    grid = selectors.results_grid(user=request.user, assessment=assessment)
+    previous, current, following = scoped_or_404(grid.neighbours, pk=learner)
+    form = forms.LearnerResultsForm(request.POST or None, grid=grid, learner=current)
+    if _results_saved(request, form, grid):
+        messages.success(request, _("Results of %(learner)s saved.") % {"learner": current.full_name})
+        after = following if following and "next" in request.POST else current
+        return redirect("assessments:learner_results", pk=assessment.pk, learner=after.pk)
+    return render(request, "assessments/learner_results.html", {
+        "assessment": assessment, "grid": grid, "form": form, "learner": current, "previous": previous,
+        "following": following, "position": grid.learners.index(current) + 1})
 
 
 @persons_only

@@ -11,6 +11,7 @@ from django.urls import reverse
 from forsa.assessments import services
 from forsa.assessments.models import Assessment, Framework, Result
 from tests.assessments.conftest import PERIODIC_DAY, add_learners, competency
+from tests.factories import make_learner
 from tests.queries import assert_constant_queries
 from tests.scope import SCOPED_ROLES, assert_own_visible_foreign_404, status_for
 
@@ -35,6 +36,7 @@ PAGES = {  # route → keyword arguments from a side
     "assessments:grid": lambda side: {"pk": side.diagnostic.pk},
     "assessments:remediation": lambda side: {"pk": side.remediation.pk},
     "assessments:learner": lambda side: {"pk": side.learners[0].pk},
+    "assessments:learner_results": lambda side: {"pk": side.diagnostic.pk, "learner": side.learners[0].pk},
 }
 
 
@@ -100,9 +102,138 @@ def test_a_bad_grid_post_is_refused_with_a_clear_message_and_nothing_saved(clien
     response = client.post(url, data)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Bilal Bennani, FR-READ-1 : le niveau 9 est hors de" in page  # … l'échelle (1 à 4).
+    assert "Bilal Bennani, FR-READ-1 · Déchiffrer des mots et des phrases : le niveau 9 est hors de" in page
     assert "Amina Alaoui n&#x27;est pas dans ce groupe le" in page
     assert own.diagnostic.results.count() == 3 and not own.diagnostic.results.filter(level=3).exists()
+
+
+# ---------------------------------------------------------------------------
+# One learner at a time (the grid on a phone)
+
+
+def _learner_url(side, learner):
+    return reverse("assessments:learner_results", kwargs={"pk": side.diagnostic.pk, "learner": learner.pk})
+
+
+def _learner_post(client, url, **levels):
+    """The learner's form as the page shows it, with ``levels`` (competency code → value) changed."""
+    form = client.get(url).context["form"]
+    data = {name: field.initial for name, field in form.fields.items()}
+    for code, value in levels.items():
+        [name] = [name for name, field in form.fields.items() if name.endswith(f"_{_pk(form, code)}")]
+        data[name] = value
+    return data
+
+
+def _pk(form, code):
+    return next(c.pk for c in form.grid.competencies if c.code == code)
+
+
+def test_one_learners_results_are_saved_then_the_next_learner_opens(client, pages):
+    own = pages["own"]
+    amina, bilal, chaimae = own.learners
+    client.force_login(own.users["educator"])
+    url = _learner_url(own, amina)
+    page = client.get(url).content.decode()
+    assert "Déchiffrer des mots et des phrases" in page and "FR-READ-1" in page  # the name, the code beside it
+    assert page.count('type="radio"') == 6 * own.diagnostic.competencies.count()  # —, 1 to 4, absent
+    assert _learner_url(own, bilal) in page and "1 sur 3" in page
+    response = client.post(url, _learner_post(client, url, **{"FR-READ-1": "4", "MATH-NUM-2": "absent"}) | {
+        "next": "1"})
+    assert response.status_code == 302 and response.url == _learner_url(own, bilal)
+    saved = {(r.learner_id, r.competency.code): (r.level, r.absent) for r in own.diagnostic.results.all()}
+    assert saved == {(amina.pk, "FR-READ-1"): (4, False), (amina.pk, "MATH-NUM-2"): (None, True),
+                     (bilal.pk, "MATH-NUM-2"): (2, False), (chaimae.pk, "MATH-NUM-2"): (None, True)}
+    # The last learner: no "next", saving stays on their page; "—" removes a result.
+    last = _learner_url(own, chaimae)
+    page = client.get(last).content.decode()
+    assert '<button type="submit" name="next"' not in page and "3 sur 3" in page
+    response = client.post(last, _learner_post(client, last, **{"MATH-NUM-2": ""}) | {"next": "1"})
+    assert response.url == last
+    assert not own.diagnostic.results.filter(learner=chaimae).exists()
+
+
+def test_one_bad_value_saves_nothing_and_names_the_competency(client, pages):
+    own = pages["own"]
+    amina = own.learners[0]
+    client.force_login(own.users["educator"])
+    url = _learner_url(own, amina)
+    before = sorted(own.diagnostic.results.values_list("learner_id", "competency_id", "level", "absent"))
+    response = client.post(url, _learner_post(client, url, **{"FR-READ-1": "3", "AR-READ-1": "9"}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Amina Alaoui, AR-READ-1 · " in page and ": le niveau 9 est hors de l&#x27;échelle (1 à 4)." in page
+    assert sorted(own.diagnostic.results.values_list("learner_id", "competency_id", "level", "absent")) == before
+    response = client.post(url, {"cell_x_y": "1", f"cell_{amina.pk}_{_pk(response.context['form'], 'AR-READ-1')}":
+                                 "<script>"})  # nonsense: refused, never a 500
+    assert response.status_code == 200 and "Veuillez corriger" in response.content.decode()
+    huge = "9" * 20  # beyond the keys' range: refused by name, never a database error
+    for key in (f"cell_{huge}_{_pk(response.context['form'], 'AR-READ-1')}", f"cell_{amina.pk}_{huge}"):
+        response = client.post(url, {key: "2"})
+        assert response.status_code == 200 and huge in response.content.decode(), key
+    assert sorted(own.diagnostic.results.values_list("learner_id", "competency_id", "level", "absent")) == before
+
+
+def test_the_learner_page_404s_for_a_learner_outside_the_assessment(client, pages):
+    own, foreign = pages["own"], pages["foreign"]
+    client.force_login(own.users["educator"])
+    for learner in (foreign.learners[0], *add_learners(foreign.group, 1)):
+        assert client.get(_learner_url(own, learner)).status_code == 404
+    outsider = make_learner(own.center, first_name="Driss", last_name="Daoudi", start_date="2026-09-15",
+                            birth_date="2011-05-05")  # own centre, not in the group
+    assert client.get(_learner_url(own, outsider)).status_code == 404
+    assert client.get(reverse("assessments:learner_results", kwargs={
+        "pk": own.diagnostic.pk, "learner": 999999})).status_code == 404
+    # an own learner in the foreign assessment: 404 too (the assessment is out of scope)
+    assert client.get(_learner_url(foreign, own.learners[0])).status_code == 404
+
+
+def test_readers_see_one_learners_results_and_cannot_post_them(client, pages):
+    own = pages["own"]
+    client.force_login(own.users["counsellor"])
+    url = _learner_url(own, own.learners[1])
+    page = client.get(url).content.decode()
+    assert 'type="radio"' not in page and '<span class="lvl lvl-2">2</span>' in page
+    assert client.post(url, {f"cell_{own.learners[1].pk}_{_pk(client.get(url).context['form'], 'MATH-NUM-2')}":
+                             "4"}).status_code == 403
+    assert own.diagnostic.results.get(learner=own.learners[1]).level == 2
+
+
+def test_the_grid_links_to_each_learners_page_and_the_heatmap_names_competencies(client, pages):
+    own = pages["own"]
+    client.force_login(own.users["educator"])
+    page = client.get(reverse("assessments:grid", args=[own.diagnostic.pk])).content.decode()
+    for learner in own.learners:
+        assert _learner_url(own, learner) in page
+    assert "1/" in page  # each learner's results entered so far
+    heatmap = client.get(reverse("assessments:heatmap", args=[own.group.pk])).content.decode()
+    assert '<span class="competency-name" title="FR-READ-1">Déchiffrer des mots et des phrases</span>' in heatmap
+    assert "<abbr" not in heatmap
+
+
+def test_one_learners_page_takes_eight_queries_whatever_the_group(client, pages):
+    """Eight queries at most, the same with 3 learners or 9."""
+    own = pages["own"]
+    client.force_login(own.users["educator"])
+    assert_constant_queries(client, _learner_url(own, own.learners[0]), lambda: _bigger(pages), at_most=8)
+
+
+def test_one_learners_post_takes_the_same_queries_whatever_the_group(client, pages):
+    own = pages["own"]
+    client.force_login(own.users["educator"])
+    url = _learner_url(own, own.learners[0])
+
+    def post(value):
+        data = _learner_post(client, url, **{"MATH-NUM-2": value, "FR-READ-1": value})
+        with CaptureQueriesContext(connection) as context:
+            assert client.post(url, data).status_code == 302
+        return len(context)
+
+    post("3")  # warm up: both results exist from now on
+    before = post("2")
+    _bigger(pages, count=8)
+    after = post("3")
+    assert before == after, (before, after)
 
 
 def test_readers_cannot_post_the_grid(client, pages):
@@ -195,7 +326,8 @@ def _bigger(pages, count=6, offset=50):
 
 
 @pytest.mark.parametrize("route", ["assessments:grid", "assessments:heatmap", "assessments:learner",
-                                   "assessments:suggestions", "assessments:remediation"])
+                                   "assessments:suggestions", "assessments:remediation",
+                                   "assessments:learner_results"])
 def test_query_counts_do_not_grow(client, pages, route):
     own = pages["own"]
     client.force_login(own.users["center_director"])

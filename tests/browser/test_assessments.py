@@ -4,6 +4,7 @@ scrolls inside its frame, not the page; screenshots in French and Arabic."""
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from forsa.core.roles import Role
@@ -93,3 +94,101 @@ def test_enter_a_diagnostic_in_french(page, new_context, forsa_server, sign_in, 
         page.screenshot(path=screenshots / "assessment-grid-ar-desktop.png", full_page=True)
     finally:
         choose_language(phone, "fr")
+
+
+def test_enter_one_learners_results_on_a_phone_in_french_and_arabic(phone_page, sign_in, choose_language,
+                                                                      screenshots):
+    """Issue 14 §5: on a 360 px phone the grid is entered one learner at a time — each competency by its
+    name, levels as large buttons, save and next, previous/next — in French and in Arabic; axe finds nothing."""
+    phone = phone_page
+    axe = Axe()
+    sign_in(phone, demo_email(Role.EDUCATOR))
+    phone.goto("/assessments/")
+    with phone.expect_navigation():
+        phone.locator("main .group-card h2 a", has_text="Remise à niveau").first.click()
+    group_url = phone.url
+    form = phone.locator("main form.stack")
+    form.locator("select[name=kind]").select_option("summative")  # the demo seeds diagnostics and periodics only
+    form.locator("input[name=date]").fill("2026-11-27")
+    with phone.expect_navigation():
+        form.locator("button[type=submit]").click()
+    expect(phone).to_have_url(re.compile(r"/assessments/\d+/$"))
+    grid_url = phone.url
+
+    _assert_no_serious_violations(axe.run(phone), "grid fr")  # the results entry page, grid and all
+
+    # The way in on a phone: the list of learners above the grid.
+    links = phone.locator("main .learner-entry .learner-links a")
+    assert links.count() >= 3
+    assert all(box["height"] >= 44 for box in (links.nth(i).bounding_box() for i in range(3))), "44 px targets"
+    with phone.expect_navigation():
+        links.first.click()
+    expect(phone).to_have_url(re.compile(r"/assessments/\d+/learners/\d+/$"))
+    first_url = phone.url
+
+    cards = phone.locator("main fieldset.result-card")
+    assert cards.count() >= 10, "every competency of the poles assessed"
+    first = cards.first
+    expect(first.locator("legend .result-name")).to_have_text("Comprendre un message oral simple")
+    expect(first.locator("legend .result-code")).to_have_text("AR-ORAL-1")
+    assert page_width(phone) <= PHONE_WIDTH, "the learner's page scrolls sideways (fr)"
+    labels = first.locator(".segmented label")
+    expect(labels).to_have_count(6)  # —, 1 to 4, absent
+    for i in range(6):
+        box = labels.nth(i).bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, box
+    first.locator("label", has_text="3").click()
+    cards.nth(1).locator("label", has_text="Abs.").click()
+    phone.screenshot(path=screenshots / "assessment-learner-results-fr-360.png", full_page=True)
+    results = axe.run(phone)
+    assert results.violations_count == 0, f"fr\n{results.generate_report()}"
+
+    with phone.expect_navigation():
+        phone.locator("main .roll-submit button[name=next]").click()
+    assert phone.url != first_url
+    expect(phone.locator("main .messages .message.success")).to_be_visible()
+    expect(phone.locator("main .learner-steps .step-count").first).to_have_text(re.compile(r"^2 sur \d+$"))
+    results = axe.run(phone)  # with the message "saved" on top
+    assert results.violations_count == 0, f"fr, saved\n{results.generate_report()}"
+    with phone.expect_navigation():
+        phone.locator("main .learner-steps a[rel=prev]").first.click()
+    expect(phone).to_have_url(first_url)
+    expect(cards.first.locator("input[value='3']")).to_be_checked()
+    expect(cards.nth(1).locator("input[value=absent]")).to_be_checked()
+    expect(cards.nth(2).locator("input[value='']")).to_be_checked()
+
+    # In Arabic: names in Arabic, right to left, "next" on the left; the second learner's results.
+    try:
+        choose_language(phone, "ar")
+        expect(phone.locator("html")).to_have_attribute("dir", "rtl")
+        with phone.expect_navigation():
+            phone.locator("main .learner-steps a[rel=next]").first.click()
+        expect(cards.first.locator("legend .result-name")).to_have_text("فهم رسالة شفهية بسيطة")
+        steps = phone.locator("main .learner-steps").first
+        assert steps.locator("a[rel=next]").bounding_box()["x"] < steps.locator("a[rel=prev]").bounding_box()["x"]
+        assert page_width(phone) <= PHONE_WIDTH, "the learner's page scrolls sideways (ar)"
+        cards.first.locator("label", has_text="4").click()
+        phone.screenshot(path=screenshots / "assessment-learner-results-ar-360.png", full_page=True)
+        results = axe.run(phone)
+        assert results.violations_count == 0, f"ar\n{results.generate_report()}"
+        with phone.expect_navigation():
+            phone.locator("main .roll-submit button[type=submit]:not([name])").click()
+        expect(phone.locator("main .messages .message.success")).to_be_visible()
+        expect(cards.first.locator("input[value='4']")).to_be_checked()
+        phone.goto(grid_url)
+        expect(phone.locator("main .learner-entry .learner-links li").nth(1)).to_contain_text("1/")
+        phone.screenshot(path=screenshots / "assessment-grid-learners-ar-360.png")
+        _assert_no_serious_violations(axe.run(phone), "grid ar")
+        # The heat-map names the competencies, their codes as a tooltip.
+        phone.goto(group_url + "heatmap/?assessment=" + grid_url.rstrip("/").rsplit("/", 1)[1])
+        expect(phone.locator("main table.heat thead .competency-name[title='AR-ORAL-1']")).to_have_text(
+            "فهم رسالة شفهية بسيطة")
+        phone.screenshot(path=screenshots / "assessment-heatmap-ar-360.png")
+    finally:
+        choose_language(phone, "fr")
+
+
+def _assert_no_serious_violations(results, where):
+    """The issue's bar for the grid page (hundreds of selects): nothing critical or serious."""
+    serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("critical", "serious")]
+    assert not serious, f"{where}: {serious}\n{results.generate_report()}"
