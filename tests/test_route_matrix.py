@@ -118,6 +118,7 @@ OBJECTS = {
     "reporting:province": {"code": "province_code"},
     "reporting:center": {"pk": "center"},
     "reporting:coverage_region": {"code": "region_code"},
+    "reporting:coverage_province": {"code": "province_code"},
     "reporting:association": {"pk": "association"},
     "reporting:region_export": {"code": "region_code", "table": "sublevel", "fmt": "csv"},
     "reporting:province_export": {"code": "province_code", "table": "sublevel", "fmt": "xlsx"},
@@ -167,6 +168,7 @@ OBJECTS = {
     "GET /indicators/{code}/provinces/{province_code}": {"code": "girls_share", "province_code": "province_code"},
     "GET /indicators/{code}/centers/{center_id}": {"code": "exits", "center_id": "center"},
     "GET /coverage/regions/{region_code}": {"region_code": "region_code"},
+    "GET /coverage/provinces/{province_code}": {"province_code": "province_code"},
     "GET /indicators/{code}/associations/{association_id}": {"code": "exits", "association_id": "association"},
 }
 
@@ -199,6 +201,7 @@ EXPECTED = {
     **{(route, "partner_viewer"): (200, AGGREGATES) for route in (
         "reporting:region", "reporting:province", "reporting:center", "GET /indicators/{code}/regions/{region_code}",
         "reporting:coverage_region", "GET /coverage/regions/{region_code}",
+        "reporting:coverage_province", "GET /coverage/provinces/{province_code}",
         "GET /indicators/{code}/provinces/{province_code}", "GET /indicators/{code}/centers/{center_id}",
         "reporting:association", "GET /indicators/{code}/associations/{association_id}",
         "reporting:region_export", "reporting:province_export", "reporting:association_export",

@@ -104,3 +104,10 @@ def coverage_region(request, region_code: HcpCode, query: Query[CoverageQuery]):
     """Need against coverage of a region, by province, with the ranking of its provinces."""
     region = fetch(selectors.region_get, user=request.auth, code=region_code)
     return _coverage(request, selectors.Place(REGION, region), query)
+
+
+@router.get("/coverage/provinces/{province_code}", response=COVERAGE)
+def coverage_province(request, province_code: HcpCode, query: Query[CoverageQuery]):
+    """Need against coverage of a province, with its open centres' seats and learners (disclosed)."""
+    province = fetch(selectors.province_get, user=request.auth, code=province_code)
+    return _coverage(request, selectors.Place(PROVINCE, province), query)

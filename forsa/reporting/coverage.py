@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forsa.core import scoping
 from forsa.reporting import figures
-from forsa.reporting.indicators import NATIONAL, PROVINCE, REGION, indicator_get
+from forsa.reporting.indicators import CENTER, NATIONAL, PROVINCE, REGION, indicator_get
 from forsa.reporting.selectors import Place, disclose
 from forsa.territory.models import Province, Region
 from forsa.territory.selectors import counted_within
@@ -115,6 +115,17 @@ def rank(rows):
     return [(index, row) for index, row in enumerate(without + with_seats, start=1)] + [(None, row) for row in missing]
 
 
+@dataclass
+class CentreRow:
+    """An open centre of a province's coverage page: its seats, the learners enrolled in the year and its
+    occupancy (the catalogue's, on the period's reference day), both disclosed."""
+
+    obj: object
+    seats: int
+    learners: figures.Cell
+    occupancy: figures.Cell | None
+
+
 def gap_by_province(rows) -> dict:
     """{province code: gap} (low estimate − seats; None when its census figures are missing), the shape a
     choropleth map takes."""
@@ -130,18 +141,21 @@ def _learners(user, period, level, within):
     return line, total or figures.Cell(0, numerator=0)
 
 
+SUBLEVELS = {NATIONAL: REGION, REGION: PROVINCE, PROVINCE: CENTER}
+
+
 def coverage(*, user, place: Place, period):
-    """Need against coverage of the nation (rows: regions) or of a region (rows: provinces), with the ranking
-    of the provinces (all of them nationally, the region's for a region) and the gap by province."""
-    if place.level not in (NATIONAL, REGION):
-        raise ValueError(place.level)
+    """Need against coverage of the nation (rows: regions), of a region (rows: provinces) or of a province
+    (one row, and its open centres), with the ranking of the provinces (all of them nationally, the region's
+    for a region) and the gap by province."""
+    sublevel = SUBLEVELS[place.level]
     within = place.within
-    sublevel = REGION if place.level == NATIONAL else PROVINCE
-    provinces = list(Province.objects.for_user(user).filter(**({"region": place.obj} if place.obj else {}))
-                     .select_related("region"))
+    narrow = {NATIONAL: {}, REGION: {"region": place.obj}, PROVINCE: {"pk": getattr(place.obj, "pk", None)}}
+    provinces = list(Province.objects.for_user(user).filter(**narrow[place.level]).select_related("region"))
     census = figures.census_by(level=PROVINCE, within=within)
     seats = figures.seats(user=user, period=period, level=PROVINCE, within=within)
     centres = figures.centres_open(user=user, period=period, level=PROVINCE, within=within)
+    seats_by_centre = figures.seats(user=user, period=period, level=CENTER, within=within) if sublevel == CENTER else {}
     learners, total = _learners(user, period, sublevel, within)
     province_learners = learners if sublevel == PROVINCE else {}
 
@@ -158,7 +172,19 @@ def coverage(*, user, place: Place, period):
     # census sums count each person once: not the rows counted within another (seats, centres and learners
     # belong to one province each, the one of their commune, and are summed over every row)
     counted = [row for row in province_rows if row.within is None]
-    if sublevel == PROVINCE:
+    centre_rows = []
+    if sublevel == CENTER:
+        rows = province_rows
+        for row in rows:
+            row.learners = total
+        occupancy = figures.occupancy(user=user, period=period, level=CENTER, within=within)
+        disclose(user, indicator_get("occupancy"), list(occupancy.values()),
+                 figures.occupancy(user=user, period=period, within=within).get(None))
+        open_ones = figures.open_centers(user, period, within).order_by("name_fr").only("pk", "name_fr", "name_ar", "code")
+        centre_rows = [CentreRow(centre, count(seats_by_centre, centre.pk),
+                                 learners.get(centre.pk) or figures.Cell(0, numerator=0), occupancy.get(centre.pk))
+                       for centre in open_ones]
+    elif sublevel == PROVINCE:
         rows = province_rows
     else:
         rows = []
@@ -173,12 +199,14 @@ def coverage(*, user, place: Place, period):
                             total)
     return {
         "place": place, "period": period, "sublevel": sublevel, "census_source": CENSUS,
-        "rows": rows, "total": total_row, "ranking": rank(province_rows),
+        "rows": rows, "total": total_row, "centres": centre_rows,
+        "ranking": rank(province_rows) if sublevel != CENTER else [],
         "gap_by_province": gap_by_province(province_rows),
         "counted_within": {code: container for code, container in nested.items()},
         "nested": [row for row in province_rows if row.within is not None],
         "indicators": {code: indicator_get(code) for code in ("out_of_school", "coverage_rate", "seats",
-                                                               "learners_enrolled", "centres_open")},
+                                                               "learners_enrolled", "centres_open",
+                                                               "occupancy")},
         "small_cells": scoping.scope_of(user).aggregates_only,
     }
 
@@ -235,5 +263,9 @@ def coverage_values(*, user, place: Place, period):
             "ranking": [{"rank": position, "code": row.code, "name": row.obj.name, "region": row.obj.region.code,
                          "seats": row.seats, "uncovered": row.uncovered, "score": row.score,
                          "no_centre": row.no_centre} for position, row in result["ranking"]],
+            "centres": [{"code": row.obj.code, "name": row.obj.name, "seats": row.seats,
+                         "learners": None if row.learners.suppressed else row.learners.value,
+                         "occupancy": None if row.occupancy is None or row.occupancy.suppressed
+                         else row.occupancy.value} for row in result["centres"]],
             "gap_by_province": result["gap_by_province"], "counted_within": result["counted_within"],
             "small_cells": result["small_cells"]}

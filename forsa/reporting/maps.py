@@ -223,8 +223,7 @@ def dashboard_map(dashboard, *, query=""):
 def coverage_map(result, *, query=""):
     """The map of the gap of a coverage page (``coverage.coverage``): the nation's regions or a region's
     provinces, coloured by the out-of-school adolescents without a seat (low estimate − seats, never below 0:
-    ``CoverageRow.uncovered``); a place links to the coverage page of the region, or to the province's
-    dashboard. Census figures and seats are not about people: nothing is hidden for a partner viewer. The
+    ``CoverageRow.uncovered``); a place links to its own coverage page. Census figures and seats are not about people: nothing is hidden for a partner viewer. The
     map carries its own table (the page's table shows the gap as a range)."""
     place = result["place"]
     values = {row.code: row.uncovered for row in result["rows"]}
@@ -236,8 +235,11 @@ def coverage_map(result, *, query=""):
         def href(code):
             return reverse("reporting:coverage_region", args=[code]) + (f"?{query}" if query else "")
     else:
-        level, region, href = PROVINCE, place.obj.code, None
+        level, region = PROVINCE, place.obj.code
         title = _("Out-of-school adolescents without a seat, by province")
+
+        def href(code):
+            return reverse("reporting:coverage_province", args=[code]) + (f"?{query}" if query else "")
     return choropleth(level, values, region=region, title=title, names=names, query=query, href=href,
                       map_id="map-gap",
                       legend_label=_("Estimated out-of-school adolescents aged 10 to 19 (low estimate) minus the "

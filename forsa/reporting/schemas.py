@@ -148,6 +148,14 @@ class CoverageRankOut(Schema):
     no_centre: bool
 
 
+class CoverageCentreOut(Schema):
+    code: str
+    name: str
+    seats: int
+    learners: int | None = Field(description="None when hidden for an aggregate-only reader (fewer than 5).")
+    occupancy: float | None = Field(description="Learners enrolled / seats, as a percentage.")
+
+
 class CoverageOut(Schema):
     place: PlaceOut
     school_year: str
@@ -158,6 +166,8 @@ class CoverageOut(Schema):
     rows: list[CoverageRowOut]
     ranking: list[CoverageRankOut] = Field(description="Places that do not overlap: a province counted within "
                                            "another is left out, its container stands for it.")
+    centres: list[CoverageCentreOut] = Field(description="A province's open centres (empty for a region or the "
+                                             "nation).")
     gap_by_province: dict[str, int | None] = Field(description="{province code: gap_min}, for a map.")
     counted_within: dict[str, str] = Field(description="{province code: code of the province that already counts "
                                            "its people}: the places nested in another (each person is counted "

@@ -30,6 +30,7 @@ urlpatterns = [
     path("reporting/centres/<int:pk>/", views.center, name="center"),
     path("reporting/coverage/", views.coverage_national, name="coverage"),
     path("reporting/coverage/regions/<hcp:code>/", views.coverage_region, name="coverage_region"),
+    path("reporting/coverage/provinces/<hcp:code>/", views.coverage_province, name="coverage_province"),
     # the tables of each dashboard as .xlsx or CSV (<table>.<format>: exports.TABLES, exports.FORMATS)
     path("reporting/export/<slug:table>.<slug:fmt>", views.dashboard_export, name="dashboard_export"),
     path("reporting/national/<slug:table>.<slug:fmt>", views.national_export, name="national_export"),

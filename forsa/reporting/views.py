@@ -192,9 +192,10 @@ def _coverage(request, place):
         raise PermissionDenied
     period, years = _period(request)
     context = coverage.coverage(user=request.user, place=place, period=period)
-    context |= {"years": years, "query": f"year={period.school_year}",
-                "reach_national": selectors.reach(request.user)[0]}
-    context["map"] = maps.coverage_map(context, query=context["query"])
+    national, regions, _provinces = selectors.reach(request.user)
+    context |= {"years": years, "query": f"year={period.school_year}", "reach_national": national,
+                "reach_region": national or getattr(place.obj, "region_id", None) in regions}
+    context["map"] = maps.coverage_map(context, query=context["query"]) if place.level != PROVINCE else None
     return render(request, "reporting/coverage.html", context)
 
 
@@ -207,6 +208,11 @@ def coverage_national(request):
 def coverage_region(request, code):
     return _coverage(request, selectors.Place(REGION, scoped_or_404(selectors.region_get, user=request.user,
                                                                     code=code)))
+
+
+def coverage_province(request, code):
+    return _coverage(request, selectors.Place(PROVINCE, scoped_or_404(selectors.province_get, user=request.user,
+                                                                      code=code)))
 
 
 # -- exports of a dashboard's tables ------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Screenshots go to artifacts/screenshots/ for a person to look at; the test checks what a machine can: the
 direction, no sideways scroll of the page on the phone (wide tables scroll inside their frame), the
-ranking and the method on the page, and a drill-down to a region's provinces.
+ranking and the method on the page, and a drill-down to a region's provinces and to a province.
 """
 
 import pytest
@@ -45,6 +45,14 @@ def test_coverage_on_desktop_and_phone(language, direction, page, phone_page, fo
         assert "/reporting/coverage/regions/" in page.url
         expect(page.locator("table.coverage tfoot")).to_have_count(1)
         page.screenshot(path=screenshots / f"reporting-coverage-region-{language}-desktop.png", full_page=True)
+        assert axe.run(page).violations_count == 0
+        # and on to a province, by the map: its figures and its open centres, no map of its own
+        page.locator("#map-gap svg a").first.click()
+        assert "/reporting/coverage/provinces/" in page.url
+        expect(page.locator("#map-gap")).to_have_count(0)
+        expect(page.locator("table.census tbody tr")).to_have_count(1)
+        expect(page.locator("#centres-title")).to_be_visible()
+        page.screenshot(path=screenshots / f"reporting-coverage-province-{language}-desktop.png", full_page=True)
         assert axe.run(page).violations_count == 0
     finally:  # the language is saved on the user: leave the analyst in French
         if page.locator("html").get_attribute("lang") not in (None, "fr"):

@@ -96,6 +96,63 @@ def test_region_figures_by_hand(client, world, network):
                                                    **{m.code: None for m in network.missing}}
 
 
+def test_province_figures_by_hand_with_its_open_centres(client, world, network, django_assert_max_num_queries):
+    """P, by hand (the table above): its census, estimate and gap; its open centres A (120 seats; Amina and
+    Salma enrolled, both there on 5 December: 2/120 = 1.7 %) and A2 (80 seats, nobody); the closed one is not
+    listed. No map (a province's communes are not drawn) and no ranking (one province)."""
+    client.force_login(world["national_analyst"])
+    url = reverse("reporting:coverage_province", args=[network.p.code]) + QUERY
+    with django_assert_max_num_queries(40):
+        response = client.get(url)
+    assert response.status_code == 200
+    total = response.context["total"]
+    assert [row.code for row in response.context["rows"]] == [network.p.code]
+    assert total.census.population_10_19 == 3400 and total.census.population_10_14_female == 900
+    assert (total.census.out_of_school_low, total.census.out_of_school_high) == (170, 680)
+    assert (total.census.out_of_school_low_female, total.census.out_of_school_high_female) == (96, 400)
+    assert (total.seats, total.centres, total.learners.value) == (200, 2, 2)
+    assert (total.coverage_min, total.coverage_max, total.gap_min, total.gap_max) == (0.3, 1.2, -30, 480)
+    centres = [(row.obj.pk, row.seats, row.learners.value, row.occupancy.value) for row in response.context["centres"]]
+    assert sorted(centres) == sorted([(network.a.pk, 120, 2, 1.7), (network.a2.pk, 80, 0, 0.0)])
+    assert response.context["map"] is None and response.context["ranking"] == []
+    html = response.content.decode()
+    assert reverse("reporting:center", args=[network.a.pk]) in html
+    assert reverse("reporting:coverage_region", args=[network.p.region.code]) in html  # the breadcrumb
+    answer = client.get(f"{API}/provinces/{network.p.code}{QUERY}").json()
+    assert answer["sublevel"] == "center" and answer["total"]["gap_min"] == -30
+    assert sorted((row["seats"], row["learners"], row["occupancy"]) for row in answer["centres"]) == [
+        (80, 0, 0.0), (120, 2, 1.7)]
+
+
+def test_province_page_of_a_province_without_a_centre_says_so(client, world, network):
+    client.force_login(world["national_analyst"])
+    response = client.get(reverse("reporting:coverage_province", args=[network.q.code]) + QUERY)
+    assert response.context["centres"] == [] and response.context["total"].uncovered == 700
+    assert "Aucun centre ouvert dans cette province." in response.content.decode()
+
+
+def test_province_page_scope(client, world, network):
+    own = world["own"]
+    for role in ("provincial_manager", "regional_manager"):
+        client.force_login(own.users[role])
+        own_page = client.get(reverse("reporting:coverage_province", args=[network.p.code]) + QUERY)
+        assert own_page.status_code == 200, role
+        assert client.get(reverse("reporting:coverage_province", args=[network.b.province.code])).status_code == 404
+        assert client.get(f"{API}/provinces/{network.b.province.code}").status_code == 404, role
+    client.force_login(own.users["provincial_manager"])  # no page of its region to go back to
+    html = client.get(reverse("reporting:coverage_province", args=[network.p.code]) + QUERY).content.decode()
+    assert reverse("reporting:coverage_region", args=[network.p.region.code]) not in html
+
+
+def test_partner_sees_a_provinces_centres_disclosed(client, world, network):
+    client.force_login(world["partner_viewer"])
+    response = client.get(reverse("reporting:coverage_province", args=[network.p.code]) + QUERY)
+    assert response.context["total"].learners.suppressed  # 2 learners in the province
+    assert all(row.learners.suppressed or row.learners.value == 0 for row in response.context["centres"])
+    assert all(row.occupancy.suppressed or row.occupancy.value == 0 for row in response.context["centres"])
+    assert response.context["total"].seats == 200  # seats are not about people
+
+
 def test_missing_census_is_shown_as_missing_not_zero(client, world, network):
     client.force_login(world["national_analyst"])
     response = client.get(reverse("reporting:coverage_region", args=[network.p.region.code]) + QUERY)
@@ -267,7 +324,7 @@ def test_map_of_the_gap_region(client, world, network):
     shapes = {shape.code: shape for shape in figure.shapes}
     assert set(shapes) == set(Province.objects.filter(region__code="01").values_list("code", flat=True))
     assert shapes[network.q.code].text == "700" and shapes[network.p.code].text == "0"  # 170 − 200 seats: none
-    assert shapes[network.q.code].href == reverse("reporting:province", args=[network.q.code]) + QUERY
+    assert shapes[network.q.code].href == reverse("reporting:coverage_province", args=[network.q.code]) + QUERY
     missing = shapes[network.missing[0].code]
     assert missing.missing and missing.fill == "url(#map-gap-no-data)"
     assert figure.no_data and str(figure.no_data_label) and figure.rows  # the map carries its own table
