@@ -3,8 +3,9 @@
 It holds what the place's dashboard shows, for the same user (so with the same scope and the same
 small-cell rule): the key figures, each with the number of its definition; the charts (bars drawn
 with fpdf2's own primitives, so that Arabic labels are shaped like the rest of the text, bars from the
-reading side); the dashboard's map (shapes from ``maps``, legend shaped beside it); the tables; the
-definitions of every indicator used (from the catalogue); the date the figures were read on.
+reading side); the dashboard's map (shapes from ``maps``, legend shaped beside it); need against coverage
+(``coverage``: the estimate, by sex, and the map of the gap) for the nation, a region or a province; the
+tables; the definitions of every indicator used (from the catalogue); the date the figures were read on.
 ``annual_report_pdf`` reports its progress step by step to the task that calls it.
 """
 
@@ -16,15 +17,16 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from forsa.documents.pdf import INK, MUTED, RULE, SHADE, SIZE, Document
-from forsa.reporting import exports, maps, selectors
+from forsa.reporting import coverage, exports, maps, selectors
 from forsa.reporting.charts import PALETTE
-from forsa.reporting.indicators import LEVEL_LABELS, NATIONAL, indicator_get
+from forsa.reporting.indicators import LEVEL_LABELS, NATIONAL, PROVINCE, indicator_get
 
 # What the task reports as it goes (its step count).
 STEPS = (
     "figures",  # the dashboard's figures, computed for the requester
     "key_figures",
     "charts",  # the charts and the map
+    "coverage",  # need against coverage and the map of the gap (nation, region, province)
     "tables",
     "definitions",
     "stored",  # the file written (the task's own last step)
@@ -43,6 +45,15 @@ def _figure_text(cell, indicator) -> str:
     if indicator.is_rate:
         return f"{number_format(cell.value, 1)} %"
     return number_format(cell.value, 0, force_grouping=True)
+
+
+def _range_text(low, high, *, rate=False) -> str:
+    """A range as the coverage page prints it: "low – high" (one value when equal), "—" when missing."""
+    if low is None or high is None:
+        return "—"
+    text = (lambda value: f"{number_format(value, 1)} %") if rate else (
+        lambda value: number_format(value, 0, force_grouping=True))
+    return text(low) if low == high else f"{text(low)} – {text(high)}"
 
 
 def _cell_text(value, indicator=None) -> str:
@@ -201,6 +212,44 @@ class Report:
         pdf.set_draw_color(*RULE)
         pdf.ln(3)
 
+    def need(self):
+        """Need against coverage (``coverage.coverage``, as its page shows it): the census's adolescents, the
+        out-of-school estimate (by sex), seats, learners, coverage rate and gap; the map of the gap and the
+        table by sex of the sub-places; the method in brief. Not for an association or a centre (no census)."""
+        if self.place.level not in coverage.SUBLEVELS:
+            return
+        result = coverage.coverage(user=self.user, place=self.place, period=self.period)
+        doc, total = self.doc, result["total"]
+        census, indicators = total.census, result["indicators"]
+        out, rate, seats = indicators["out_of_school"], indicators["coverage_rate"], indicators["seats"]
+        doc.heading(_("Need against coverage"))
+        hidden = total.learners.suppressed
+        rows = [
+            (_("Adolescents aged 10 to 19 (census 2024)"), _cell_text(census.population_10_19)),
+            (f"{out.name} {self.ref(out)}", _range_text(census.out_of_school_low, census.out_of_school_high)),
+            (f"{out.name}: {_('girls')}", _range_text(census.out_of_school_low_female,
+                                                      census.out_of_school_high_female)),
+            (f"{out.name}: {_('boys')}", _range_text(census.out_of_school_low_male, census.out_of_school_high_male)),
+            (f"{seats.name} {self.ref(seats)}", _cell_text(total.seats)),
+            (f"{indicators['learners_enrolled'].name} {self.ref(indicators['learners_enrolled'])}",
+             _figure_text(total.learners, indicators["learners_enrolled"])),
+            (f"{rate.name} {self.ref(rate)}", HIDDEN if hidden else _range_text(total.coverage_min,
+                                                                                total.coverage_max, rate=True)),
+            (_("Gap: out-of-school adolescents without a seat"), _range_text(total.gap_min, total.gap_max)),
+        ]
+        doc.table([_("Figure"), _("Value")], rows, widths=[0.6, 0.4])
+        if self.place.level != PROVINCE:
+            self.map(maps.coverage_map(result))
+            doc.paragraph(_("Out-of-school adolescents by sex (estimate)"))
+            place_column = {NATIONAL: _("Region")}.get(self.place.level, _("Province"))
+            doc.table([place_column, _("girls"), _("boys"), _("everyone")],
+                      [(row.obj.name,
+                        _range_text(row.census.out_of_school_low_female, row.census.out_of_school_high_female),
+                        _range_text(row.census.out_of_school_low_male, row.census.out_of_school_high_male),
+                        _range_text(row.census.out_of_school_low, row.census.out_of_school_high))
+                       for row in result["rows"]], widths=[0.34, 0.22, 0.22, 0.22])
+        doc.paragraph(f"{coverage.METHOD} {coverage.BY_SEX} {coverage.COUNTED_ONCE}", small=True)
+
     def tables(self):
         doc, context = self.doc, self.context
         doc.heading(_("Tables"))
@@ -268,8 +317,10 @@ def annual_report_pdf(*, user, place, period, language, progress: Callable[[int]
         progress(2)
         report.charts()
         progress(3)
-        report.tables()
+        report.need()
         progress(4)
-        report.definitions()
+        report.tables()
         progress(5)
+        report.definitions()
+        progress(6)
         return report.doc.bytes(), report.figures_on

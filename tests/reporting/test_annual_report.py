@@ -100,9 +100,12 @@ def test_partner_report_hides_what_the_partners_page_hides(client, world, networ
     assert report.disclosed and report.status == "done"
     layout = pdf_text(pdftotext, download(client, report), tmp_path)
     assert_key_figures(kpi_values(html), layout, "fr")
-    # the regions' table: region 01 (2 learners) and region 06 (3) are hidden (•), never printed
+    # the regions' tables: region 01 (2 learners) and region 06 (3) are hidden (•), never printed; the census's
+    # estimate by sex is not about learners and is printed (ranges "low – high")
     rows = [re.split(r"\s{2,}", line.strip()) for line in layout.splitlines() if "Tanger-Tétouan" in line]
-    assert rows and all(row[1] == "•" for row in rows), rows
+    census = [row for row in rows if all(" – " in cell for cell in row[1:])]
+    learners = [row for row in rows if row not in census]
+    assert len(census) == 1 and learners and all(row[1] == "•" for row in learners), rows
     assert "moins de 5 apprenant·es sont masqués" in normalise(layout)
 
 
@@ -256,3 +259,37 @@ def test_association_manager_reports_on_its_association_only(client, world, netw
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
     assert client.get(reverse("reporting:association_export", args=[foreign.pk, "sublevel", "csv"]) + QUERY
                       ).status_code == 404
+
+
+def test_the_report_holds_need_against_coverage_as_its_page_shows_it(client, world, network, pdftotext, tmp_path):
+    """A region's report: the coverage page's key figures (the census's adolescents, the estimate and its
+    range for girls and boys, seats, coverage and gap, as the page prints them), the map of the gap and the
+    estimate by sex of each province; a province's report has the figures but no map; an association's none."""
+    from forsa.reporting import coverage, maps, selectors
+    from forsa.reporting.figures import Period
+
+    user, period = world["national_analyst"], Period.of("2026-2027")
+    client.force_login(user)
+    html = client.get(reverse("reporting:coverage_region", args=["06"]) + "?year=2026-2027").content.decode()
+    values = [normalise(re.sub(r'<span class="visually-hidden">.*?</span>|<[^>]+>', "", value))
+              for value in re.findall(r'<span class="kpi-(?:value|detail by-sex)">(.*?)</span>\s*(?=<)', html, re.S)]
+    assert "1 295 457" in values and len(values) >= 7
+    place = selectors.place_get(user=user, level="region", code="06")
+    with translation.override("fr"):
+        content, _day = report_pdf.annual_report_pdf(user=user, place=place, period=period, language="fr")
+        gap_map = maps.coverage_map(coverage.coverage(user=user, place=place, period=period))
+    text = normalise(pdf_text(pdftotext, content, tmp_path))
+    assert "Besoins et couverture" in text and normalise(gap_map.title) in text
+    missing = [value for value in values if value not in text]
+    assert not missing, missing
+    assert "Adolescents non scolarisés par sexe (estimation)" in text
+    assert all(normalise(province.name) in text for province in place.obj.provinces.all())
+    province = selectors.place_get(user=user, level="province", code="06.141")
+    association = selectors.place_get(user=user, level="association", code=str(world["own"].association.pk))
+    with translation.override("fr"):
+        province_text = normalise(pdf_text(pdftotext, report_pdf.annual_report_pdf(
+            user=user, place=province, period=period, language="fr")[0], tmp_path))
+        association_text = normalise(pdf_text(pdftotext, report_pdf.annual_report_pdf(
+            user=user, place=association, period=period, language="fr")[0], tmp_path))
+    assert "Besoins et couverture" in province_text and "sans place, par province" not in province_text
+    assert "Besoins et couverture" not in association_text
