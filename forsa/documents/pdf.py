@@ -86,10 +86,19 @@ class Document:
         pdf.set_title(title)
         pdf.set_lang(self.language)
         pdf.set_creator("Forsa")
+        self.subtitle = subtitle
+        self.opening_pages = set()  # the pages that open with the title: no running header on them
+        self.new_part()
+
+    def new_part(self) -> None:
+        """Start a new page that opens like the first one, with the title and subtitle: each of the
+        documents gathered into one (a group's bulletins, one per learner) starts on its own page."""
+        pdf = self.pdf
+        self.opening_pages.add(pdf.page_no() + 1)  # before add_page, which prints the header
         pdf.add_page()
-        self._text(title, size=SIZE["title"], bold=True)
-        if subtitle:
-            self._text(subtitle, colour=MUTED)
+        self._text(self.title, size=SIZE["title"], bold=True)
+        if self.subtitle:
+            self._text(self.subtitle, colour=MUTED)
         pdf.ln(2)
 
     @property
@@ -166,7 +175,8 @@ class Document:
 
 
 class _Page(FPDF):
-    """Each page has the document's title at the top and its number at the bottom."""
+    """Each page has the document's title at the top (but the pages that open with it) and its number at the
+    bottom."""
 
     def __init__(self, *, document):
         super().__init__(orientation="portrait", unit="mm", format="A4")
@@ -174,7 +184,7 @@ class _Page(FPDF):
         self.alias_nb_pages()
 
     def header(self):
-        if self.page_no() == 1:
+        if self.page_no() in self.document.opening_pages:
             return
         self.set_font(self.document.font, size=SIZE["small"])
         self.set_text_color(*MUTED)
