@@ -5,6 +5,7 @@ it goes (the page polls it), every learner's bulletin on pages of its own in Fre
 import re
 import subprocess
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from django.db import connection
@@ -77,6 +78,11 @@ def test_a_groups_bulletins_in_one_pdf_one_learner_after_the_other(client, scene
         assert MARKS.sub("", name) in page, name
         others = [other for other in own.learners if other != learner]
         assert not any(MARKS.sub("", f"{o.first_name} {o.last_name}") in page for o in others)
+    if language == "fr":  # each bulletin's pages are numbered in it: "page 1 sur 2", not of the whole PDF
+        numbers = [tuple(map(int, re.search(r"Forsa·page(\d+)sur(\d+)", page).groups())) for page in pages]
+        starts = [pages.index(page) for page in openings] + [len(pages)]
+        assert numbers == [(n, end - start) for start, end in pairwise(starts) for n in range(1, end - start + 1)]
+        assert len(pages) > max(count for _n, count in numbers)
     assert AuditEntry.objects.filter(action=AuditEntry.Action.CREATE, target_id=str(batch.pk)).exists()
     export = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT, target_id=str(batch.pk))
     assert export.actor == director and export.changes["learners"] == 3
