@@ -24,7 +24,7 @@ from forsa.accounts.models import User
 from forsa.accounts.services import api_token_create
 from forsa.api import api
 from forsa.assessments import services as assessments
-from forsa.assessments.models import Framework
+from forsa.assessments.models import BulletinBatch, Framework
 from forsa.attendance.services import roll_call_record
 from forsa.conventions import services as conventions
 from forsa.earlywarning.models import Alert
@@ -89,6 +89,9 @@ OBJECTS = {
     "assessments:remediation_close": {"pk": "remediation"},
     "assessments:learner": {"pk": "learner"},
     "assessments:bulletin": {"pk": "learner", "language": "fr"},
+    "assessments:bulletin_batch_request": {"pk": "group"},
+    "assessments:bulletin_batch": {"pk": "bulletin_batch"},
+    "assessments:bulletin_batch_download": {"pk": "bulletin_batch"},
     "assessments:framework": {"pk": "framework"},
     "assessments:framework_draft": {"pk": "framework"},
     "assessments:framework_publish": {"pk": "framework"},
@@ -319,6 +322,10 @@ def foreign_objects(world, settings, tmp_path):
         requested_by=manager, level="region", place_code=foreign.center.region.code,
         place_name=foreign.center.region.name, school_year="2026-2027", language="fr", status="done", step=6,
         steps=6, file=ContentFile(PDF, name="annual-report.pdf"))
+    # the foreign group's bulletins in one PDF, made
+    bulletin_batch = BulletinBatch.objects.create(
+        group=group, language="fr", until=D("2026-11-06"), requested_by=users["educator"], status="done", done=2,
+        total=2, file=ContentFile(PDF, name="bulletins.pdf"))
     User.objects.update(language="en")
     return {
         "token": token, "region_code": foreign.center.region.code, "province_code": foreign.center.province.code,
@@ -329,7 +336,7 @@ def foreign_objects(world, settings, tmp_path):
         "assessment": assessment, "remediation": remediation,
         "call": side.call, "application": side.application, "document": side.application.documents.first(),
         "review": side.review, "convention": side.convention, "report": report, "tranche": tranche,
-        "alert": alert, "annual_report": annual_report,
+        "alert": alert, "annual_report": annual_report, "bulletin_batch": bulletin_batch,
     }
 
 

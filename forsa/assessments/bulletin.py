@@ -29,14 +29,33 @@ def _at(row, columns, kinds):
 
 
 def bulletin_document(*, learner, language, until=None):
+    """One learner's bulletin."""
+    return bulletins_document(learners=[learner], language=language, until=until)
+
+
+def bulletins_document(*, learners, language, until=None, progress=None):
+    """The bulletins of ``learners`` in one document, in their order, each starting on a new page.
+    ``progress(done)`` is called after each learner's bulletin is laid out (a task records how far it is)."""
     from forsa.documents.pdf import Document
 
     until = until or timezone.localdate()
-    progress = selectors.learner_progress(learner=learner, until=until)
-    columns = progress["columns"]
     document = Document(title=_("Progress report in basic skills"),
                         subtitle=_("Second-chance school – new generation · as of %(date)s")
                         % {"date": date_format(until, "j F Y")}, language=language)
+    for done, learner in enumerate(learners, start=1):
+        if done > 1:
+            document.new_part()
+        _bulletin(document, learner=learner, until=until)
+        if progress is not None:
+            progress(done)
+    return document
+
+
+def _bulletin(document, *, learner, until):
+    """One learner's bulletin, laid out in ``document`` from where it stands."""
+    language = document.language
+    progress = selectors.learner_progress(learner=learner, until=until)
+    columns = progress["columns"]
     latin = f"{learner.first_name} {learner.last_name}".strip()
     names = [latin, learner.full_name_ar] if language != "ar" else [learner.full_name_ar, latin]
     groups = sorted({a.group.name for a in columns})
@@ -77,7 +96,6 @@ def bulletin_document(*, learner, language, until=None):
             document.paragraph(_("%(name)s, from %(date)s: %(competencies)s") % {
                 "name": group.name, "date": date_format(group.start_date, "SHORT_DATE_FORMAT"),
                 "competencies": comma.join(c.name for c in group.competencies.all())})
-    return document
 
 
 def _pole_table(document, rows):

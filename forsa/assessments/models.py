@@ -268,3 +268,61 @@ class RemediationSession(TimeStampedModel):
 
     def __str__(self):
         return f"{self.remediation_group} {self.date}"
+
+
+BULLETIN_LANGUAGES = ("fr", "ar")  # a bulletin is for the learner and their guardian
+
+
+class BulletinBatch(models.Model):
+    """The bulletins of a group's learners in one PDF, in one language, made by a task
+    (``tasks.bulletin_batch_build``) that counts the bulletins laid out as it goes (``done`` of ``total``).
+
+    At most one batch of a group and language is queued or running at a time; the file is kept in MEDIA
+    (served only through the download view, in scope).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    LANGUAGES = BULLETIN_LANGUAGES
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+", verbose_name=_("group"))
+    language = models.CharField(_("language"), max_length=8, choices=[
+        (code, name) for code, name in settings.LANGUAGES if code in BULLETIN_LANGUAGES])
+    until = models.DateField(_("as of"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("requested by"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(_("bulletins made"), default=0)
+    total = models.PositiveIntegerField(_("bulletins"), default=0)
+    file = models.FileField(_("file"), upload_to="assessments/bulletins/%Y/", blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_rule = scoping.through("group", holds_persons=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("bulletins of a group")
+        verbose_name_plural = _("bulletins of groups")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "language"], condition=Q(status__in=["queued", "running"]),
+                                    name="one_unfinished_bulletin_batch"),
+        ]
+
+    def __str__(self):
+        return f"{self.group} ({self.language})"
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def filename(self):
+        return f"bulletins-group-{self.group_id}-{self.until:%Y-%m-%d}-{self.language}.pdf"

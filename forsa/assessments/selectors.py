@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from forsa.assessments.models import (
     Assessment,
+    BulletinBatch,
     Competency,
     Domain,
     Framework,
@@ -82,6 +83,11 @@ def scale_of(framework):
 def assessment_list(*, user, group):
     return (Assessment.objects.for_user(user).filter(group=group).select_related("framework", "assessed_by")
             .annotate(result_count=Count("results")).order_by("-date", "kind"))
+
+
+def bulletin_batch_get(*, user, pk) -> BulletinBatch:
+    """A group's bulletins in one PDF, for whoever reads the group and its learners; else DoesNotExist (404)."""
+    return BulletinBatch.objects.for_user(user).select_related("group__center", "requested_by").get(pk=pk)
 
 
 def assessment_get(*, user, pk) -> Assessment:

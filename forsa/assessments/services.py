@@ -1,16 +1,21 @@
 """Every write of basic skills: the framework and its versions, assessments and their results,
-remediation groups and their sessions."""
+remediation groups and their sessions, a group's bulletins in one PDF."""
+
+import logging
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
-from django.utils import timezone
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max, prefetch_related_objects
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from forsa.assessments.defaults import POLES, SCALE
 from forsa.assessments.models import (
     Assessment,
+    BulletinBatch,
     Competency,
     Domain,
     Framework,
@@ -25,9 +30,10 @@ from forsa.audit.services import audit_record, instance_save
 from forsa.core.ids import is_id
 from forsa.core.services import require
 from forsa.learners.models import Learner
-from forsa.learners.selectors import expected_learner_ids
+from forsa.learners.selectors import expected_learner_ids, expected_learners
 
 ABSENT = "absent"
+logger = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------------------
@@ -370,3 +376,79 @@ def remediation_group_close(*, actor, remediation_group) -> RemediationGroup:
     require(actor, "remediation.manage", remediation_group.center)
     remediation_group.status = RemediationGroup.Status.CLOSED
     return instance_save(actor=actor, instance=remediation_group)
+
+
+# ---------------------------------------------------------------------------
+# A group's bulletins in one PDF
+
+BATCH_STALE_AFTER = timedelta(hours=1)  # a batch unfinished this long lost its worker: it is failed
+
+
+def bulletin_batch_request(*, actor, group, language, until=None) -> BulletinBatch:
+    """Ask for the bulletins of the learners placed in ``group`` on ``until`` (today by default) in one PDF,
+    made by a task queued once the row is committed. ``group`` is one the actor reads (centers.selectors.
+    group_get). While a batch of the group in that language is queued or running, it is the answer: one at
+    a time (a batch left unfinished for BATCH_STALE_AFTER is failed, so that a stopped worker blocks nothing)."""
+    from forsa.assessments.tasks import bulletin_batch_build
+
+    if language not in BulletinBatch.LANGUAGES:
+        raise ValidationError({"language": _("Bulletins are made in French or in Arabic.")})
+    until = min(until or timezone.localdate(), timezone.localdate())
+    total = len(expected_learners(group=group, day=until))
+    if not total:
+        raise ValidationError({"group": _("No learner is placed in this group on %(date)s.")
+                               % {"date": date_format(until, "SHORT_DATE_FORMAT")}})
+    unfinished = BulletinBatch.objects.filter(group=group, language=language,
+                                              status__in=[BulletinBatch.Status.QUEUED, BulletinBatch.Status.RUNNING])
+    unfinished.filter(created_at__lt=timezone.now() - BATCH_STALE_AFTER).update(
+        status=BulletinBatch.Status.FAILED, error="stale", finished_at=timezone.now())
+    if running := unfinished.first():
+        return running
+    try:
+        with transaction.atomic():
+            batch = BulletinBatch.objects.create(group=group, language=language, until=until, requested_by=actor,
+                                                 total=total)
+    except IntegrityError:  # another request made it between the two statements
+        return unfinished.get()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=batch,
+                 changes={"group": group.pk, "language": language, "until": until.isoformat(), "learners": total})
+    transaction.on_commit(lambda: bulletin_batch_build.enqueue(batch.pk))
+    return batch
+
+
+def bulletin_batch_build(*, batch: BulletinBatch) -> BulletinBatch:
+    """Lay out the bulletins one learner after the other, recording how many are done as it goes, and store
+    the PDF. A group the requester no longer reads, or any error, fails the batch (with the reason); the
+    page then says so, never a 500."""
+    from forsa.assessments.bulletin import bulletins_document
+    from forsa.centers.selectors import group_get
+
+    BulletinBatch.objects.filter(pk=batch.pk).update(status=BulletinBatch.Status.RUNNING, done=0)
+    try:
+        group = group_get(user=batch.requested_by, pk=batch.group_id)
+        learners = list(expected_learners(group=group, day=batch.until).values())
+        prefetch_related_objects(learners, "center")
+        BulletinBatch.objects.filter(pk=batch.pk).update(total=len(learners))
+        with translation.override(batch.language):
+            document = bulletins_document(
+                learners=learners, language=batch.language, until=batch.until,
+                progress=lambda done: BulletinBatch.objects.filter(pk=batch.pk).update(done=done))
+            content = document.bytes()
+        batch.file.save(batch.filename, ContentFile(content), save=False)
+        batch.status, batch.done, batch.total = BulletinBatch.Status.DONE, len(learners), len(learners)
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["file", "status", "done", "total", "finished_at"])
+    except Exception as error:  # the batch says it failed; the log has the traceback
+        logger.exception("bulletin batch %s failed", batch.pk)
+        batch.refresh_from_db(fields=["done", "total"])
+        batch.status, batch.finished_at = BulletinBatch.Status.FAILED, timezone.now()
+        batch.error = type(error).__name__[:300]
+        batch.save(update_fields=["status", "finished_at", "error"])
+    return batch
+
+
+def bulletin_batch_downloaded(*, actor, batch: BulletinBatch) -> None:
+    """Every download is logged, as each learner's bulletin is: who took the bulletins of which group."""
+    audit_record(actor=actor, action=AuditEntry.Action.EXPORT, target=batch,
+                 changes={"bulletins": batch.language, "group": batch.group_id, "learners": batch.total,
+                          "file": batch.filename})

@@ -5,15 +5,16 @@ from datetime import date
 from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forsa.assessments import bulletin, forms, selectors, services
-from forsa.assessments.models import Competency, Domain, Pole, Result
+from forsa.assessments.models import BulletinBatch, Competency, Domain, Pole, Result
 from forsa.audit.services import export_record
 from forsa.centers.models import school_year_of
 from forsa.centers.selectors import group_get, group_list, overview_breakdown
@@ -47,6 +48,7 @@ def group_detail(request, pk):
         "group": group, "form": form, "may_record": may_record,
         "assessments": selectors.assessment_list(user=request.user, group=group),
         "remediation": selectors.remediation_list(user=request.user).filter(group=group),
+        "bulletin_languages": BulletinBatch.LANGUAGES,
     })
 
 
@@ -177,7 +179,7 @@ def learner_progress(request, pk):
 @persons_only
 def learner_bulletin(request, pk, language):
     learner = scoped_or_404(learner_get, user=request.user, pk=pk)
-    if language not in ("fr", "ar"):
+    if language not in BulletinBatch.LANGUAGES:
         raise Http404
     try:  # the report as of a date (the end of a stage, of the school year); today by default
         until = min(date.fromisoformat(request.GET.get("until", "")), timezone.localdate())
@@ -185,6 +187,39 @@ def learner_bulletin(request, pk, language):
         until = timezone.localdate()
     with translation.override(language):
         return bulletin.bulletin_response(actor=request.user, learner=learner, language=language, until=until)
+
+
+@require_POST
+@persons_only
+def bulletin_batch_request(request, pk):
+    """Ask for the group's bulletins in one PDF (POST: language), then follow its making."""
+    group = scoped_or_404(group_get, user=request.user, pk=pk)
+    try:
+        with transaction.atomic():
+            batch = services.bulletin_batch_request(actor=request.user, group=group,
+                                                    language=request.POST.get("language", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("assessments:group", pk=group.pk)
+    return redirect("assessments:bulletin_batch", pk=batch.pk)
+
+
+@persons_only
+def bulletin_batch(request, pk):
+    """A group's bulletins being made (polled by htmx until they are), then their download link."""
+    batch = scoped_or_404(selectors.bulletin_batch_get, user=request.user, pk=pk)
+    template = "assessments/includes/bulletin_batch_status.html" if request.htmx else "assessments/bulletin_batch.html"
+    return render(request, template, {"batch": batch})
+
+
+@persons_only
+def bulletin_batch_download(request, pk):
+    batch = scoped_or_404(selectors.bulletin_batch_get, user=request.user, pk=pk)
+    if batch.status != BulletinBatch.Status.DONE or not batch.file:
+        raise Http404
+    services.bulletin_batch_downloaded(actor=request.user, batch=batch)
+    return FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.filename,
+                        content_type="application/pdf")
 
 
 def indicators(request):

@@ -86,10 +86,19 @@ class Document:
         pdf.set_title(title)
         pdf.set_lang(self.language)
         pdf.set_creator("Forsa")
+        self.subtitle = subtitle
+        self.opening_pages = set()  # the pages that open with the title: no running header on them
+        self.new_part()
+
+    def new_part(self) -> None:
+        """Start a new page that opens like the first one, with the title and subtitle: each of the
+        documents gathered into one (a group's bulletins, one per learner) starts on its own page."""
+        pdf = self.pdf
+        self.opening_pages.add(pdf.page_no() + 1)  # before add_page, which prints the header
         pdf.add_page()
-        self._text(title, size=SIZE["title"], bold=True)
-        if subtitle:
-            self._text(subtitle, colour=MUTED)
+        self._text(self.title, size=SIZE["title"], bold=True)
+        if self.subtitle:
+            self._text(self.subtitle, colour=MUTED)
         pdf.ln(2)
 
     @property
@@ -155,7 +164,29 @@ class Document:
         return LATIN_RUN.sub(_isolate, text.replace(RLM, "")) if self.rtl else text
 
     def bytes(self) -> bytes:
+        if len(self.opening_pages) > 1:
+            self._number_parts()
         return bytes(self.pdf.output())
+
+    def part_of(self, page: int) -> tuple[int, int]:
+        """The first page of the part that holds ``page``, and the first page of the next part (or 0)."""
+        start = max(opening for opening in self.opening_pages if opening <= page)
+        return start, min((opening for opening in self.opening_pages if opening > page), default=0)
+
+    def _number_parts(self) -> None:
+        """Each part's pages read "page 1 of 2" of their own part (each learner's bulletin is handed out
+        alone): fpdf2 would put the document's page count everywhere in place of {nb}, so each page's
+        count is put in first, the last page's footer drawn before (fpdf2 then draws it no more)."""
+        pdf = self.pdf
+        pdf._render_footer()
+        last = pdf.pages_count
+        for number, page in pdf.pages.items():
+            start, following = self.part_of(number)
+            count = str((following or last + 1) - start)
+            for substitution in page.get_text_substitutions():
+                page.contents = page.contents.replace(
+                    substitution.get_placeholder_string().encode("latin-1"),
+                    substitution.render_text_substitution(count).encode("latin-1"))
 
     def _text(self, text, *, size=SIZE["text"], bold=False, colour=INK):
         pdf = self.pdf
@@ -166,15 +197,17 @@ class Document:
 
 
 class _Page(FPDF):
-    """Each page has the document's title at the top and its number at the bottom."""
+    """Each page has the document's title at the top (but the pages that open with it) and its number in its
+    part at the bottom (a document of one part: in the document)."""
 
     def __init__(self, *, document):
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.document = document
+        self.footed = set()
         self.alias_nb_pages()
 
     def header(self):
-        if self.page_no() == 1:
+        if self.page_no() in self.document.opening_pages:
             return
         self.set_font(self.document.font, size=SIZE["small"])
         self.set_text_color(*MUTED)
@@ -183,11 +216,15 @@ class _Page(FPDF):
         self.ln(2)
 
     def footer(self):
+        if self.page_no() in self.footed:
+            return  # the last page's footer, drawn before the parts were numbered (Document._number_parts)
+        self.footed.add(self.page_no())
         self.set_y(-12)
         self.set_font(self.document.font, size=SIZE["small"])
         self.set_text_color(*MUTED)
+        start, _following = self.document.part_of(self.page_no())
         with translation.override(self.document.language):
-            label = _("Forsa · page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": "{nb}"}
+            label = _("Forsa · page %(page)s of %(pages)s") % {"page": self.page_no() - start + 1, "pages": "{nb}"}
         self.cell(0, 6, self.document.prepared(label), align="C")
 
 
