@@ -111,3 +111,42 @@ def test_an_arabic_export_reads_right_to_left(world):
     with translation.override("ar"):
         content, _ = workbook_bytes(sheet="المراكز", columns=["الرمز"], rows=[])
     assert load_workbook(io.BytesIO(content)).active.sheet_view.rightToLeft
+
+
+def test_fonts_are_parsed_once_per_process_and_each_document_has_its_own(monkeypatch, tmp_path, pdftotext):
+    """The second document reuses the parsed fonts (no add_font of fpdf2's), yet is whole: the first
+    document's output subset its own fontTools fonts, not the parsed ones."""
+    from forsa.documents import pdf
+
+    monkeypatch.setattr(pdf, "_PARSED", {})
+    calls = []
+    add_font = pdf.FPDF.add_font
+    monkeypatch.setattr(pdf.FPDF, "add_font", lambda self, *args, **kwargs: calls.append(args) or add_font(
+        self, *args, **kwargs))
+    first = _document("fr").bytes()
+    second = _document("ar").bytes()
+    assert len(calls) == 4  # two families × two weights, once
+    for name, content in (("first", first), ("second", second)):
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(content)
+        text = subprocess.run([pdftotext, str(path), "-"], capture_output=True, text=True, check=True).stdout
+        assert "J130245678" in text and "ligne 119" in text
+        assert "العمراني" in text.replace(" ", "")
+
+
+def test_the_static_fonts_hold_what_forsa_prints_and_little_else():
+    from fontTools.ttLib import TTFont
+
+    from forsa.documents.pdf import FONT_FILES, WEIGHTS, static_font
+
+    printed = {*range(0x20, 0x7F), *range(0xA0, 0x100), *map(ord, "•–—›…−·’«»€")}
+    arabic = {*range(0x0621, 0x064B), *range(0x0660, 0x066A), 0x0640}  # letters, Arabic-Indic digits, tatweel
+    for family, path in FONT_FILES.items():
+        full = len(TTFont(path, lazy=True).getGlyphOrder())
+        for weight in WEIGHTS.values():
+            font = TTFont(static_font(path, weight), lazy=True)
+            cmap = font.getBestCmap()
+            wanted = arabic if "Arabic" in family else printed
+            assert wanted <= set(cmap), (family, weight, sorted(chr(code) for code in wanted - set(cmap))[:10])
+            assert len(font.getGlyphOrder()) <= full
+            assert "GSUB" in font and "GPOS" in font  # shaping kept
