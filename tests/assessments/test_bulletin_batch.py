@@ -114,6 +114,7 @@ def test_the_page_polls_until_the_batch_is_finished_in_a_fixed_number_of_queries
     client.force_login(own.users["center_director"])
     html = client.get(url).content.decode()
     assert f'hx-get="{url}"' in html and 'hx-trigger="every 2s"' in html and 'data-status="queued"' in html
+    assert f"<bdi>{own.group.name}</bdi>" in html  # a Latin name kept whole in an Arabic heading
     BulletinBatch.objects.filter(pk=batch.pk).update(status="running", done=2)
     client.get(url)  # the session and the user are read once
     with CaptureQueriesContext(connection) as context:
