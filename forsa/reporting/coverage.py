@@ -180,7 +180,8 @@ def coverage(*, user, place: Place, period):
         occupancy = figures.occupancy(user=user, period=period, level=CENTER, within=within)
         disclose(user, indicator_get("occupancy"), list(occupancy.values()),
                  figures.occupancy(user=user, period=period, within=within).get(None))
-        open_ones = figures.open_centers(user, period, within).order_by("name_fr").only("pk", "name_fr", "name_ar", "code")
+        open_ones = (figures.open_centers(user, period, within).order_by("name_fr")
+                     .only("pk", "name_fr", "name_ar", "code"))
         centre_rows = [CentreRow(centre, count(seats_by_centre, centre.pk),
                                  learners.get(centre.pk) or figures.Cell(0, numerator=0), occupancy.get(centre.pk))
                        for centre in open_ones]

@@ -223,8 +223,9 @@ def dashboard_map(dashboard, *, query=""):
 def coverage_map(result, *, query=""):
     """The map of the gap of a coverage page (``coverage.coverage``): the nation's regions or a region's
     provinces, coloured by the out-of-school adolescents without a seat (low estimate − seats, never below 0:
-    ``CoverageRow.uncovered``); a place links to its own coverage page. Census figures and seats are not about people: nothing is hidden for a partner viewer. The
-    map carries its own table (the page's table shows the gap as a range)."""
+    ``CoverageRow.uncovered``); a place links to its own coverage page. Census figures and seats are not
+    about people: nothing is hidden for a partner viewer. The map carries its own table (the page's table
+    shows the gap as a range)."""
     place = result["place"]
     values = {row.code: row.uncovered for row in result["rows"]}
     names = {row.code: row.obj.name for row in result["rows"]}
