@@ -7,7 +7,7 @@ from functools import partial
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from forsa.centers.models import school_year_of
 from forsa.centers.selectors import group_get, group_list, overview_breakdown
 from forsa.core import scoping
 from forsa.core.views import paginate, persons_only, run_service, scoped_or_404
+from forsa.documents.pdf import stored_pdf_response
 from forsa.documents.xlsx import xlsx_response
 from forsa.learners.selectors import expected_learners, learner_get
 
@@ -215,11 +216,9 @@ def bulletin_batch(request, pk):
 @persons_only
 def bulletin_batch_download(request, pk):
     batch = scoped_or_404(selectors.bulletin_batch_get, user=request.user, pk=pk)
-    if batch.status != BulletinBatch.Status.DONE or not batch.file:
-        raise Http404
+    response = stored_pdf_response(batch)
     services.bulletin_batch_downloaded(actor=request.user, batch=batch)
-    return FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.filename,
-                        content_type="application/pdf")
+    return response
 
 
 def indicators(request):

@@ -16,7 +16,7 @@ from pathlib import Path
 import fontpkg_noto_sans
 import fontpkg_noto_sans_arabic
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -287,3 +287,12 @@ def pdf_response(document: Document, filename: str) -> HttpResponse:
     response = HttpResponse(document.bytes(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def stored_pdf_response(stored) -> FileResponse:
+    """The PDF a task made and stored on ``stored`` (an annual report, a group's bulletins: ``status``,
+    ``file``, ``filename``), as a download; not found until it is done."""
+    if stored.status != "done" or not stored.file:
+        raise Http404
+    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.filename,
+                        content_type="application/pdf")

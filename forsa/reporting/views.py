@@ -7,7 +7,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from forsa.centers.models import Center
 from forsa.core import scoping
 from forsa.core.views import scoped_or_404
 from forsa.documents.csvfile import csv_response
+from forsa.documents.pdf import stored_pdf_response
 from forsa.documents.xlsx import xlsx_response
 from forsa.organizations.models import Association
 from forsa.reporting import charts, coverage, exports, maps, selectors, services, today
@@ -294,8 +295,6 @@ def report(request, pk):
 
 def report_download(request, pk):
     report = scoped_or_404(selectors.annual_report_get, user=request.user, pk=pk)
-    if report.status != report.Status.DONE or not report.file:
-        raise Http404
+    response = stored_pdf_response(report)
     services.annual_report_downloaded(actor=request.user, report=report)
-    return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename,
-                        content_type="application/pdf")
+    return response
