@@ -447,6 +447,81 @@ def measure(args):
         Path(args.json).write_text(json.dumps(results, indent=1, default=str) + "\n")
 
 
+def profile(args):
+    """Where one national page request's time goes (roll-ups refreshed first): the dashboard's figures
+    (selectors.dashboard), its charts, its map and the template's rendering, each timed by a wrapper, and
+    the SQL inside them; median of ``--runs`` warm requests, then cProfile's top functions of one."""
+    import cProfile
+    import pstats
+    from unittest import mock
+
+    from django.test import Client
+
+    from forsa.reporting import services, views
+    from forsa.reporting.models import Refresh
+
+    year = args.year
+    if not Refresh.objects.filter(school_year=year).exists():
+        services.rollups_refresh(school_year=year)
+    client = Client()
+    client.force_login(ew.page_user())
+    url = f"/reporting/national/?year={year}&month={MONTHS[year]:%Y-%m}"
+    spent = {}
+    phases = {"figures (selectors.dashboard)": (views.selectors, "dashboard"),
+              "charts (charts.dashboard_charts)": (views.charts, "dashboard_charts"),
+              "map (maps.dashboard_map)": (views.maps, "dashboard_map"), "template (render)": (views, "render")}
+    sql, statements = [], []
+
+    def timed(label, fn):
+        def run(*a, **kw):
+            began, before = time.perf_counter(), sum(sql)
+            try:
+                return fn(*a, **kw)
+            finally:
+                spent.setdefault(label, []).append(time.perf_counter() - began)
+                spent.setdefault(f"  of which SQL in {label}", []).append(sum(sql) - before)
+        return run
+
+    def count(execute, sql_, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(sql_, params, many, context)
+        finally:
+            sql.append(time.perf_counter() - began)
+            statements.append((sql[-1], sql_))
+
+    patches = [mock.patch.object(module, name, timed(label, getattr(module, name)))
+               for label, (module, name) in phases.items()]
+    for patch in patches:
+        patch.start()
+    whole = []
+    with connection.execute_wrapper(count):
+        for run in range(3 + args.runs):
+            if run == 3:
+                spent.clear()
+            sql.clear()
+            statements.clear()
+            began = time.perf_counter()
+            assert client.get(url, secure=True).status_code == 200
+            whole.append(time.perf_counter() - began)
+            spent.setdefault("SQL, all", []).append(sum(sql))
+    for patch in patches:
+        patch.stop()
+    whole = whole[3:]
+    print(f"{url}: median of {args.runs} warm requests")
+    print(f"  {'whole request':45} {1000 * sorted(whole)[len(whole) // 2]:7.1f} ms")
+    for label, times in spent.items():
+        print(f"  {label:45} {1000 * sorted(times)[len(times) // 2]:7.1f} ms")
+    print(f"  the slowest of the last request's {len(statements)} statements:")
+    for seconds, statement in sorted(statements, key=lambda row: -row[0])[:args.top // 2]:
+        print(f"  {1000 * seconds:7.1f} ms  {' '.join(statement.split())[:300]}")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    client.get(url, secure=True)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(args.top)
+
+
 def ew_count(table):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table}")
@@ -470,6 +545,10 @@ def main():
     run.add_argument("--json", metavar="OUT")
     run.add_argument("--year", action="append", choices=list(MONTHS),
                      help="a school year to measure (repeatable; default: each generated)")
+    prof = commands.add_parser("profile", help="where a national page request's time goes")
+    prof.add_argument("--year", choices=list(MONTHS), default=PREVIOUS_YEAR)
+    prof.add_argument("--runs", type=int, default=15)
+    prof.add_argument("--top", type=int, default=20, help="cProfile's top functions by own time")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run on PostgreSQL: set DATABASE_URL.")
@@ -489,6 +568,8 @@ def main():
         exits(1)
     elif args.command == "previous-year":
         previous_year(1)
+    elif args.command == "profile":
+        profile(args)
     else:
         measure(args)
 
