@@ -5,7 +5,7 @@ On a dedicated PostgreSQL database (see bench/README.md, "Reporting"):
 
     export FORSA_DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_reporting_54k
     python manage.py migrate && python manage.py load_territory
-    python bench/reporting.py generate --learners 54000 --fresh
+    python bench/reporting.py generate --learners 54000 --fresh --full-year
     python bench/reporting.py measure --json bench/results/reporting-54k.json
 
 ``generate`` is bench/earlywarning.py's generator, reused as is (centres of 600 learners on the 12
@@ -13,9 +13,14 @@ regions, groups of 30, one enrolment and placement each from 5 October 2026, two
 40 school days to 27 November 2026 with absences and lateness), then exits: one learner in 25 left on a
 school day of November, with an outcome (half of them positive), their enrolment ended.
 
-``measure``, in this process:
+``generate --full-year`` also writes the whole school year before, 2025-2026 (``previous_year``): every
+learner enrolled at the same centre from 15 September 2025, two roll calls a day on every school day
+(Monday to Friday) to 30 June 2026 with absences and lateness drawn the same way, one learner in 25
+leaving through the year with an outcome, the other enrolments closed at the end of June.
 
-* ``refresh``: ``reporting.services.rollups_refresh`` of 2026-2027 (every indicator per centre, the
+``measure``, in this process, for each school year generated (2025-2026 in June, 2026-2027 in November):
+
+* ``refresh``: ``reporting.services.rollups_refresh`` of the year (every indicator per centre, the
   cells replaced in one transaction), timed;
 * the pages ``/reporting/national/``, a region's, a centre's, and the API
   ``/api/v1/indicators/{learners_enrolled,attendance_rate}/national`` through Django's test Client as a
@@ -382,6 +387,12 @@ def measure_year(args, year, client, user, db):
     refresh = services.rollups_refresh(school_year=year)
     results["refresh"] = {"seconds": round(time.perf_counter() - began, 2), "cells": refresh.rows}
     print("refresh", results["refresh"], flush=True)
+    before = f"{int(year[:4]) - 1}-{year[:4]}"
+    if args.refresh_year_before and not Refresh.objects.filter(school_year=before).exists():
+        # what the daily refresh does not do for the earliest year it keeps: its comparisons with the year
+        # before are otherwise computed directly
+        results["year before refreshed"] = {"school_year": before,
+                                            "cells": services.rollups_refresh(school_year=before).rows}
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE reporting_centrecell")
     results["from roll-ups"] = {}
@@ -543,6 +554,8 @@ def main():
     run.add_argument("--runs", type=int, default=40)
     run.add_argument("--direct-runs", type=int, default=10, help="runs of the national page computed directly")
     run.add_argument("--json", metavar="OUT")
+    run.add_argument("--refresh-year-before", action="store_true",
+                     help="also refresh the year before each year measured (the daily refresh keeps two years)")
     run.add_argument("--year", action="append", choices=list(MONTHS),
                      help="a school year to measure (repeatable; default: each generated)")
     prof = commands.add_parser("profile", help="where a national page request's time goes")
