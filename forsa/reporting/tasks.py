@@ -12,8 +12,8 @@ from forsa.reporting.models import AnnualReport
 
 @task()
 def reporting_refresh(school_year: str | None = None, today: str | None = None) -> dict:
-    """Tasks take plain values: ``school_year`` like 2026-2027 (None: the current and the previous
-    one), ``today`` an ISO date (None: today)."""
+    """Tasks take plain values: ``school_year`` like 2026-2027 (None: the current one and the
+    two before it), ``today`` an ISO date (None: today)."""
     day = date.fromisoformat(today) if today else timezone.localdate()
     if school_year:
         refreshes = [services.rollups_refresh(school_year=school_year, today=day)]

@@ -50,9 +50,10 @@ def test_school_years_read_left_to_right_on_the_arabic_pages_of_field_staff(clie
     director.save(update_fields=["language"])
     client.force_login(director)
     year = '<bdi dir="ltr" class="school-year">2026-2027</bdi>'
-    for url in (reverse("attendance:mine"), reverse("attendance:overview"), reverse("attendance:group", args=[group.pk]),
-                reverse("assessments:mine"), reverse("assessments:indicators"),
-                reverse("assessments:group", args=[group.pk]), reverse("learners:detail", args=[learner.pk])):
+    for url in (reverse("attendance:mine"), reverse("attendance:overview"),
+                reverse("attendance:group", args=[group.pk]), reverse("assessments:mine"),
+                reverse("assessments:indicators"), reverse("assessments:group", args=[group.pk]),
+                reverse("learners:detail", args=[learner.pk])):
         response = client.get(url)
         assert response.status_code == 200, url
         assert response.headers["Content-Language"] == "ar", url

@@ -8,11 +8,13 @@ from forsa.reporting import services
 
 
 class Command(BaseCommand):
-    help = ("Recompute the roll-ups of the dashboards (every indicator per centre) for the current and the "
-            "previous school year, or one school year; run daily, like earlywarning_score.")
+    help = ("Recompute the roll-ups of the dashboards (every indicator per centre) for the current school "
+            "year and the two before it (what dashboards compare), or one school year; run daily, like "
+            "earlywarning_score.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", help="One school year (e.g. 2026-2027); the current and the previous by default.")
+        parser.add_argument("--year",
+                            help="One school year (e.g. 2026-2027); the current and the two before by default.")
         parser.add_argument("--today", help="The reference day (YYYY-MM-DD); today by default.")
 
     def handle(self, *args, year=None, today=None, **options):
