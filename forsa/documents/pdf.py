@@ -8,6 +8,7 @@ a Document only lays it out.
 """
 
 import copy
+import io
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -76,24 +77,28 @@ def static_font(path: Path, weight: int) -> Path:
     return target
 
 
-_PARSED = {}  # (family, style, path) -> a TTFFont parsed once per process, never used in a document
+_PARSED = {}  # (family, style, path) -> (a TTFFont parsed once per process, never used in a document; the file)
 
 
 def add_parsed_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
     """``pdf.add_font``, with the font file parsed once per process: fpdf2 reads each font's cmap and widths
     again for every document (about 60 ms a font, four fonts a document). The document's font is a copy of
     the parsed one (TTFFont.__deepcopy__, the way fpdf2's own recorder copies fonts: metrics shared, glyph
-    maps and subset its own) with its own fontTools font, opened lazily: the output subsets it in place."""
+    maps and subset its own) with its own fontTools font, read lazily from the file's bytes in memory (no
+    file left open): the output subsets it in place."""
     from fontTools.ttLib import TTFont
 
     key = (family, style, path)
     if key not in _PARSED:
         scratch = FPDF()
         scratch.add_font(family, style=style, fname=path)
-        _PARSED[key] = scratch.fonts[f"{family.lower()}{style}"]
-    font = copy.deepcopy(_PARSED[key])
+        parsed = scratch.fonts[f"{family.lower()}{style}"]
+        parsed.ttfont.close()  # what the copies need is read
+        _PARSED[key] = parsed, Path(path).read_bytes()
+    parsed, data = _PARSED[key]
+    font = copy.deepcopy(parsed)
     font.i = len(pdf.fonts) + 1
-    font.ttfont = TTFont(path, recalcTimestamp=False, lazy=True)
+    font.ttfont = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
     pdf.fonts[font.fontkey] = font
 
 

@@ -142,11 +142,12 @@ def test_the_static_fonts_hold_what_forsa_prints_and_little_else():
     printed = {*range(0x20, 0x7F), *range(0xA0, 0x100), *map(ord, "•–—›…−·’«»€")}
     arabic = {*range(0x0621, 0x064B), *range(0x0660, 0x066A), 0x0640}  # letters, Arabic-Indic digits, tatweel
     for family, path in FONT_FILES.items():
-        full = len(TTFont(path, lazy=True).getGlyphOrder())
+        with TTFont(path, lazy=True) as variable:
+            full = len(variable.getGlyphOrder())
         for weight in WEIGHTS.values():
-            font = TTFont(static_font(path, weight), lazy=True)
-            cmap = font.getBestCmap()
-            wanted = arabic if "Arabic" in family else printed
-            assert wanted <= set(cmap), (family, weight, sorted(chr(code) for code in wanted - set(cmap))[:10])
-            assert len(font.getGlyphOrder()) <= full
-            assert "GSUB" in font and "GPOS" in font  # shaping kept
+            with TTFont(static_font(path, weight), lazy=True) as font:
+                cmap = font.getBestCmap()
+                wanted = arabic if "Arabic" in family else printed
+                assert wanted <= set(cmap), (family, weight, sorted(chr(code) for code in wanted - set(cmap))[:10])
+                assert len(font.getGlyphOrder()) <= full
+                assert "GSUB" in font and "GPOS" in font  # shaping kept
