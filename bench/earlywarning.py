@@ -28,7 +28,8 @@ learners, groups, roll calls and risks first (refused unless the database name c
   (``services._model_scores``), with a model fitted beforehand on 20,000 of the rows (labels drawn
   from a known probability);
 * ``scoring run``: ``services.risk_score_all`` end to end (signals, rules, model, levels, cap, the
-  history and latest-risk rows written, alerts), with ``--full-run``.
+  history and latest-risk rows written, alerts), with ``--full-run``; then the same on the next school
+  day (``AS_OF`` + 3 days, no roll call since: every latest risk updated, a history row added each).
 
 Peak memory is the process's maximum resident set size (``resource.getrusage``) after each step.
 """
@@ -386,6 +387,15 @@ def measure(args):
                 services._write_center_counts(AS_OF)
 
         timed("counts per centre (part of the run, timed again alone)", center_counts, steps)
+        # the next school day on the same database (no roll call since): every latest risk updated in
+        # place, a history row added per learner
+        second = AS_OF + timedelta(days=3)
+        results["second_day"] = {"as_of": second.isoformat(), "load_average_before": os.getloadavg()}
+        results["second_day"]["scoring_run"] = timed(
+            "second day: scoring run (risk_score_all, rows written)", lambda: services.risk_score_all(as_of=second),
+            steps)
+        results["second_day"]["load_average_after"] = os.getloadavg()
+    results["load_average_after"] = os.getloadavg()
     print(json.dumps(results, indent=1, default=str))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1, default=str) + "\n")

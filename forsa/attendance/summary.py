@@ -14,6 +14,7 @@ learner's whole history. A learner's day numbers count from Monday 3 January 200
 ``day - day % 7`` is the Monday of its week and ``day % 7`` its weekday.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from datetime import date
 
@@ -208,22 +209,33 @@ RECORD = np.dtype([("learner", ">i8"), ("start", ">i4"), ("week", ">i4"), ("expe
 COUNTS = ("expected", "absent", "late", "unjustified")
 
 
+def _packed(names):
+    """SQL: the RECORD of each row named by ``names`` as big-endian bytes."""
+    return " || ".join(f"{'int8send' if RECORD[n].itemsize == 8 else 'int4send'}(({name})::"
+                       f"{'int8' if RECORD[n].itemsize == 8 else 'int4'})" for n, name in enumerate(names))
+
+
+def _row_names(start):
+    return ("y.learner_id", start, "y.week", "y.expected_days", "y.absent_days", "y.late_days",
+            "y.unjustified_days", "y.run_days", "y.run_before", "y.expected_before", "y.absent_before")
+
+
+def _lower(start, first_week):
+    return f"(CASE WHEN {start} - {start} %% 7 < {first_week} THEN {start} - {start} %% 7 ELSE {first_week} END)"
+
+
 def _week_rows(chosen_sql, chosen_params, today, first_week):
     """The week rows of the chosen learners from their span's first week (the earliest window's, or the
     enrolment's start week when earlier) to today, with the enrolment's start day: arrays of RECORD,
     each holding whole learners. On PostgreSQL packed as bytes in PostgreSQL itself (a few values a
     chunk instead of a message a row), elsewhere fetched as rows."""
     start = _day_sql("c.start_date")
-    lower = f"(CASE WHEN {start} - {start} %% 7 < {first_week} THEN {start} - {start} %% 7 ELSE {first_week} END)"
     source = f"""
         FROM {_table(LearnerWeek)} y JOIN chosen c ON c.learner_id = y.learner_id
-        WHERE y.week <= {today} AND y.week >= {lower}"""
-    names = ("y.learner_id", start, "y.week", "y.expected_days", "y.absent_days", "y.late_days",
-             "y.unjustified_days", "y.run_days", "y.run_before", "y.expected_before", "y.absent_before")
+        WHERE y.week <= {today} AND y.week >= {_lower(start, first_week)}"""
+    names = _row_names(start)
     if connection.vendor == "postgresql":
-        packed = " || ".join(f"{'int8send' if RECORD[n].itemsize == 8 else 'int4send'}(({name})::"
-                             f"{'int8' if RECORD[n].itemsize == 8 else 'int4'})" for n, name in enumerate(names))
-        sql = f"WITH chosen AS ({chosen_sql}) SELECT string_agg({packed}, ''::bytea) {source} " \
+        sql = f"WITH chosen AS ({chosen_sql}) SELECT string_agg({_packed(names)}, ''::bytea) {source} " \
               f"GROUP BY y.learner_id / {CHUNK}"
         with connection.cursor() as cursor:
             cursor.execute(sql, chosen_params)
@@ -237,12 +249,42 @@ def _week_rows(chosen_sql, chosen_params, today, first_week):
         yield np.array(rows, dtype=RECORD)
 
 
+def _week_rows_given(starts, today, first_week):
+    """``_week_rows`` for the learners of ``starts`` ({learner id: their enrolment's start date}) on
+    PostgreSQL: one query per CHUNK of learners (their ids and dates sent as arrays), which aggregates
+    without grouping, so without sorting the rows (at a million learners that sort spilled to disk);
+    each chunk's query runs in a thread on the same connection while the caller sums the one before,
+    so that PostgreSQL and numpy work at the same time (two cores)."""
+    start = _day_sql("c.start_date")
+    sql = f"""
+        SELECT string_agg({_packed(_row_names(start))}, ''::bytea)
+        FROM unnest(%s::bigint[], %s::date[]) AS c (learner_id, start_date)
+        JOIN {_table(LearnerWeek)} y ON y.learner_id = c.learner_id
+        WHERE y.week <= {today} AND y.week >= {_lower(start, first_week)}"""
+    ids = sorted(starts)
+    raw = connection.connection  # psycopg's own: Django's wrapper is per thread; one statement at a time
+
+    def fetch(chunk):
+        with raw.cursor() as cursor:
+            cursor.execute(sql, [chunk, [starts[learner_id] for learner_id in chunk]])
+            return cursor.fetchone()[0]
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = None
+        for index in range(0, len(ids) + CHUNK, CHUNK):
+            ahead = pool.submit(fetch, ids[index:index + CHUNK]) if index < len(ids) else None
+            packed = pending.result() if pending is not None else None
+            pending = ahead
+            if packed:
+                yield np.frombuffer(packed, dtype=RECORD)
+
+
 def _bytes(values):
     """(n, 7) array of the day bytes of packed values, Monday first."""
     return np.ascontiguousarray(values.astype("<i8")).view(np.uint8).reshape(-1, 8)[:, :7].astype(np.int32)
 
 
-def summary_counts(*, enrollments, as_of: date, windows, learner_ids=None) -> dict:
+def summary_counts(*, enrollments, as_of: date, windows, learner_ids=None, starts=None) -> dict:
     """The same as ``summary_counts_by_joins`` (``learner_ids``: those of ``enrollments`` when the caller
     has them, which spares a query), reading each learner's week rows once and summing with numpy.
 
@@ -250,20 +292,25 @@ def summary_counts(*, enrollments, as_of: date, windows, learner_ids=None) -> di
     ``as_of``. Each window's counts are the bytes of its days; the run and the counts up to today come
     from the latest row, those before the enrolment from the first row of its start week or after. A
     learner whose rows are all older than that span (no roll call for weeks) gets the run of their
-    latest row from ``summary_counts_by_joins``."""
+    latest row from ``summary_counts_by_joins``. ``starts``: {learner id: start date} of the enrolments of
+    ``enrollments`` when the caller has them; on PostgreSQL the rows are then read chunk by chunk
+    (``_week_rows_given``)."""
     chosen_sql, chosen_params = enrollments.order_by().values("learner_id", "start_date").query.sql_with_params()
     today = day_number(as_of)
     spans = {name: (day_number(since), day_number(until)) for name, (since, until) in windows.items()}
     first_week = min(since for since, _until in spans.values())
     first_week -= first_week % 7
     counts = {}
-    for rows in _week_rows(chosen_sql, chosen_params, today, first_week):
+    if starts is not None and connection.vendor == "postgresql":
+        learner_ids, chunks = starts.keys(), _week_rows_given(starts, today, first_week)
+    else:
+        chunks = _week_rows(chosen_sql, chosen_params, today, first_week)
+    for rows in chunks:
         counts |= _counts_from(rows, spans, today)
     if learner_ids is not None:  # those without a row in the span; the joins find which have an older one
         older = sorted(set(learner_ids) - counts.keys())
     else:
-        start = _day_sql("c.start_date")
-        lower = f"(CASE WHEN {start} - {start} %% 7 < {first_week} THEN {start} - {start} %% 7 ELSE {first_week} END)"
+        lower = _lower(_day_sql("c.start_date"), first_week)
         older_sql = f"""
             WITH chosen AS ({chosen_sql})
             SELECT c.learner_id FROM chosen c

@@ -307,12 +307,13 @@ def matrix(active: ActiveModel, rows):
     return pipeline.as_matrix(rows, list(active.names), list(active.kinds))
 
 
-def predict(active: ActiveModel, rows, *, explain_from=None) -> tuple[np.ndarray, list]:
+def predict(active: ActiveModel, rows, *, explain_from=None, X=None) -> tuple[np.ndarray, list]:
     """Probabilities and, for rows at or above ``explain_from`` (all when None), the top contributing
-    features as (name, value, contribution) — language-free, worded by ``phrases``."""
+    features as (name, value, contribution) — language-free, worded by ``phrases``. ``X``: the rows'
+    ``matrix`` when already made (then no query: the scoring run predicts in a thread)."""
     if not rows:
         return np.zeros(0), []
-    X = matrix(active, rows)
+    X = matrix(active, rows) if X is None else X
     with pipeline.one_thread():
         estimator, X, reference = pipeline.numeric_parts(active.estimator, X, active.reference)
         p = estimator.predict_proba(X)[:, 1]

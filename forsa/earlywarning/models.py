@@ -111,11 +111,18 @@ class RiskModel(models.Model):
 
 
 class LearnerRisk(models.Model):
-    """The latest signals and risk of one learner (one row each, replaced by every scoring run)."""
+    """The latest signals and risk of one learner (one row each, replaced by every scoring run).
 
-    learner = models.OneToOneField(Learner, primary_key=True, on_delete=models.CASCADE, related_name="risk")
+    Written by the scoring run from the learners and centres it has just read, in the same transaction:
+    as for the history (RiskScore), the database does not check those references again at commit (no
+    foreign-key constraint: a first run checked and locked a million learners); Django still deletes a
+    learner's or a centre's latest risk with them."""
+
+    learner = models.OneToOneField(Learner, primary_key=True, on_delete=models.CASCADE, related_name="risk",
+                                   db_constraint=False)
     # Copied from the learner's active enrolment: worklists filter and cap per centre (indexed by (centre, level)).
-    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", db_index=False)
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", db_index=False,
+                               db_constraint=False)
     as_of = models.DateField(_("as of"))
     signals = models.JSONField(_("signals"), default=dict)
     level = models.CharField(_("level"), max_length=5, choices=Level.choices, default=Level.LOW)

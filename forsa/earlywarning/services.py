@@ -6,6 +6,7 @@ to the centre's counsellor; people assign, act and close, and each step is audit
 
 import json
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import numpy as np
@@ -174,11 +175,24 @@ def _model_scores(rows):
     are worded for learners at or above the national watch threshold (nobody reads a low risk's), and
     each distinct factor (a feature and the figures its words show: ``explain.phrase_key``) is worded
     once in FR, AR and EN, then shared by every learner it describes."""
+    return _model_scores_of(rows, _model_inputs(rows))
+
+
+def _model_inputs(rows):
+    """What ``_model_scores_of`` needs from the database: the active model (or None), the rows' matrix
+    (which adds the household features to the rows when the model uses them) and the watch threshold."""
     active = statistical_model.active_model()
     if active is None or not rows:
+        return None
+    return active, statistical_model.matrix(active, rows), thresholds_for([])[None].watch_probability / 100
+
+
+def _model_scores_of(rows, inputs):
+    """``_model_scores`` from ``_model_inputs``: no query, so that it can run in a thread."""
+    if inputs is None:
         return [None] * len(rows), None
-    explain_from = thresholds_for([])[None].watch_probability / 100
-    probabilities, top = statistical_model.predict(active, rows, explain_from=explain_from)
+    active, X, explain_from = inputs
+    probabilities, top = statistical_model.predict(active, rows, explain_from=explain_from, X=X)
     worded = {}
     scores = []
     for row, probability, factors in zip(rows, probabilities.tolist(), top, strict=True):
@@ -216,10 +230,18 @@ def risk_score_all(*, actor=SYSTEM, as_of, learner_ids=None) -> dict:
     the per-centre cap; keep the latest risk and the day's score, and open an alert (handed to the
     centre's counsellor) for each learner newly at high risk, within the centre's cap of open alerts."""
     rows = compute_signals(as_of=as_of, learner_ids=learner_ids)
+    inputs = _model_inputs(rows)  # may add household features to the rows: before their signals are staged
+    staged = connection.vendor == "postgresql" and bool(rows) and _signal_kinds(rows[0]) is not None
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # On PostgreSQL the model predicts in a thread (numpy and scikit-learn release the GIL) while
+        # PostgreSQL takes the signals and builds their JSON (_stage_signals): two cores at work.
+        scoring = pool.submit(_model_scores_of, rows, inputs) if staged else None
+        if staged:
+            _stage_signals(rows)
+        model_scores, model_version = scoring.result() if staged else _model_scores_of(rows, inputs)
     center_ids = {row["center_id"] for row in rows}
     thresholds = thresholds_for(center_ids)
     rules = absence_rules_for(center_ids)
-    model_scores, model_version = _model_scores(rows)
     scored = _assess(rows, model_scores, rules, thresholds)
     apply_cap(scored, thresholds)
     touched = None  # the centres whose counts change: all of them, or those of the learners scored
@@ -233,7 +255,10 @@ def risk_score_all(*, actor=SYSTEM, as_of, learner_ids=None) -> dict:
         earlier = earlier.filter(learner_id__in=[item["learner_id"] for item in scored])
     for score in earlier.order_by("as_of").values("learner_id", "level", "reasons"):
         previous[score["learner_id"]] = score
-    _write_risks(as_of, scored, previous, model_version)
+    _write_risks(as_of, scored, previous, model_version, staged=staged)
+    if staged:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {STAGED}")
     if learner_ids is None:  # no longer enrolled: no current risk (the history stays)
         LearnerRisk.objects.exclude(as_of=as_of).delete()
     _write_center_counts(as_of, touched)
@@ -261,13 +286,43 @@ def _write_center_counts(as_of, center_ids=None):
     CenterRiskCount.objects.bulk_create(fresh, batch_size=2000)
 
 
-def _write_risks(as_of, scored, previous, model_version, *, copy=None):
+STAGED = "forsa_signals"  # the temporary table of _stage_signals
+
+
+def _signals_sql(kinds):
+    """The columns of the signals, their types, and the SQL building their JSON from those columns."""
+    names = list(kinds)
+    signal_columns = [f"s{n}" for n in range(len(names))]
+    signals = "jsonb_build_object(" + ", ".join(f"'{name}', {column}" for name, column in
+                                                 zip(names, signal_columns, strict=True)) + ")"
+    return names, signal_columns, [kinds[name] for name in names], signals
+
+
+def _stage_signals(rows):
+    """PostgreSQL: one COPY of the rows' signals (typed columns) into a temporary table, and their JSON
+    built from it into the temporary table ``STAGED`` (learner_id, signals), which ``_write_risks``
+    joins; it is dropped by the caller."""
+    names, signal_columns, types, signals = _signals_sql(_signal_kinds(rows[0]))
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE forsa_signal_columns (" + ", ".join(
+            f"{column} {kind}" for column, kind in zip(signal_columns, types, strict=True)) + ") ON COMMIT DROP")
+        with cursor.cursor.copy(f"COPY forsa_signal_columns ({', '.join(signal_columns)}) FROM STDIN") as stream:
+            for row in rows:
+                stream.write_row([row[name] for name in names])
+        cursor.execute(f"CREATE TEMP TABLE {STAGED} ON COMMIT DROP AS "
+                       f"SELECT s{names.index('learner_id')}::bigint AS learner_id, {signals} AS signals "
+                       f"FROM forsa_signal_columns")
+        cursor.execute("DROP TABLE forsa_signal_columns")
+
+
+def _write_risks(as_of, scored, previous, model_version, *, copy=None, staged=False):
     """The day's score (RiskScore) and the latest risk (LearnerRisk) of each learner scored, replacing
     those of the same day and learner. On PostgreSQL (``copy``) one COPY of the scored rows, the
     signals as typed columns, into a temporary table, then one INSERT … ON CONFLICT per table; the
     signals' JSON is built by PostgreSQL, and a latest risk equal to the one stored is not rewritten.
     Elsewhere (or for signals of unknown kinds) ``_upsert`` of each table. Returns the number of
-    latest-risk rows written (every one on the generic path)."""
+    latest-risk rows written (every one on the generic path). ``staged``: the signals' JSON is already
+    in ``STAGED`` (``_stage_signals``), so only the scores are copied."""
     copy = connection.vendor == "postgresql" if copy is None else copy
     kinds = _signal_kinds(scored[0]["signals"]) if scored else None
     if not copy or kinds is None:
@@ -283,14 +338,13 @@ def _write_risks(as_of, scored, previous, model_version, *, copy=None):
                   previous.get(item["learner_id"], {}).get("reasons", [])) for item in scored],
                 unique=("learner_id",))
         return len(scored)
-    names = list(kinds)
-    signal_columns = [f"s{n}" for n in range(len(names))]
+    names, signal_columns, signal_types, signals = _signals_sql(kinds)
+    if staged:
+        names, signal_columns, signal_types, signals = [], [], [], f"{STAGED}.signals"
     columns = ["learner_id", "center_id", "level", "probability", "reasons", "capped", "rank", "previous_level",
                "previous_reasons", *signal_columns]
     types = ["bigint", "bigint", "text", "double precision", "jsonb", "boolean", "bigint", "text", "jsonb",
-             *(kinds[name] for name in names)]
-    signals = "jsonb_build_object(" + ", ".join(f"'{name}', {column}" for name, column in
-                                                 zip(names, signal_columns, strict=True)) + ")"
+             *signal_types]
     risk_score, learner_risk = RiskScore._meta.db_table, LearnerRisk._meta.db_table
     empty = "[]"
     with connection.cursor() as cursor:
@@ -319,7 +373,7 @@ def _write_risks(as_of, scored, previous, model_version, *, copy=None):
             SELECT learner_id, center_id, %s, {signals}, level, probability,
                    CASE WHEN capped THEN reasons || '[{{"code": "capped"}}]'::jsonb ELSE reasons END,
                    %s, rank, previous_level, previous_reasons
-            FROM forsa_risk
+            FROM forsa_risk{f" JOIN {STAGED} USING (learner_id)" if staged else ""}
             ON CONFLICT (learner_id) DO UPDATE SET {", ".join(f"{name} = EXCLUDED.{name}" for name in updated)}
             WHERE ({", ".join(f"{learner_risk}.{name}" for name in updated)})
                   IS DISTINCT FROM ({", ".join(f"EXCLUDED.{name}" for name in updated)})""",

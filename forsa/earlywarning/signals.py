@@ -162,7 +162,8 @@ def _windows(as_of):
 def _attendance_from_summary(targets, chosen, enrollments, as_of):
     """The same counts from the learners' weekly rows; since enrolment: the roll calls from the running
     enrolment's start date (its placements are the learner's only ones then)."""
-    return summary_counts(enrollments=chosen, as_of=as_of, windows=_windows(as_of), learner_ids=enrollments.keys())
+    return summary_counts(enrollments=chosen, as_of=as_of, windows=_windows(as_of), learner_ids=enrollments.keys(),
+                          starts={learner_id: row["start_date"] for learner_id, row in enrollments.items()})
 
 
 def _attendance(targets, chosen, enrollments, as_of):

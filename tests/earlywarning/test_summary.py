@@ -5,6 +5,7 @@ gives the same rows."""
 
 import datetime
 import random
+from unittest import mock
 
 from django.core.management import call_command
 from django.utils import timezone
@@ -147,6 +148,10 @@ def test_one_pass_reader_equals_the_joins_on_any_rows(world):
         ids = list(chosen.values_list("learner_id", flat=True))
         assert summary_counts(enrollments=chosen, as_of=day, windows=windows) == joins, day
         assert summary_counts(enrollments=chosen, as_of=day, windows=windows, learner_ids=ids) == joins, day
+        starts = dict(chosen.values_list("learner_id", "start_date"))  # on PostgreSQL: read chunk by chunk
+        assert summary_counts(enrollments=chosen, as_of=day, windows=windows, starts=starts) == joins, day
+        with mock.patch("forsa.attendance.summary.CHUNK", 2):  # several chunks, one read ahead of the sums
+            assert summary_counts(enrollments=chosen, as_of=day, windows=windows, starts=starts) == joins, day
         compared += len(joins)
     final = summary_counts_by_joins(enrollments=chosen_enrollments(as_of), as_of=as_of, windows=_windows(as_of))
     assert learners[3].pk in final  # rows all older than the enrolment and the windows: a run, no window count

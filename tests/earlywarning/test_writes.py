@@ -46,8 +46,13 @@ def a_fortnight(world, klass):
 
 @postgresql_only
 def test_the_copy_path_writes_the_rows_of_the_generic_path(world, klass, monkeypatch):
-    a_fortnight(world, klass)
+    """The signals staged (COPY and JSON built) while the model predicts in a thread, then the scores
+    copied and joined to them: the rows the generic path writes."""
+    everyone = a_fortnight(world, klass)
+    staged, stage = [], services._stage_signals
+    monkeypatch.setattr(services, "_stage_signals", lambda rows: staged.append(len(rows)) or stage(rows))
     services.risk_score_all(as_of=D("2026-11-13"))
+    assert staged == [len(everyone)]
     by_copy = stored_rows()
     risks, _scores = by_copy
     assert any(risk[4] == "high" for risk in risks) and any({"code": "capped"} in risk[6] for risk in risks)
