@@ -239,7 +239,7 @@ class TestSeededNetwork:
         from forsa.reporting.models import CentreCell, Refresh
 
         refreshes = {refresh.school_year: refresh.rows for refresh in Refresh.objects.all()}
-        assert set(refreshes) == {"2026-2027", "2025-2026"}  # the demo's reference year and the one before
+        assert set(refreshes) == {"2026-2027", "2025-2026", "2024-2025"}  # the demo's year and the two before
         assert seeded.created["figure_cells"] == sum(refreshes.values()) == CentreCell.objects.count() > 0
 
     # -- learners (bulk-written: they must look exactly as if the services had written them) --
