@@ -304,22 +304,28 @@ def forsa_figures(user, period, codes):
     return out
 
 
-def queries(fn, runs=5):
-    """The SQL statements ``fn`` sends (counted by an execute wrapper: a request resets Django's log) and
-    the time spent in them, against the whole call (median of ``runs``): SQL against Python and template."""
-    sent, sql, total = [], [], []
-
-    def count(execute, sql_, params, many, context):
+def sql_timer(times, statements=None):
+    """An execute wrapper that appends each statement's time to ``times`` (and ``(time, sql)`` to
+    ``statements``): Django's query log is reset by a request, a wrapper is not."""
+    def count(execute, sql, params, many, context):
         began = time.perf_counter()
         try:
-            return execute(sql_, params, many, context)
+            return execute(sql, params, many, context)
         finally:
-            sent.append(time.perf_counter() - began)
+            times.append(time.perf_counter() - began)
+            if statements is not None:
+                statements.append((times[-1], sql))
+    return count
 
+
+def queries(fn, runs=5):
+    """The SQL statements ``fn`` sends and the time spent in them, against the whole call (median of
+    ``runs``): SQL against Python and template."""
+    sent, sql, total = [], [], []
     for _run in range(runs):
         sent.clear()
         began = time.perf_counter()
-        with connection.execute_wrapper(count):
+        with connection.execute_wrapper(sql_timer(sent)):
             fn()
         total.append(time.perf_counter() - began)
         sql.append(sum(sent))
@@ -493,20 +499,12 @@ def profile(args):
                 spent.setdefault(f"  of which SQL in {label}", []).append(sum(sql) - before)
         return run
 
-    def count(execute, sql_, params, many, context):
-        began = time.perf_counter()
-        try:
-            return execute(sql_, params, many, context)
-        finally:
-            sql.append(time.perf_counter() - began)
-            statements.append((sql[-1], sql_))
-
     patches = [mock.patch.object(module, name, timed(label, getattr(module, name)))
                for label, (module, name) in phases.items()]
     for patch in patches:
         patch.start()
     whole = []
-    with connection.execute_wrapper(count):
+    with connection.execute_wrapper(sql_timer(sql, statements)):
         for run in range(3 + args.runs):
             if run == 3:
                 spent.clear()
