@@ -1,4 +1,4 @@
-// The phone's menu, tables wider than their box, and forms in steps.
+// The phone's menu, tables wider than their box, forms in steps and filter forms' search boxes.
 //
 // A table wider than its box scrolls sideways: the box is then reachable by keyboard (tab to it, arrows
 // scroll it) and named for screen readers after its section's heading; CSS draws the scroll cue.
@@ -102,6 +102,14 @@
     var failed = document.querySelector(".alert.error");
     show(wrong >= 0 ? wrong : failed ? all.length - 1 : 0, false);
   }
+  // A filter form (filters.html) refreshes its results as its search box is typed in; the box's change
+  // event when it loses focus (the tap on a result) must not refresh them again under the user's finger.
+  function search() {
+    document.querySelectorAll("form.filters input[name=q]").forEach(function (box) {
+      box.addEventListener("change", function (event) { event.stopPropagation(); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", search);
   document.addEventListener("DOMContentLoaded", steps);
   document.addEventListener("DOMContentLoaded", menu);
   document.addEventListener("DOMContentLoaded", mark);
