@@ -140,6 +140,14 @@ def test_intake_in_arabic_then_find_by_arabic_name(phone_page, forsa_server, sig
         expect(page).to_have_url(re.compile(r"[?&]q="))  # the search is in the address, to share or go back
         assert page_width(page) <= PHONE_WIDTH, "the learner list scrolls sideways on a phone"
         shoot(page, screenshots, "learner-list-ar-360")
+        # Leaving the search box (as a tap on a result does) asks nothing more: the list is not replaced
+        # under the user's finger.
+        page.wait_for_load_state("networkidle")
+        asked = []
+        page.on("request", lambda request: asked.append(request.url))
+        page.locator("#id_q").blur()
+        page.wait_for_timeout(600)
+        assert asked == [], asked
         found.click()
         expect(page).to_have_url(f"{forsa_server.url}{address}")
     finally:  # the language is saved on the user: leave the director in French
